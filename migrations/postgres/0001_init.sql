@@ -1,0 +1,12 @@
+-- The database's identity: when this schema was created.
+-- Later migrations add the product tables.
+-- migrate:up
+CREATE TABLE app_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO app_meta (key, value)
+VALUES ('schema_created_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'));
+
+-- migrate:down
+DROP TABLE app_meta;

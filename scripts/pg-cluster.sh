@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# A private, throwaway PostgreSQL 15 cluster for tests and benchmarks.
+#   scripts/pg-cluster.sh start DIR PORT   initdb (if needed) and start on 127.0.0.1:PORT
+#   scripts/pg-cluster.sh stop DIR         stop it (fast shutdown)
+#   scripts/pg-cluster.sh kill DIR         stop it at once (immediate shutdown)
+# The cluster trusts local connections for user "trainsmart" and keeps nothing durable
+# (fsync off): it exists only for the length of a test run. As root, it runs as the
+# "postgres" user that Debian's package creates, since PostgreSQL refuses to run as root.
+set -euo pipefail
+
+bin=/usr/lib/postgresql/15/bin
+cmd=${1:?usage: pg-cluster.sh start|stop|kill DIR [PORT]}
+dir=${2:?missing DIR}
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+  start)
+    port=${3:?missing PORT}
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+      as_pg "$bin/initdb" -D "$dir/data" -U trainsmart --auth=trust -E UTF8 --locale=C.UTF-8 \
+        >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    fi
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+          -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB" start >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
+  stop) as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
+  kill) as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null ;;
+  *) echo "usage: pg-cluster.sh start|stop|kill DIR [PORT]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,14 @@
+/* Ops endpoints of API.md §14: liveness and readiness. */
+#ifndef TS_API_OPS_H
+#define TS_API_OPS_H
+
+#include "http/http.h"
+
+/* GET /healthz: 200 {"status":"ok","version":...}; never touches the database. */
+int api_ops_healthz(struct http_req *r);
+
+/* GET /readyz: 200 when the database answers within DB_TIMEOUT_MS, migrations are current and
+ * the server is not shutting down; else 503 saying which. */
+int api_ops_readyz(struct http_req *r);
+
+#endif

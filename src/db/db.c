@@ -1,0 +1,380 @@
+/*
+ * Connection pool and circuit breaker over a backend's db_ops.
+ *
+ * Sections: pool lifecycle; acquire/release; circuit breaker; transactions and queries; results.
+ *
+ * The pool holds DB_POOL_SIZE slots. A slot is connected lazily on first use and reconnected
+ * when its connection broke, so the server starts (and /healthz answers) while the database is
+ * down, and service resumes without a restart when it is back.
+ *
+ * Circuit breaker (API.md §17): after 5 consecutive connection failures, acquiring fails at
+ * once for 5 s; then exactly one caller probes by connecting while the others keep failing
+ * fast. A success closes the breaker. This bounds the time a request waits for a dead
+ * database to one connect timeout, and spares the database a reconnect storm when it returns.
+ */
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/time.h"
+
+#define BREAKER_THRESHOLD 5
+#define BREAKER_OPEN_MS 5000
+
+struct db_conn {
+    struct db *db;
+    void *handle; /* NULL until connected */
+    bool busy;    /* lent out */
+    bool in_tx;
+};
+
+struct db {
+    const struct config *cfg;
+    const struct db_ops *ops;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct db_conn *slots;
+    int size;
+    int in_use;
+    int waiting;
+    /* Circuit breaker, under mu. */
+    int failures;
+    int64_t open_until; /* monotonic ms; 0 = closed */
+    bool probing;
+    bool up;
+};
+
+struct db *db_open(const struct config *cfg)
+{
+    struct db *db = xcalloc(1, sizeof(*db));
+    pthread_condattr_t attr;
+
+    db->cfg = cfg;
+    db->ops = cfg->backend == DB_POSTGRES ? &db_pg_ops : &db_sqlite_ops;
+    db->size = cfg->db_pool_size;
+    db->slots = xcalloc((size_t)db->size, sizeof(*db->slots));
+    for (int i = 0; i < db->size; i++)
+        db->slots[i].db = db;
+    pthread_mutex_init(&db->mu, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&db->cv, &attr);
+    pthread_condattr_destroy(&attr);
+    db->up = true;
+    return db;
+}
+
+void db_close(struct db *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < db->size; i++)
+        if (db->slots[i].handle != NULL)
+            db->ops->disconnect(db->slots[i].handle);
+    pthread_cond_destroy(&db->cv);
+    pthread_mutex_destroy(&db->mu);
+    free(db->slots);
+    free(db);
+}
+
+enum db_backend db_backend(const struct db *db)
+{
+    return db->cfg->backend;
+}
+
+struct db *db_conn_pool(struct db_conn *c)
+{
+    return c->db;
+}
+
+/* --- circuit breaker (callers hold mu) ---------------------------------------------------- */
+
+/* May this caller try to connect now? Sets `probing` when it is the half-open probe. */
+static bool breaker_allows(struct db *db, int64_t now)
+{
+    if (db->failures < BREAKER_THRESHOLD)
+        return true;
+    if (now < db->open_until || db->probing)
+        return false;
+    db->probing = true;
+    return true;
+}
+
+static void breaker_note(struct db *db, bool ok)
+{
+    db->up = ok;
+    if (ok) {
+        db->failures = 0;
+        db->open_until = 0;
+        db->probing = false;
+        return;
+    }
+    db->failures++;
+    db->probing = false;
+    if (db->failures >= BREAKER_THRESHOLD) {
+        if (db->failures == BREAKER_THRESHOLD)
+            log_msg(LOG_ERROR, "db", "%d consecutive connection failures; failing fast for %d ms",
+                    BREAKER_THRESHOLD, BREAKER_OPEN_MS);
+        db->open_until = time_mono_ms() + BREAKER_OPEN_MS;
+    }
+}
+
+void db__note_connection(struct db *db, bool ok)
+{
+    pthread_mutex_lock(&db->mu);
+    breaker_note(db, ok);
+    pthread_mutex_unlock(&db->mu);
+}
+
+/* --- acquire / release ------------------------------------------------------------------- */
+
+static struct db_conn *take_slot(struct db *db)
+{
+    struct db_conn *fallback = NULL;
+
+    /* Prefer a connected slot, so an idle connection is reused before a new one is opened. */
+    for (int i = 0; i < db->size; i++) {
+        struct db_conn *c = &db->slots[i];
+        if (c->busy)
+            continue;
+        if (c->handle != NULL && !db->ops->is_broken(c->handle)) {
+            c->busy = true;
+            return c;
+        }
+        if (fallback == NULL)
+            fallback = c;
+    }
+    if (fallback != NULL)
+        fallback->busy = true;
+    return fallback;
+}
+
+static void put_slot(struct db *db, struct db_conn *c)
+{
+    pthread_mutex_lock(&db->mu);
+    c->busy = false;
+    db->in_use--;
+    pthread_cond_signal(&db->cv);
+    pthread_mutex_unlock(&db->mu);
+}
+
+static int wait_for_slot(struct db *db, int64_t deadline, struct db_conn **out)
+{
+    struct timespec ts;
+
+    ts.tv_sec = (time_t)(deadline / 1000);
+    ts.tv_nsec = (long)(deadline % 1000) * 1000000L;
+    db->waiting++;
+    while ((*out = take_slot(db)) == NULL) {
+        if (pthread_cond_timedwait(&db->cv, &db->mu, &ts) != 0 && time_mono_ms() >= deadline) {
+            db->waiting--;
+            return TS_EUNAVAIL;
+        }
+    }
+    db->waiting--;
+    db->in_use++;
+    return 0;
+}
+
+int db_acquire(struct db *db, struct db_conn **out)
+{
+    int timeout = db->cfg->db_timeout_ms;
+    int64_t deadline = time_mono_ms() + timeout;
+    struct db_conn *c = NULL;
+    int rc;
+
+    *out = NULL;
+    pthread_mutex_lock(&db->mu);
+    rc = wait_for_slot(db, deadline, &c);
+    if (rc < 0) {
+        pthread_mutex_unlock(&db->mu);
+        log_msg(LOG_WARNING, "db", "no database connection free within %d ms", timeout);
+        return rc;
+    }
+    bool need_connect = c->handle == NULL || db->ops->is_broken(c->handle);
+    if (need_connect && !breaker_allows(db, time_mono_ms())) {
+        pthread_mutex_unlock(&db->mu);
+        put_slot(db, c);
+        return TS_EUNAVAIL;
+    }
+    pthread_mutex_unlock(&db->mu);
+
+    if (need_connect) {
+        if (c->handle != NULL)
+            db->ops->disconnect(c->handle);
+        c->handle = NULL;
+        int left = (int)(deadline - time_mono_ms());
+        rc = db->ops->connect(db->cfg, left > 100 ? left : 100, &c->handle);
+        db__note_connection(db, rc == 0);
+        if (rc < 0) {
+            put_slot(db, c);
+            return rc;
+        }
+    }
+    c->in_tx = false;
+    *out = c;
+    return 0;
+}
+
+void db_release(struct db_conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->in_tx && c->handle != NULL)
+        db_rollback(c);
+    c->in_tx = false;
+    if (c->handle != NULL && c->db->ops->is_broken(c->handle)) {
+        c->db->ops->disconnect(c->handle);
+        c->handle = NULL;
+    }
+    put_slot(c->db, c);
+}
+
+/* --- queries and transactions ------------------------------------------------------------ */
+
+/* Replaces a broken connection in place; 0 or TS_EUNAVAIL. Honours the circuit breaker. */
+static int reconnect(struct db_conn *c)
+{
+    struct db *db = c->db;
+
+    pthread_mutex_lock(&db->mu);
+    bool allowed = breaker_allows(db, time_mono_ms());
+    pthread_mutex_unlock(&db->mu);
+    db->ops->disconnect(c->handle);
+    c->handle = NULL;
+    if (!allowed)
+        return TS_EUNAVAIL;
+    int rc = db->ops->connect(db->cfg, db->cfg->db_timeout_ms, &c->handle);
+    db__note_connection(db, rc == 0);
+    return rc < 0 ? TS_EUNAVAIL : 0;
+}
+
+static int run(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
+               struct db_res *res)
+{
+    const struct db_ops *ops = c->db->ops;
+
+    if (c->handle == NULL) /* a reconnect failed earlier in this request */
+        return TS_EUNAVAIL;
+    int rc = ops->query(c->handle, c->db->cfg->db_timeout_ms, sql, params, nparams, res);
+
+    if (rc != TS_EUNAVAIL || !ops->is_broken(c->handle))
+        return rc;
+    /* A pooled connection goes stale when the database restarts; outside a transaction
+     * nothing was done on it yet, so the statement is retried once on a fresh connection.
+     * Inside a transaction the work so far is lost: the request fails with 503. */
+    if (c->in_tx) {
+        db__note_connection(c->db, false);
+        return rc;
+    }
+    if (reconnect(c) < 0)
+        return TS_EUNAVAIL;
+    return ops->query(c->handle, c->db->cfg->db_timeout_ms, sql, params, nparams, res);
+}
+
+int db_query(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
+             struct db_res **out)
+{
+    struct db_res *res = NULL;
+    int rc;
+
+    if (out != NULL) {
+        res = xcalloc(1, sizeof(*res));
+        *out = NULL;
+    }
+    rc = run(c, sql, params, nparams, res);
+    if (rc < 0) {
+        db_res_free(res);
+        return rc;
+    }
+    if (out != NULL)
+        *out = res;
+    return 0;
+}
+
+int db_exec_script(struct db_conn *c, const char *sql)
+{
+    if (c->handle == NULL)
+        return TS_EUNAVAIL;
+    return c->db->ops->exec_script(c->handle, c->db->cfg->db_timeout_ms * 12, sql);
+}
+
+int db_begin(struct db_conn *c)
+{
+    int rc = run(c, "BEGIN", NULL, 0, NULL);
+
+    c->in_tx = rc == 0;
+    return rc;
+}
+
+int db_begin_write(struct db_conn *c)
+{
+    int rc = run(c, c->db->ops->begin_write_sql, NULL, 0, NULL);
+
+    c->in_tx = rc == 0;
+    return rc;
+}
+
+int db_commit(struct db_conn *c)
+{
+    int rc = run(c, "COMMIT", NULL, 0, NULL);
+
+    if (rc < 0 && c->handle != NULL && !c->db->ops->is_broken(c->handle))
+        run(c, "ROLLBACK", NULL, 0, NULL);
+    c->in_tx = false;
+    return rc;
+}
+
+void db_rollback(struct db_conn *c)
+{
+    if (c->handle != NULL && !c->db->ops->is_broken(c->handle))
+        run(c, "ROLLBACK", NULL, 0, NULL);
+    c->in_tx = false;
+}
+
+/* --- results ---------------------------------------------------------------------------- */
+
+void db_res_free(struct db_res *r)
+{
+    if (r == NULL)
+        return;
+    if (r->free_owner != NULL)
+        r->free_owner(r->owner);
+    free(r->cells);
+    free(r);
+}
+
+int64_t db_int(const struct db_res *r, int row, int col)
+{
+    const char *s = db_text(r, row, col);
+
+    return s != NULL ? strtoll(s, NULL, 10) : 0;
+}
+
+bool db_bool(const struct db_res *r, int row, int col)
+{
+    const char *s = db_text(r, row, col);
+
+    /* PostgreSQL renders booleans as t/f, SQLite stores integers 1/0. */
+    return s != NULL && (s[0] == 't' || s[0] == '1');
+}
+
+void db_get_stats(struct db *db, struct db_stats *st)
+{
+    pthread_mutex_lock(&db->mu);
+    st->size = db->size;
+    st->in_use = db->in_use;
+    st->idle = 0;
+    for (int i = 0; i < db->size; i++)
+        if (!db->slots[i].busy && db->slots[i].handle != NULL)
+            st->idle++;
+    st->waiting = db->waiting;
+    st->up = db->up;
+    pthread_mutex_unlock(&db->mu);
+}

@@ -1,0 +1,140 @@
+/*
+ * Storage interface: a connection pool over one of two backends (SQLite, PostgreSQL).
+ *
+ * Storage code writes its SQL once, with $1..$N placeholders and bound parameters only; the
+ * SQLite backend rewrites placeholders to ?N when it prepares a statement. Where the dialects
+ * differ, code picks a statement by db_backend(). Each backend exports one const struct db_ops
+ * (db_sqlite.c, db_pg.c), as curl's vtls backends do.
+ *
+ * Values cross the interface as text: integers in decimal, booleans as reported by the backend
+ * (read them with db_bool()), JSON documents as JSON text, timestamps as int64 milliseconds.
+ *
+ * Errors: TS_EUNAVAIL (database unreachable, pool exhausted, timeout, SQLite busy: the request
+ * answers 503), TS_ECONFLICT (a unique constraint was violated), TS_EDB (anything else; logged
+ * once, with the backend's message, where it happened).
+ *
+ * Thread safety: the pool (struct db) is shared by all threads. A struct db_conn belongs to the
+ * thread that acquired it until db_release().
+ */
+#ifndef TS_DB_DB_H
+#define TS_DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct db;
+struct db_conn;
+
+enum db_ptype { DBP_NULL, DBP_INT, DBP_TEXT, DBP_BOOL };
+
+struct db_param {
+    enum db_ptype type;
+    int64_t i;     /* DBP_INT, DBP_BOOL */
+    const char *s; /* DBP_TEXT; borrowed for the duration of the call */
+};
+
+#define DB_P_INT(v) ((struct db_param){.type = DBP_INT, .i = (v)})
+#define DB_P_BOOL(v) ((struct db_param){.type = DBP_BOOL, .i = (v) ? 1 : 0})
+#define DB_P_TEXT(v) ((struct db_param){.type = (v) != NULL ? DBP_TEXT : DBP_NULL, .s = (v)})
+#define DB_P_NULL ((struct db_param){.type = DBP_NULL})
+/* DB_PARAMS(a, b, c) expands to the array and count arguments of db_query(). */
+#define DB_PARAMS(...)                                                                             \
+    (const struct db_param[]){__VA_ARGS__},                                                        \
+        (int)(sizeof((struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
+#define DB_NO_PARAMS NULL, 0
+
+/* A materialised result: every row is in memory once db_query() returns. */
+struct db_res {
+    int nrows;
+    int ncols;
+    int64_t affected;   /* rows changed by INSERT/UPDATE/DELETE */
+    const char **cells; /* nrows * ncols; NULL for SQL NULL */
+    void *owner;        /* backend data behind cells */
+    void (*free_owner)(void *owner);
+};
+
+/* Backend operations; see db_sqlite.c and db_pg.c. */
+struct db_ops {
+    const char *name;
+    /* Opens a connection within `timeout_ms`; 0, TS_EUNAVAIL or TS_EDB. */
+    int (*connect)(const struct config *cfg, int timeout_ms, void **handle);
+    void (*disconnect)(void *handle);
+    /* Runs one statement with parameters; fills *res when res is not NULL. */
+    int (*query)(void *handle, int timeout_ms, const char *sql, const struct db_param *params,
+                 int nparams, struct db_res *res);
+    /* Runs a script of several statements without parameters (migrations). */
+    int (*exec_script)(void *handle, int timeout_ms, const char *sql);
+    /* True when the connection is no longer usable and must be replaced. */
+    bool (*is_broken)(void *handle);
+    /* SQL that opens a write transaction (SQLite takes the write lock up front). */
+    const char *begin_write_sql;
+};
+
+extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
+
+/* Opens the pool for cfg->database_url (no connection is made yet). Caller frees with
+ * db_close(). Returns NULL on a bad URL. */
+struct db *db_open(const struct config *cfg);
+void db_close(struct db *db);
+
+enum db_backend db_backend(const struct db *db);
+
+/*
+ * Borrows a connection, waiting up to DB_TIMEOUT_MS for a free one and connecting if needed.
+ * TS_EUNAVAIL when none is free in time, the database is unreachable, or the circuit breaker
+ * is open (5 consecutive connection failures: fail fast for 5 s, then one probe).
+ */
+int db_acquire(struct db *db, struct db_conn **out);
+
+/* Returns the connection; an open transaction is rolled back, a broken one is closed. */
+void db_release(struct db_conn *c);
+
+/* Transactions. begin_write takes the write lock at once on SQLite. db_commit() always ends
+ * the transaction, also when it fails. */
+int db_begin(struct db_conn *c);
+int db_begin_write(struct db_conn *c);
+int db_commit(struct db_conn *c);
+void db_rollback(struct db_conn *c);
+
+/* Runs `sql` with parameters. *out (caller frees with db_res_free) when out is not NULL. */
+int db_query(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
+             struct db_res **out);
+
+/* Runs a parameterless multi-statement script (migrations only). */
+int db_exec_script(struct db_conn *c, const char *sql);
+
+/* The pool this connection belongs to. */
+struct db *db_conn_pool(struct db_conn *c);
+
+void db_res_free(struct db_res *r);
+
+/* Cell accessors; row/col must be in range. */
+static inline const char *db_text(const struct db_res *r, int row, int col)
+{
+    return r->cells[row * r->ncols + col];
+}
+static inline bool db_isnull(const struct db_res *r, int row, int col)
+{
+    return db_text(r, row, col) == NULL;
+}
+int64_t db_int(const struct db_res *r, int row, int col); /* 0 for NULL */
+bool db_bool(const struct db_res *r, int row, int col);   /* false for NULL */
+
+/* Pool statistics for /metrics and /readyz. */
+struct db_stats {
+    int size;
+    int idle;
+    int in_use;
+    int waiting;
+    bool up; /* the last database operation succeeded */
+};
+void db_get_stats(struct db *db, struct db_stats *st);
+
+/* Backend-internal: reports a connection-level outcome to the circuit breaker. */
+void db__note_connection(struct db *db, bool ok);
+
+#endif

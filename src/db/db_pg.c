@@ -1,0 +1,280 @@
+/*
+ * PostgreSQL backend through libpq, for production and scale-out.
+ *
+ * Every call is bounded in time. libpq's blocking calls can wait forever on a database host
+ * that stopped answering (connect_timeout has whole-second granularity and a 2 s minimum, and
+ * a query has no client-side timeout at all), so connecting and querying use libpq's
+ * asynchronous API and poll() the socket against a deadline. The server-side
+ * statement_timeout (DB_TIMEOUT_MS, set at connect) ends slow statements with SQLSTATE 57014;
+ * the client-side deadline (a little longer) catches a dead server or network, cancels, and
+ * marks the connection broken so the pool replaces it.
+ */
+#include "db/db.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/time.h"
+
+/* Slack between the server's statement_timeout and our own deadline. */
+#define CLIENT_SLACK_MS 250
+
+struct pg {
+    PGconn *conn;
+    bool broken;
+};
+
+/* Waits until the socket is ready for `events` or the deadline passes; 0, or -1 on timeout. */
+static int wait_socket(PGconn *conn, short events, int64_t deadline)
+{
+    struct pollfd pfd = {.fd = PQsocket(conn), .events = events};
+
+    for (;;) {
+        int left = (int)(deadline - time_mono_ms());
+        if (left <= 0)
+            return -1;
+        int n = poll(&pfd, 1, left);
+        if (n > 0)
+            return 0;
+        if (n < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+/* Server notices (e.g. "terminating connection due to administrator command") go to the log
+ * instead of libpq's default, which prints them raw on stderr. */
+static void notice_to_log(void *arg, const char *message)
+{
+    (void)arg;
+    log_msg(LOG_WARNING, "db.pg", "server notice: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)
+{
+    char options[64];
+    int64_t deadline = time_mono_ms() + timeout_ms;
+
+    snprintf(options, sizeof(options), "-c statement_timeout=%d", cfg->db_timeout_ms);
+    /* Keywords after "dbname" override what the URL says. */
+    const char *keys[] = {"dbname", "application_name", "options", NULL};
+    const char *vals[] = {cfg->database_url, "trainsmart", options, NULL};
+    PGconn *conn = PQconnectStartParams(keys, vals, 1);
+
+    if (conn == NULL)
+        return TS_EUNAVAIL;
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+        short ev = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+        if (PQstatus(conn) == CONNECTION_BAD || wait_socket(conn, ev, deadline) < 0) {
+            st = PGRES_POLLING_FAILED;
+            break;
+        }
+        st = PQconnectPoll(conn);
+    }
+    if (st != PGRES_POLLING_OK || PQstatus(conn) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(conn);
+        log_msg(LOG_ERROR, "db.pg", "cannot connect within %d ms: %.*s", timeout_ms,
+                (int)strcspn(msg, "\n"), msg[0] ? msg : "timed out");
+        PQfinish(conn);
+        return TS_EUNAVAIL;
+    }
+    PQsetnonblocking(conn, 1);
+    PQsetNoticeProcessor(conn, notice_to_log, NULL);
+    struct pg *p = xcalloc(1, sizeof(*p));
+    p->conn = conn;
+    *handle = p;
+    return 0;
+}
+
+static void pg_disconnect(void *handle)
+{
+    struct pg *p = handle;
+
+    if (p == NULL)
+        return;
+    PQfinish(p->conn);
+    free(p);
+}
+
+static bool pg_is_broken(void *handle)
+{
+    struct pg *p = handle;
+
+    return p->broken || PQstatus(p->conn) != CONNECTION_OK;
+}
+
+/* Maps a failed result to an error code and logs it once. */
+static int result_error(struct pg *p, PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(p->conn);
+
+    if (state != NULL && strcmp(state, "23505") == 0)
+        return TS_ECONFLICT;
+    if (PQstatus(p->conn) != CONNECTION_OK || state == NULL || strncmp(state, "08", 2) == 0 ||
+        strncmp(state, "57P", 3) == 0) {
+        p->broken = true;
+        log_msg(LOG_ERROR, "db.pg", "connection lost: %.*s", (int)strcspn(msg, "\n"), msg);
+        return TS_EUNAVAIL;
+    }
+    /* 57014 statement timeout, 40001/40P01 serialization failure or deadlock, 55P03 lock
+     * not available: transient, answered 503 so the client retries. */
+    if (strcmp(state, "57014") == 0 || strncmp(state, "40", 2) == 0 ||
+        strcmp(state, "55P03") == 0) {
+        log_msg(LOG_WARNING, "db.pg", "transient failure %s: %.*s", state, (int)strcspn(msg, "\n"),
+                msg);
+        return TS_EUNAVAIL;
+    }
+    log_msg(LOG_ERROR, "db.pg", "query failed %s: %.*s", state, (int)strcspn(msg, "\n"), msg);
+    return TS_EDB;
+}
+
+/* Sends the query already queued on the connection and collects its single result. */
+static int finish(struct pg *p, int64_t deadline, PGresult **out)
+{
+    PGresult *last = NULL;
+    int flush;
+
+    /* libpq's rule for non-blocking sends: wait for either direction, and read what arrives
+     * so the server is never blocked writing to us while we write to it. */
+    while ((flush = PQflush(p->conn)) == 1) {
+        if (wait_socket(p->conn, POLLOUT | POLLIN, deadline) < 0)
+            goto timeout;
+        if (!PQconsumeInput(p->conn))
+            goto lost;
+    }
+    if (flush < 0)
+        goto lost;
+    for (;;) {
+        while (PQisBusy(p->conn)) {
+            if (wait_socket(p->conn, POLLIN, deadline) < 0)
+                goto timeout;
+            if (!PQconsumeInput(p->conn))
+                goto lost;
+        }
+        PGresult *r = PQgetResult(p->conn);
+        if (r == NULL)
+            break;
+        PQclear(last);
+        last = r;
+    }
+    *out = last;
+    return 0;
+timeout : {
+    char err[256];
+    PGcancel *cancel = PQgetCancel(p->conn);
+    if (cancel != NULL) {
+        PQcancel(cancel, err, sizeof(err));
+        PQfreeCancel(cancel);
+    }
+    PQclear(last);
+    p->broken = true;
+    log_msg(LOG_ERROR, "db.pg", "no answer from the database before the deadline");
+    return TS_EUNAVAIL;
+}
+lost:
+    PQclear(last);
+    p->broken = true;
+    log_msg(LOG_ERROR, "db.pg", "connection lost: %.*s",
+            (int)strcspn(PQerrorMessage(p->conn), "\n"), PQerrorMessage(p->conn));
+    return TS_EUNAVAIL;
+}
+
+static void free_pgresult(void *owner)
+{
+    PQclear(owner);
+}
+
+static int pg_query(void *handle, int timeout_ms, const char *sql, const struct db_param *params,
+                    int nparams, struct db_res *res)
+{
+    struct pg *p = handle;
+    int64_t deadline = time_mono_ms() + timeout_ms + CLIENT_SLACK_MS;
+    const char *values[nparams > 0 ? nparams : 1];
+    char ints[nparams > 0 ? nparams : 1][24];
+    PGresult *r = NULL;
+    int rc;
+
+    for (int i = 0; i < nparams; i++) {
+        switch (params[i].type) {
+        case DBP_INT:
+            snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)params[i].i);
+            values[i] = ints[i];
+            break;
+        case DBP_BOOL:
+            values[i] = params[i].i ? "true" : "false";
+            break;
+        case DBP_TEXT:
+            values[i] = params[i].s;
+            break;
+        default:
+            values[i] = NULL;
+        }
+    }
+    if (!PQsendQueryParams(p->conn, sql, nparams, NULL, values, NULL, NULL, 0)) {
+        p->broken = PQstatus(p->conn) != CONNECTION_OK;
+        return result_error(p, NULL);
+    }
+    rc = finish(p, deadline, &r);
+    if (rc < 0)
+        return rc;
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        rc = result_error(p, r);
+        PQclear(r);
+        return rc;
+    }
+    if (res == NULL) {
+        PQclear(r);
+        return 0;
+    }
+    res->nrows = PQntuples(r);
+    res->ncols = PQnfields(r);
+    res->affected = strtoll(PQcmdTuples(r), NULL, 10);
+    size_t n = (size_t)res->nrows * (size_t)res->ncols;
+    res->cells = xcalloc(n ? n : 1, sizeof(char *));
+    for (int row = 0; row < res->nrows; row++)
+        for (int col = 0; col < res->ncols; col++)
+            res->cells[row * res->ncols + col] =
+                PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+    res->owner = r;
+    res->free_owner = free_pgresult;
+    return 0;
+}
+
+static int pg_exec_script(void *handle, int timeout_ms, const char *sql)
+{
+    struct pg *p = handle;
+    int64_t deadline = time_mono_ms() + timeout_ms;
+    PGresult *r = NULL;
+    int rc;
+
+    /* The simple query protocol runs several statements in one implicit transaction. */
+    if (!PQsendQuery(p->conn, sql))
+        return result_error(p, NULL);
+    rc = finish(p, deadline, &r);
+    if (rc < 0)
+        return rc;
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && st != PGRES_EMPTY_QUERY)
+        rc = result_error(p, r);
+    PQclear(r);
+    return rc;
+}
+
+const struct db_ops db_pg_ops = {
+    .name = "postgres",
+    .connect = pg_connect,
+    .disconnect = pg_disconnect,
+    .query = pg_query,
+    .exec_script = pg_exec_script,
+    .is_broken = pg_is_broken,
+    .begin_write_sql = "BEGIN",
+};

@@ -1,0 +1,141 @@
+/*
+ * The request object every handler receives, and the reply functions.
+ *
+ * server.c (the only file that includes microhttpd.h) copies what a request carries into a
+ * struct http_req, runs the pipeline of request.c, and turns the queued reply into a
+ * libmicrohttpd response. Everything here can therefore be driven by unit tests without a
+ * socket.
+ *
+ * Memory: the request's arena (r->arena) holds everything request-scoped and is freed when the
+ * connection reports the request complete. The reply body is malloc'ed and handed to MHD.
+ */
+#ifndef TS_HTTP_HTTP_H
+#define TS_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "http/validate.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+struct http_req;
+struct http_server;
+struct db;
+
+typedef int (*http_handler)(struct http_req *r);
+
+/* Access labels of API.md §1.5; the pipeline enforces them before the handler runs. */
+enum route_access { ACCESS_PUBLIC = 0, ACCESS_ANY, ACCESS_AUTHOR, ACCESS_ADMIN };
+
+/* Route flags. */
+enum {
+    ROUTE_BODY = 1 << 0,          /* takes a JSON body (415/400/422 rules of §1.2) */
+    ROUTE_BODY_OPTIONAL = 1 << 1, /* with ROUTE_BODY: an empty body is fine */
+    ROUTE_IDEMPOTENT = 1 << 2,    /* honours Idempotency-Key (§1.8) */
+};
+
+struct route {
+    const char *method;  /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+    const char *pattern; /* "/api/v1/modules/{module_id}" */
+    http_handler handler;
+    enum route_access access;
+    unsigned flags;
+    const char *summary; /* one line, for logs and the OpenAPI document */
+};
+
+struct http_kv {
+    const char *name;
+    const char *value;
+};
+
+#define HTTP_MAX_HEADERS 64
+#define HTTP_MAX_QUERY 32
+#define HTTP_MAX_PATH_PARAMS 4
+#define HTTP_MAX_REPLY_HEADERS 16
+
+struct http_req {
+    struct arena arena;
+    const struct config *cfg;
+    struct db *db;
+    struct http_server *server; /* NULL in unit tests */
+
+    /* The request as received (strings in the arena). */
+    const char *method;
+    const char *path;
+    struct http_kv headers[HTTP_MAX_HEADERS];
+    int nheaders;
+    struct http_kv query[HTTP_MAX_QUERY];
+    int nquery;
+    const char *client_ip;
+    char request_id[129];
+    char trace_id[33]; /* "" when the request had no valid traceparent */
+    int64_t start_ms;  /* monotonic */
+
+    /* Routing. */
+    const struct route *route; /* NULL when unmatched */
+    struct http_kv params[HTTP_MAX_PATH_PARAMS];
+    int nparams;
+    const char *cors_origin; /* the request's Origin when CORS allows it */
+
+    /* Body: read only for ROUTE_BODY routes, up to MAX_BODY_BYTES. */
+    struct buf body;
+    uint64_t body_seen; /* bytes received, kept or not */
+    bool body_too_big;
+    json_t *json; /* parsed body (owned; freed with the request) */
+
+    /* Authentication (filled by the auth step for routes that need it). */
+    const char *user_id;
+
+    /* The reply. */
+    bool replied;
+    int status;
+    char *reply_body; /* malloc'ed; handed to MHD */
+    size_t reply_len;
+    const char *content_type;
+    struct http_kv reply_headers[HTTP_MAX_REPLY_HEADERS];
+    int nreply_headers;
+    bool close_connection;
+};
+
+/* Lookups: header names are case-insensitive; for repeated query parameters the last wins.
+ * Return NULL when absent. Borrowed, request lifetime. */
+const char *http_header(const struct http_req *r, const char *name);
+const char *http_query(const struct http_req *r, const char *name);
+const char *http_param(const struct http_req *r, const char *name);
+
+/*
+ * Replies. Each request gets exactly one; a second call is a programming error (asserted in
+ * debug builds, ignored and logged otherwise). All return 0 so handlers can `return` them.
+ */
+
+/* JSON reply; steals `body` (json_decref'ed). */
+int http_reply_json_new(struct http_req *r, int status, json_t *body);
+
+/* {"detail": detail} with `status`. */
+int http_reply_detail(struct http_req *r, int status, const char *detail);
+
+/* The reply for error code `rc` (TS_E*): status and detail from TS_ERR_MAP, with
+ * WWW-Authenticate on 401 and Retry-After: 5 on 503. */
+int http_reply_err(struct http_req *r, int rc);
+
+/* 422 with the list of `v` (taken from it). */
+int http_reply_invalid(struct http_req *r, struct valid *v);
+
+/* 204 No Content. */
+int http_reply_empty(struct http_req *r, int status);
+
+/* Raw reply body with a content type; `body` copied. */
+int http_reply_raw(struct http_req *r, int status, const char *content_type, const char *body,
+                   size_t len);
+
+/* Adds a reply header; name and value must live as long as the request (literals or arena). */
+void http_add_header(struct http_req *r, const char *name, const char *value);
+
+/* True while the server drains after SIGTERM (readiness reports it). */
+bool http_server_shutting_down(const struct http_server *s);
+
+#endif

@@ -1,0 +1,407 @@
+/*
+ * The request pipeline (API.md §1.4); see request.h.
+ *
+ * Sections: setup and lookups; framing and routing (after headers); body; dispatch; the
+ * headers every reply carries; the access log.
+ */
+#include "http/request.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/crypto.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/time.h"
+
+/* --- setup and lookups -------------------------------------------------------------------- */
+
+void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
+                   struct http_server *server)
+{
+    memset(r, 0, sizeof(*r));
+    arena_init(&r->arena);
+    r->cfg = cfg;
+    r->db = db;
+    r->server = server;
+    r->start_ms = time_mono_ms();
+    r->method = "";
+    r->path = "";
+    r->client_ip = "";
+    buf_init(&r->body, (size_t)cfg->max_body_bytes);
+}
+
+void http_req_free(struct http_req *r)
+{
+    json_decref(r->json);
+    r->json = NULL;
+    buf_free(&r->body);
+    free(r->reply_body);
+    r->reply_body = NULL;
+    arena_free(&r->arena);
+}
+
+bool http_req_add_header(struct http_req *r, const char *name, const char *value)
+{
+    if (r->nheaders == HTTP_MAX_HEADERS)
+        return false;
+    r->headers[r->nheaders].name = arena_strdup(&r->arena, name);
+    r->headers[r->nheaders].value = arena_strdup(&r->arena, value ? value : "");
+    r->nheaders++;
+    return true;
+}
+
+bool http_req_add_query(struct http_req *r, const char *name, const char *value)
+{
+    if (r->nquery == HTTP_MAX_QUERY)
+        return false;
+    r->query[r->nquery].name = arena_strdup(&r->arena, name);
+    r->query[r->nquery].value = arena_strdup(&r->arena, value ? value : "");
+    r->nquery++;
+    return true;
+}
+
+const char *http_header(const struct http_req *r, const char *name)
+{
+    for (int i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}
+
+static int header_count(const struct http_req *r, const char *name)
+{
+    int n = 0;
+
+    for (int i = 0; i < r->nheaders; i++)
+        n += strcasecmp(r->headers[i].name, name) == 0;
+    return n;
+}
+
+const char *http_query(const struct http_req *r, const char *name)
+{
+    for (int i = r->nquery - 1; i >= 0; i--) /* the last occurrence wins (§1.1) */
+        if (strcmp(r->query[i].name, name) == 0)
+            return r->query[i].value;
+    return NULL;
+}
+
+const char *http_param(const struct http_req *r, const char *name)
+{
+    for (int i = 0; i < r->nparams; i++)
+        if (strcmp(r->params[i].name, name) == 0)
+            return r->params[i].value;
+    return NULL;
+}
+
+/* --- request id and trace id -------------------------------------------------------------- */
+
+static bool request_id_is_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 1 || n > 128)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("._:-", *s))
+            return false;
+    return true;
+}
+
+static bool is_lower_hex(const char *s, size_t n)
+{
+    bool nonzero = false;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+            return false;
+        nonzero |= s[i] != '0';
+    }
+    return nonzero;
+}
+
+/* W3C traceparent "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>". */
+static void read_traceparent(struct http_req *r)
+{
+    const char *tp = http_header(r, "traceparent");
+
+    if (tp == NULL || strlen(tp) != 55 || strncmp(tp, "00-", 3) != 0 || tp[35] != '-' ||
+        tp[52] != '-' || !is_lower_hex(tp + 3, 32) || !is_lower_hex(tp + 36, 16))
+        return;
+    memcpy(r->trace_id, tp + 3, 32);
+    r->trace_id[32] = '\0';
+}
+
+static void assign_ids(struct http_req *r)
+{
+    const char *rid = http_header(r, "X-Request-ID");
+
+    if (rid != NULL && request_id_is_valid(rid))
+        snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+    else
+        crypto_uuid_v4(r->request_id);
+    read_traceparent(r);
+}
+
+/* --- framing, CORS and routing ------------------------------------------------------------ */
+
+/*
+ * Request smuggling guards. libmicrohttpd 0.9.75 accepts two differing Content-Length headers
+ * (and answers the leftover bytes as a second request) and waits forever on an unknown
+ * transfer coding, so these are refused here, before any body is read, and the connection is
+ * closed after the 400: exactly one response on such a connection.
+ */
+static bool framing_is_bad(const struct http_req *r)
+{
+    const char *te = http_header(r, "Transfer-Encoding");
+    const char *cl = http_header(r, "Content-Length");
+
+    if (header_count(r, "Content-Length") > 1 || header_count(r, "Transfer-Encoding") > 1)
+        return true;
+    if (te != NULL && (cl != NULL || strcasecmp(te, "chunked") != 0))
+        return true;
+    if (cl != NULL) {
+        if (*cl == '\0' || strlen(cl) > 19)
+            return true;
+        for (const char *p = cl; *p; p++)
+            if (!isdigit((unsigned char)*p))
+                return true;
+    }
+    return false;
+}
+
+static const char *const cors_allow_headers =
+    "Authorization, Content-Type, Idempotency-Key, X-Request-ID, Last-Event-ID";
+
+/* Preflight (§1.10): OPTIONS with Origin and Access-Control-Request-Method, any path. */
+static bool reply_preflight(struct http_req *r)
+{
+    const char *origin = http_header(r, "Origin");
+
+    if (strcmp(r->method, "OPTIONS") != 0 || origin == NULL ||
+        http_header(r, "Access-Control-Request-Method") == NULL)
+        return false;
+    if (!config_origin_allowed(r->cfg, origin)) {
+        http_reply_detail(r, 400, "Disallowed CORS origin");
+        return true;
+    }
+    http_reply_empty(r, 204);
+    http_add_header(r, "Access-Control-Allow-Origin", r->cfg->cors_any ? "*" : origin);
+    http_add_header(r, "Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
+    http_add_header(r, "Access-Control-Allow-Headers", cors_allow_headers);
+    http_add_header(r, "Access-Control-Max-Age", "600");
+    http_add_header(r, "Vary", "Origin");
+    return true;
+}
+
+static void route(struct http_req *r, const struct router *rt)
+{
+    struct router_match m;
+    enum router_result res = router_match(rt, r->method, r->path, &m);
+
+    if (res == ROUTER_NOT_FOUND) {
+        http_reply_err(r, TS_ENOTFOUND);
+        return;
+    }
+    if (res == ROUTER_METHOD_NOT_ALLOWED) {
+        http_reply_err(r, TS_EMETHOD);
+        http_add_header(r, "Allow", arena_strdup(&r->arena, m.allow));
+        return;
+    }
+    r->route = m.route;
+    r->nparams = m.nparams;
+    for (int i = 0; i < m.nparams; i++) {
+        r->params[i].name = arena_strndup(&r->arena, m.params[i].name, m.params[i].name_len);
+        r->params[i].value = arena_strndup(&r->arena, m.params[i].value, m.params[i].value_len);
+    }
+}
+
+bool http_req_on_headers(struct http_req *r, const struct router *rt)
+{
+    assign_ids(r);
+    const char *origin = http_header(r, "Origin");
+    if (origin != NULL && config_origin_allowed(r->cfg, origin))
+        r->cors_origin = origin;
+
+    if (framing_is_bad(r)) {
+        http_reply_detail(r, 400, "Malformed request framing");
+        r->close_connection = true;
+        return true;
+    }
+    if (reply_preflight(r))
+        return true;
+    route(r, rt);
+    if (r->replied)
+        return true;
+    const char *cl = http_header(r, "Content-Length");
+    if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)r->cfg->max_body_bytes) {
+        http_reply_err(r, TS_ETOOBIG);
+        r->close_connection = true;
+        return true;
+    }
+    return false;
+}
+
+/* --- body ------------------------------------------------------------------------------- */
+
+void http_req_on_body(struct http_req *r, const char *data, size_t len)
+{
+    r->body_seen += len;
+    if (r->body_too_big || r->body_seen > (uint64_t)r->cfg->max_body_bytes) {
+        r->body_too_big = true;
+        buf_free(&r->body);
+        return;
+    }
+    if (r->route != NULL && (r->route->flags & ROUTE_BODY))
+        buf_append(&r->body, data, len); /* cannot exceed the cap: checked above */
+}
+
+static bool is_json_media_type(const char *ct)
+{
+    static const char want[] = "application/json";
+    size_t n = sizeof(want) - 1;
+
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    if (strncasecmp(ct, want, n) != 0)
+        return false;
+    ct += n;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
+/* Step 5 for the body (§1.2): 415, 400, then the body-level 422s. */
+static int parse_body_or_reply(struct http_req *r)
+{
+    json_error_t err;
+
+    if (r->body.len == 0) {
+        if (r->route->flags & ROUTE_BODY_OPTIONAL)
+            return 0;
+        struct valid v;
+        valid_init(&v, &r->arena, "body");
+        valid_error(&v, NULL, "missing", "Field required");
+        http_reply_invalid(r, &v);
+        valid_free(&v);
+        return -1;
+    }
+    const char *ct = http_header(r, "Content-Type");
+    if (ct == NULL || !is_json_media_type(ct)) {
+        http_reply_err(r, TS_EMEDIA);
+        return -1;
+    }
+    /* jansson rejects invalid UTF-8, \u0000 (without JSON_ALLOW_NUL) and integers outside
+     * int64; for duplicate keys the last one wins, as §1.2 asks. */
+    r->json = json_loadb(r->body.data, r->body.len, JSON_DECODE_ANY, &err);
+    if (r->json == NULL) {
+        http_reply_err(r, TS_EBADJSON);
+        return -1;
+    }
+    if (!json_is_object(r->json)) {
+        struct valid v;
+        valid_init(&v, &r->arena, "body");
+        valid_error(&v, NULL, "model_attributes_type",
+                    "Input should be a valid dictionary or object to extract fields from");
+        http_reply_invalid(r, &v);
+        valid_free(&v);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- dispatch --------------------------------------------------------------------------- */
+
+void http_req_dispatch(struct http_req *r)
+{
+    if (r->replied)
+        return;
+    if (r->body_too_big) {
+        http_reply_err(r, TS_ETOOBIG);
+        r->close_connection = true;
+        return;
+    }
+    /* Steps 3 and 4 (authentication, endpoint permission) run here for routes whose access
+     * label is not public; see docs/ARCHITECTURE.md. */
+    if ((r->route->flags & ROUTE_BODY) && parse_body_or_reply(r) < 0)
+        return;
+    log_set_request_id(r->request_id);
+    int rc = r->route->handler(r);
+    if (rc < 0 && !r->replied)
+        http_reply_err(r, rc);
+    if (!r->replied) {
+        log_msg(LOG_ERROR, "http", "handler for %s %s queued no reply", r->route->method,
+                r->route->pattern);
+        http_reply_err(r, TS_EINTERNAL);
+    }
+    log_set_request_id(NULL);
+}
+
+/* --- headers on every reply ------------------------------------------------------------- */
+
+static bool reply_has_header(const struct http_req *r, const char *name)
+{
+    for (int i = 0; i < r->nreply_headers; i++)
+        if (strcasecmp(r->reply_headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+void http_req_finish_reply(struct http_req *r, bool shutting_down)
+{
+    http_add_header(r, "X-Request-ID", r->request_id);
+    if (!reply_has_header(r, "Cache-Control"))
+        http_add_header(r, "Cache-Control", "no-store");
+    if (r->cors_origin != NULL) {
+        bool is_preflight = r->status == 204 && strcmp(r->method, "OPTIONS") == 0;
+        if (!is_preflight) {
+            http_add_header(r, "Access-Control-Allow-Origin",
+                            r->cfg->cors_any ? "*" : r->cors_origin);
+            http_add_header(r, "Vary", "Origin");
+            http_add_header(r, "Access-Control-Expose-Headers",
+                            "X-Request-ID, Idempotent-Replayed, Retry-After");
+        }
+    }
+    if (shutting_down || r->close_connection)
+        http_add_header(r, "Connection", "close");
+}
+
+/* --- access log ------------------------------------------------------------------------- */
+
+void http_req_log_access(const struct http_req *r)
+{
+    char ts[TIME_RFC3339_LEN];
+    struct buf b;
+    int64_t ms = time_mono_ms() - r->start_ms;
+
+    if (!log_enabled(LOG_INFO))
+        return;
+    time_format_ms(time_now_ms(), ts);
+    buf_init(&b, 4096);
+    buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":\"", ts);
+    buf_json_escape(&b, r->request_id);
+    buf_puts(&b, "\",\"method\":\"");
+    buf_json_escape(&b, r->method);
+    buf_puts(&b, "\",\"route\":\"");
+    buf_json_escape(&b, r->route ? r->route->pattern : "unmatched");
+    buf_printf(&b, "\",\"status\":%d,\"duration_ms\":%lld,\"user_id\":", r->status, (long long)ms);
+    if (r->user_id != NULL) {
+        buf_puts(&b, "\"");
+        buf_json_escape(&b, r->user_id);
+        buf_puts(&b, "\"");
+    } else {
+        buf_puts(&b, "null");
+    }
+    buf_puts(&b, ",\"client_ip\":\"");
+    buf_json_escape(&b, r->client_ip);
+    buf_puts(&b, "\"");
+    if (r->trace_id[0] != '\0')
+        buf_printf(&b, ",\"trace_id\":\"%s\"", r->trace_id);
+    buf_puts(&b, "}");
+    log_write_line(b.data, b.len);
+    buf_free(&b);
+}

@@ -1,0 +1,51 @@
+/*
+ * The request pipeline of API.md §1.4, independent of libmicrohttpd.
+ *
+ * server.c calls, for each request: http_req_init(); fills method, path, headers, query and
+ * client_ip; http_req_on_headers(); http_req_on_body() for every chunk of the body;
+ * http_req_dispatch() once the body is complete; then sends the reply and calls
+ * http_req_log_access() and http_req_free(). Unit tests call the same functions.
+ */
+#ifndef TS_HTTP_REQUEST_H
+#define TS_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/http.h"
+#include "http/router.h"
+
+/* Starts a request: empty arena, start time. */
+void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
+                   struct http_server *server);
+
+/* Frees the arena, body buffer, parsed JSON and an unsent reply. */
+void http_req_free(struct http_req *r);
+
+/* Adds a received header / query parameter (copied into the arena). False when full. */
+bool http_req_add_header(struct http_req *r, const char *name, const char *value);
+bool http_req_add_query(struct http_req *r, const char *name, const char *value);
+
+/*
+ * Everything decidable from the request line and headers: request id and trace id, framing
+ * (duplicate Content-Length, Content-Length with Transfer-Encoding, a transfer coding other
+ * than chunked: 400 and close), CORS preflight, routing (404/405), and Content-Length against
+ * MAX_BODY_BYTES (413 and close). Returns true when a reply is already queued; the body is
+ * then not read.
+ */
+bool http_req_on_headers(struct http_req *r, const struct router *rt);
+
+/* Accepts body bytes: buffered for routes that take a body, counted against the cap always.
+ * Beyond MAX_BODY_BYTES nothing more is kept (memory never grows with the body). */
+void http_req_on_body(struct http_req *r, const char *data, size_t len);
+
+/* Runs the rest of the pipeline and the handler; exactly one reply is queued afterwards. */
+void http_req_dispatch(struct http_req *r);
+
+/* Adds the headers every reply carries (X-Request-ID, Cache-Control, CORS, Connection). */
+void http_req_finish_reply(struct http_req *r, bool shutting_down);
+
+/* Writes the access log line. */
+void http_req_log_access(const struct http_req *r);
+
+#endif

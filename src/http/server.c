@@ -1,0 +1,285 @@
+/*
+ * libmicrohttpd glue: the only file that includes microhttpd.h.
+ *
+ * Sections: per-request context; the access handler; completion; start and graceful stop.
+ *
+ * Threading: MHD runs WORKER_THREADS threads, each with its own epoll set; a connection stays
+ * on one thread, and its handlers run there. Handlers block on the database, so a slow query
+ * holds only the connections of its thread. Long-lived streams (Server-Sent Events) must not
+ * hold a thread: they will use MHD's suspend/resume (the daemon is started with
+ * MHD_ALLOW_SUSPEND_RESUME), see docs/ARCHITECTURE.md.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/request.h"
+#include "http/routes.h"
+#include "util/log.h"
+#include "util/time.h"
+
+/* Far above any expected load per instance; bounded by RLIMIT_NOFILE, raised at start. */
+#define CONNECTION_LIMIT 16384
+
+struct http_server {
+    const struct config *cfg;
+    struct db *db;
+    struct router router;
+    struct MHD_Daemon *daemon;
+    MHD_socket listen_fd;
+    int port;
+    atomic_bool shutting_down;
+    atomic_int in_flight;
+};
+
+struct conn_ctx {
+    struct http_req req;
+    bool sent;
+};
+
+bool http_server_shutting_down(const struct http_server *s)
+{
+    return s != NULL && atomic_load(&s->shutting_down);
+}
+
+/* --- the access handler ----------------------------------------------------------------- */
+
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    if (!http_req_add_header(cls, key, value))
+        log_msg(LOG_WARNING, "http", "more than %d request headers; the rest ignored",
+                HTTP_MAX_HEADERS);
+    return MHD_YES;
+}
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    http_req_add_query(cls, key, value);
+    return MHD_YES;
+}
+
+static void read_client_ip(struct MHD_Connection *c, struct http_req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char host[INET6_ADDRSTRLEN] = "";
+
+    if (ci != NULL && ci->client_addr != NULL) {
+        socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                               : sizeof(struct sockaddr_in);
+        getnameinfo(ci->client_addr, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+    }
+    r->client_ip = arena_strdup(&r->arena, host);
+}
+
+/* Hands the queued reply to MHD. */
+static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *c,
+                                  struct conn_ctx *ctx)
+{
+    struct http_req *r = &ctx->req;
+    struct MHD_Response *resp;
+
+    http_req_finish_reply(r, atomic_load(&s->shutting_down));
+    if (r->reply_body != NULL) {
+        resp = MHD_create_response_from_buffer(r->reply_len, r->reply_body, MHD_RESPMEM_MUST_FREE);
+        if (resp != NULL)
+            r->reply_body = NULL; /* MHD owns it now */
+    } else {
+        resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    }
+    if (resp == NULL)
+        return MHD_NO;
+    if (r->content_type != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    for (int i = 0; i < r->nreply_headers; i++)
+        MHD_add_response_header(resp, r->reply_headers[i].name, r->reply_headers[i].value);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    ctx->sent = ret == MHD_YES;
+    return ret;
+}
+
+static struct conn_ctx *begin(struct http_server *s, struct MHD_Connection *c, const char *url,
+                              const char *method)
+{
+    struct conn_ctx *ctx = xmalloc(sizeof(*ctx));
+    struct http_req *r = &ctx->req;
+
+    ctx->sent = false;
+    http_req_init(r, s->cfg, s->db, s);
+    atomic_fetch_add(&s->in_flight, 1);
+    r->method = arena_strdup(&r->arena, method);
+    r->path = arena_strdup(&r->arena, url);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, r);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, r);
+    read_client_ip(c, r);
+    return ctx;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *s = cls;
+    struct conn_ctx *ctx = *con_cls;
+
+    (void)version;
+    if (ctx == NULL) {
+        ctx = begin(s, c, url, method);
+        *con_cls = ctx;
+        /* A reply decided from the headers alone (400, 404, 405, 413, preflight) goes out
+         * before any body is read; MHD then closes a connection whose body was not read. */
+        if (http_req_on_headers(&ctx->req, &s->router))
+            return send_reply(s, c, ctx);
+        return MHD_YES;
+    }
+    if (ctx->sent)
+        return MHD_YES;
+    if (*upload_data_size > 0) {
+        http_req_on_body(&ctx->req, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    http_req_dispatch(&ctx->req);
+    return send_reply(s, c, ctx);
+}
+
+/* --- completion ------------------------------------------------------------------------- */
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *s = cls;
+    struct conn_ctx *ctx = *con_cls;
+
+    (void)c;
+    if (ctx == NULL)
+        return;
+    if (ctx->sent)
+        http_req_log_access(&ctx->req);
+    else if (toe != MHD_REQUEST_TERMINATED_CLIENT_ABORT)
+        log_msg(LOG_WARNING, "http", "request %s ended without a reply (termination code %d)",
+                ctx->req.request_id, (int)toe);
+    http_req_free(&ctx->req);
+    free(ctx);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+
+    (void)cls;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_msg(LOG_WARNING, "mhd", "%s", msg);
+}
+
+/* --- start and stop --------------------------------------------------------------------- */
+
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static int resolve(const struct config *cfg, struct sockaddr_storage *ss, bool *v6)
+{
+    struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    char port[8];
+
+    snprintf(port, sizeof(port), "%d", cfg->port);
+    if (getaddrinfo(cfg->host, port, &hints, &res) != 0 || res == NULL)
+        return -1;
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *v6 = res->ai_family == AF_INET6;
+    freeaddrinfo(res);
+    return 0;
+}
+
+struct http_server *http_server_start(const struct config *cfg, struct db *db)
+{
+    struct http_server *s = xcalloc(1, sizeof(*s));
+    struct sockaddr_storage addr;
+    bool v6 = false;
+
+    s->cfg = cfg;
+    s->db = db;
+    atomic_init(&s->shutting_down, false);
+    atomic_init(&s->in_flight, 0);
+    if (router_init(&s->router, routes_table, routes_count) < 0)
+        goto fail;
+    if (resolve(cfg, &addr, &v6) < 0) {
+        log_msg(LOG_ERROR, "http", "cannot resolve HOST %s", cfg->host);
+        goto fail;
+    }
+    raise_fd_limit();
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)cfg->worker_threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)cfg->request_timeout_seconds, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        log_msg(LOG_ERROR, "http", "cannot listen on %s:%d", cfg->host, cfg->port);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di != NULL ? di->port : cfg->port;
+    return s;
+fail:
+    router_free(&s->router);
+    free(s);
+    return NULL;
+}
+
+int http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_shutdown(struct http_server *s)
+{
+    int64_t start = time_mono_ms();
+    int64_t deadline = start + (int64_t)(s->cfg->shutdown_grace_seconds - 1) * 1000;
+
+    atomic_store(&s->shutting_down, true);
+    /* Stop accepting at once. MHD keeps the listening socket until it stops; shutting it down
+     * here makes the kernel refuse new connections instead of queueing them unanswered. */
+    s->listen_fd = MHD_quiesce_daemon(s->daemon);
+    if (s->listen_fd != MHD_INVALID_SOCKET)
+        shutdown(s->listen_fd, SHUT_RDWR);
+    int left;
+    while ((left = atomic_load(&s->in_flight)) > 0 && time_mono_ms() < deadline)
+        usleep(10 * 1000);
+    log_msg(LOG_INFO, "http", "drained after %lld ms; %d request(s) still in flight",
+            (long long)(time_mono_ms() - start), left);
+    MHD_stop_daemon(s->daemon);
+    if (s->listen_fd != MHD_INVALID_SOCKET)
+        close(s->listen_fd);
+    router_free(&s->router);
+    free(s);
+}

@@ -1,0 +1,26 @@
+/*
+ * The HTTP server: a libmicrohttpd daemon (thread pool, epoll) running the request pipeline
+ * over the route table of routes.c, and the graceful shutdown of API.md §17.
+ */
+#ifndef TS_HTTP_SERVER_H
+#define TS_HTTP_SERVER_H
+
+#include "config.h"
+#include "db/db.h"
+#include "http/http.h"
+
+/* Starts listening on HOST:PORT. Returns NULL (logged) when the daemon cannot start. Caller
+ * ends it with http_server_shutdown(). */
+struct http_server *http_server_start(const struct config *cfg, struct db *db);
+
+/* The port actually bound (useful with PORT chosen by the OS in tests). */
+int http_server_port(const struct http_server *s);
+
+/*
+ * Graceful stop: stops accepting connections at once, marks the server as shutting down
+ * (/readyz answers 503, replies carry Connection: close), lets in-flight requests finish for
+ * up to SHUTDOWN_GRACE_SECONDS - 1 s, then closes every connection and frees the server.
+ */
+void http_server_shutdown(struct http_server *s);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * trainsmart: command-line entry point (API.md §15). Argument parsing and dispatch only.
+ *
+ * Exit codes: 0 success, 1 runtime failure (database error, invalid input), 2 usage or
+ * configuration error (message on stderr).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "http/server.h"
+#include "util/crypto.h"
+#include "util/err.h"
+#include "util/log.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: trainsmart <command> [args]\n"
+    "\n"
+    "commands:\n"
+    "  serve                  start the HTTP server on HOST:PORT\n"
+    "  migrate up             apply all pending migrations\n"
+    "  migrate down [N]       revert the last N applied migrations (default 1)\n"
+    "  migrate status         list migrations as <version>\\t<name>\\t<applied|pending>\n"
+    "  version                print the version\n"
+    "  help, --help           print this help\n"
+    "\n"
+    "Configuration comes from environment variables; see README.md.\n";
+
+static int usage_error(const char *msg)
+{
+    if (msg != NULL)
+        fprintf(stderr, "trainsmart: %s\n", msg);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+/* Loads the configuration and opens the pool; exit code on failure, else 0. */
+static int setup(struct config *cfg, struct db **db)
+{
+    char err[256];
+
+    if (config_load(cfg, NULL, NULL, err, sizeof(err)) < 0) {
+        fprintf(stderr, "trainsmart: %s\n", err);
+        return EXIT_USAGE;
+    }
+    log_set_level((enum log_level)cfg->log_level);
+    if (crypto_init() < 0) {
+        fprintf(stderr, "trainsmart: cannot initialise libsodium\n");
+        return EXIT_RUNTIME;
+    }
+    *db = db_open(cfg);
+    return EXIT_OK;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    struct config cfg;
+    struct db *db = NULL;
+    int n = 1;
+    int rc;
+
+    if (argc < 3 || (strcmp(argv[2], "up") != 0 && strcmp(argv[2], "down") != 0 &&
+                     strcmp(argv[2], "status") != 0))
+        return usage_error("migrate needs up, down [N] or status");
+    if (strcmp(argv[2], "down") == 0 && argc > 3) {
+        char *end;
+        long v = strtol(argv[3], &end, 10);
+        if (*argv[3] == '\0' || *end != '\0' || v < 1 || v > 100000)
+            return usage_error("migrate down takes a positive number");
+        n = (int)v;
+    }
+    if ((argc > 3 && strcmp(argv[2], "down") != 0) || argc > 4)
+        return usage_error("too many arguments");
+    rc = setup(&cfg, &db);
+    if (rc != EXIT_OK)
+        return rc;
+    if (strcmp(argv[2], "up") == 0)
+        rc = migrate_up(db, stdout);
+    else if (strcmp(argv[2], "down") == 0)
+        rc = migrate_down(db, n, stdout);
+    else
+        rc = migrate_status(db, stdout);
+    db_close(db);
+    if (rc < 0) {
+        fprintf(stderr, "trainsmart: migrate %s failed: %s\n", argv[2],
+                rc == TS_EUNAVAIL ? "database unavailable" : "database error");
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+/* Blocks the stop signals in every thread; the main thread waits for them with sigwait. */
+static void block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static int cmd_serve(void)
+{
+    struct config cfg;
+    struct db *db = NULL;
+    struct db_conn *c = NULL;
+    sigset_t set;
+    int sig = 0;
+    int rc = setup(&cfg, &db);
+
+    if (rc != EXIT_OK)
+        return rc;
+    if (cfg.on_cloud_run && cfg.backend == DB_SQLITE) {
+        fprintf(stderr, "trainsmart: K_SERVICE is set (Cloud Run): instance storage there is in "
+                        "memory and lost on restart; set DATABASE_URL to a PostgreSQL database\n");
+        db_close(db);
+        return EXIT_USAGE;
+    }
+    block_signals(&set);
+    if (cfg.auto_migrate && migrate_up(db, NULL) < 0) {
+        log_msg(LOG_ERROR, "main", "cannot apply migrations; not starting");
+        db_close(db);
+        return EXIT_RUNTIME;
+    }
+    /* On SQLite this creates the database file when it is missing. */
+    if (cfg.backend == DB_SQLITE && db_acquire(db, &c) == 0)
+        db_release(c);
+    struct http_server *srv = http_server_start(&cfg, db);
+    if (srv == NULL) {
+        db_close(db);
+        return EXIT_RUNTIME;
+    }
+    log_msg(LOG_INFO, "main", "trainsmart %s listening on %s:%d (%s, %d worker threads)",
+            TS_VERSION, cfg.host, http_server_port(srv),
+            db_backend(db) == DB_POSTGRES ? "postgres" : "sqlite", cfg.worker_threads);
+    while (sigwait(&set, &sig) != 0)
+        ;
+    log_msg(LOG_INFO, "main", "received signal %d; draining for up to %d s", sig,
+            cfg.shutdown_grace_seconds - 1);
+    http_server_shutdown(srv);
+    db_close(db);
+    log_msg(LOG_INFO, "main", "stopped");
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(NULL);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        /* Every command but help validates the configuration (§16), version included. */
+        struct config cfg;
+        char err[256];
+        if (config_load(&cfg, NULL, NULL, err, sizeof(err)) < 0) {
+            fprintf(stderr, "trainsmart: %s\n", err);
+            return EXIT_USAGE;
+        }
+        printf("trainsmart %s\n", TS_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "serve") != 0)
+        log_set_fd(2); /* stdout carries the command's own output */
+    if (strcmp(cmd, "serve") == 0)
+        return argc == 2 ? cmd_serve() : usage_error("serve takes no arguments");
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(argc, argv);
+    char msg[128];
+    snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
+    return usage_error(msg);
+}

@@ -1,0 +1,66 @@
+/*
+ * Clocks, RFC 3339 timestamps, calendar dates and IANA time zone names (API.md §1.6).
+ *
+ * Timestamps travel through the program as int64 milliseconds since the Unix epoch (UTC); that
+ * is also how both storage backends keep them, so keyset cursors compare integers.
+ * All functions are thread safe.
+ */
+#ifndef TS_UTIL_TIME_H
+#define TS_UTIL_TIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Wall clock, UTC milliseconds. */
+int64_t time_now_ms(void);
+
+/* Monotonic clock in milliseconds, for durations and deadlines. */
+int64_t time_mono_ms(void);
+
+#define TIME_RFC3339_LEN 25 /* "2026-11-27T09:30:00.000Z" plus NUL */
+
+/* Formats `ms` as "YYYY-MM-DDTHH:MM:SS.mmmZ" into `out`. */
+void time_format_ms(int64_t ms, char out[TIME_RFC3339_LEN]);
+
+enum time_parse_result {
+    TIME_OK = 0,
+    TIME_INVALID = -1, /* not a datetime: *reason says why (pydantic datetime_parsing) */
+    TIME_NAIVE = -2,   /* a valid datetime without offset (pydantic timezone_aware) */
+};
+
+/*
+ * Parses an RFC 3339 timestamp: "YYYY-MM-DDTHH:MM:SS[.f{1,6}](Z|±HH:MM)" ('T' may also be 't'
+ * or a space, 'Z' may be 'z'). The value is converted to UTC and truncated to milliseconds.
+ * Returns a time_parse_result; on TIME_INVALID `*reason` is a static text such as
+ * "input is too short" for the message "Input should be a valid datetime, {reason}".
+ */
+int time_parse_rfc3339(const char *s, int64_t *ms, const char **reason);
+
+struct ts_date {
+    int year;  /* 1..9999 */
+    int month; /* 1..12 */
+    int day;   /* 1..31, valid for the month */
+};
+
+#define TIME_DATE_LEN 11 /* "YYYY-MM-DD" plus NUL */
+
+/*
+ * Parses "YYYY-MM-DD" (exactly). Returns 0, or -1 with `*reason` a static text for
+ * "Input should be a valid date in the format YYYY-MM-DD, {reason}".
+ */
+int time_parse_date(const char *s, struct ts_date *d, const char **reason);
+
+void time_format_date(struct ts_date d, char out[TIME_DATE_LEN]);
+
+/* Days since 1970-01-01 for `d` (proleptic Gregorian), and back. */
+int64_t time_date_to_days(struct ts_date d);
+struct ts_date time_days_to_date(int64_t days);
+
+/*
+ * True when `name` is an IANA time zone known to the system tz database
+ * (/usr/share/zoneinfo, or $TZDIR): a relative name of letters, digits, '_', '-', '+' and '/'
+ * separated parts, naming a TZif file. Case-sensitive, as the database is.
+ */
+bool time_zone_is_known(const char *name);
+
+#endif

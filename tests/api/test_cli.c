@@ -1,0 +1,217 @@
+/* The command line of API.md §15 and configuration errors of §16, on both backends. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support/server.h"
+
+static struct ts_server db;
+static char url[600];
+
+static void fresh_db(void)
+{
+    ts_db_create(&db);
+    snprintf(url, sizeof(url), "DATABASE_URL=%s", db.database_url);
+}
+
+static void drop_db(void)
+{
+    ts_db_drop(&db);
+}
+
+TestSuite(cli, .init = fresh_db, .fini = drop_db, .timeout = 60);
+
+static int run(const char *const *args, const char *const *extra_env, char **out, char **err)
+{
+    const char *env[8] = {url};
+    int n = 1;
+    for (int i = 0; extra_env && extra_env[i] && n < 7; i++)
+        env[n++] = extra_env[i];
+    env[n] = NULL;
+    return ts_run_cli(args, env, out, err);
+}
+
+Test(cli, version_prints_semver)
+{
+    const char *const args[] = {"version", NULL};
+    char *out, *err;
+    cr_assert_eq(run(args, NULL, &out, &err), 0);
+    cr_assert_str_eq(out, "trainsmart 1.0.0\n");
+    free(out);
+    free(err);
+}
+
+Test(cli, help_prints_usage_on_stdout)
+{
+    const char *const args[] = {"--help", NULL};
+    const char *const args2[] = {"help", NULL};
+    char *out, *err;
+    cr_assert_eq(run(args, NULL, &out, &err), 0);
+    cr_assert_not_null(strstr(out, "usage: trainsmart"));
+    cr_assert_str_eq(err, "");
+    free(out);
+    free(err);
+    cr_assert_eq(run(args2, NULL, &out, &err), 0);
+    cr_assert_not_null(strstr(out, "migrate status"));
+    free(out);
+    free(err);
+}
+
+Test(cli, no_command_or_unknown_command_is_usage_error)
+{
+    const char *const none[] = {NULL};
+    const char *const unknown[] = {"frobnicate", NULL};
+    char *out, *err;
+    cr_assert_eq(run(none, NULL, &out, &err), 2);
+    cr_assert_str_eq(out, "");
+    cr_assert_not_null(strstr(err, "usage: trainsmart"));
+    free(out);
+    free(err);
+    cr_assert_eq(run(unknown, NULL, &out, &err), 2);
+    cr_assert_not_null(strstr(err, "frobnicate"));
+    free(out);
+    free(err);
+}
+
+static void assert_config_error(const char *setting, const char *variable)
+{
+    const char *const args[] = {"serve", NULL};
+    const char *const env[] = {setting, NULL};
+    char *out, *err;
+    cr_assert_eq(run(args, env, &out, &err), 2, "%s was accepted", setting);
+    cr_assert_not_null(strstr(err, variable), "%s: message does not name %s: %s", setting, variable,
+                       err);
+    cr_assert_eq(ts_count(err, "\n"), 1, "not one line: %s", err);
+    free(out);
+    free(err);
+}
+
+Test(cli, invalid_configuration_exits_2_naming_the_variable)
+{
+    assert_config_error("PORT=0", "PORT");
+    assert_config_error("PORT=65536", "PORT");
+    assert_config_error("PORT=80a", "PORT");
+    assert_config_error("DB_POOL_SIZE=201", "DB_POOL_SIZE");
+    assert_config_error("WORKER_THREADS=", "WORKER_THREADS");
+    assert_config_error("LOG_LEVEL=loud", "LOG_LEVEL");
+    assert_config_error("ALLOW_REGISTRATION=yes", "ALLOW_REGISTRATION");
+    assert_config_error("TOKEN_TTL_SECONDS=59", "TOKEN_TTL_SECONDS");
+    assert_config_error("SHUTDOWN_GRACE_SECONDS=61", "SHUTDOWN_GRACE_SECONDS");
+    assert_config_error("SSE_HEARTBEAT_SECONDS=0", "SSE_HEARTBEAT_SECONDS");
+    assert_config_error("SCHEDULER_INTERVAL_SECONDS=3601", "SCHEDULER_INTERVAL_SECONDS");
+    assert_config_error("DATABASE_URL=mysql://x", "DATABASE_URL");
+    assert_config_error("CORS_ORIGINS=app.example.com", "CORS_ORIGINS");
+    assert_config_error("HOST=not a host", "HOST");
+}
+
+Test(cli, version_also_validates_configuration)
+{
+    const char *const args[] = {"version", NULL};
+    const char *const env[] = {"PORT=-1", NULL};
+    char *out, *err;
+    cr_assert_eq(run(args, env, &out, &err), 2);
+    cr_assert_not_null(strstr(err, "PORT"));
+    free(out);
+    free(err);
+}
+
+Test(cli, serve_on_cloud_run_with_sqlite_exits_2)
+{
+    const char *const args[] = {"serve", NULL};
+    const char *const env[] = {"K_SERVICE=trainsmart", "DATABASE_URL=sqlite:/tmp/x.db", NULL};
+    char *out, *err;
+    cr_assert_eq(ts_run_cli(args, env, &out, &err), 2);
+    cr_assert_not_null(strstr(err, "PostgreSQL"), "%s", err);
+    cr_assert_not_null(strstr(err, "memory"), "%s", err);
+    free(out);
+    free(err);
+}
+
+Test(cli, migrate_up_status_down_round_trip)
+{
+    const char *const up[] = {"migrate", "up", NULL};
+    const char *const status[] = {"migrate", "status", NULL};
+    const char *const down[] = {"migrate", "down", NULL};
+    const char *const down_all[] = {"migrate", "down", "1000", NULL};
+    char *out, *err;
+
+    cr_assert_eq(run(status, NULL, &out, &err), 0, "%s", err);
+    cr_assert_str_eq(out, "0001\tinit\tpending\n");
+    free(out), free(err);
+
+    cr_assert_eq(run(up, NULL, &out, &err), 0, "%s", err);
+    cr_assert_str_eq(out, "applied 0001_init\n");
+    free(out), free(err);
+
+    cr_assert_eq(run(up, NULL, &out, &err), 0, "up with nothing pending succeeds");
+    cr_assert_str_eq(out, "");
+    free(out), free(err);
+
+    cr_assert_eq(run(status, NULL, &out, &err), 0);
+    cr_assert_str_eq(out, "0001\tinit\tapplied\n");
+    free(out), free(err);
+
+    cr_assert_eq(run(down, NULL, &out, &err), 0, "%s", err);
+    cr_assert_str_eq(out, "reverted 0001_init\n");
+    free(out), free(err);
+
+    cr_assert_eq(run(status, NULL, &out, &err), 0);
+    cr_assert_str_eq(out, "0001\tinit\tpending\n");
+    free(out), free(err);
+
+    cr_assert_eq(run(up, NULL, &out, &err), 0);
+    free(out), free(err);
+    cr_assert_eq(run(down_all, NULL, &out, &err), 0, "N beyond the applied reverts all");
+    cr_assert_str_eq(out, "reverted 0001_init\n");
+    free(out), free(err);
+}
+
+Test(cli, migrate_usage_errors_exit_2)
+{
+    const char *const bad[][4] = {{"migrate", NULL},
+                                  {"migrate", "sideways", NULL},
+                                  {"migrate", "down", "0", NULL},
+                                  {"migrate", "down", "x", NULL}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *out, *err;
+        cr_assert_eq(run(bad[i], NULL, &out, &err), 2, "case %zu", i);
+        free(out), free(err);
+    }
+}
+
+Test(cli, migrate_against_unreachable_database_exits_1)
+{
+    const char *const args[] = {"migrate", "up", NULL};
+    char *out, *err;
+    int port = ts_free_port();
+    char bad[128];
+    snprintf(bad, sizeof(bad), "DATABASE_URL=postgresql://nobody@127.0.0.1:%d/none", port);
+    const char *const env[] = {bad, "DB_TIMEOUT_MS=500", NULL};
+    cr_assert_eq(ts_run_cli(args, env, &out, &err), 1);
+    cr_assert_not_null(strstr(err, "database unavailable"), "%s", err);
+    free(out), free(err);
+}
+
+Test(cli, concurrent_migrations_apply_once)
+{
+    /* Several processes migrating one fresh database at once: all succeed, and exactly one
+     * reports having applied the migration. */
+    char cmd[1024];
+    char dir[] = "/tmp/ts-conc.XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && for i in 1 2 3 4; do (env '%s' %s migrate up > out.$i 2>err.$i; "
+             "echo $? > rc.$i) & done; wait; cat rc.* | sort -u | tr -d '\\n'; "
+             "echo; cat out.* | grep -c applied",
+             dir, url, TS_BINARY);
+    FILE *p = popen(cmd, "r");
+    char rcs[64] = "", applied[64] = "";
+    cr_assert_not_null(fgets(rcs, sizeof(rcs), p));
+    cr_assert_not_null(fgets(applied, sizeof(applied), p));
+    pclose(p);
+    cr_assert_str_eq(rcs, "0\n", "every process exits 0");
+    cr_assert_str_eq(applied, "1\n", "the migration is applied exactly once");
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}

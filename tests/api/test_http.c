@@ -1,0 +1,314 @@
+/*
+ * HTTP conventions of API.md §1.1, §1.2 (framing and size), §1.3, §1.9 and §1.10, checked
+ * against the real server over HTTP and raw sockets.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support/server.h"
+
+static struct ts_server srv;
+
+static void start_default(void)
+{
+    static const char *const env[] = {"CORS_ORIGINS=https://app.example.com", "MAX_BODY_BYTES=1024",
+                                      NULL};
+    ts_server_start(&srv, env);
+}
+
+static void stop(void)
+{
+    cr_assert_eq(ts_server_stop(&srv), 0, "the server must exit 0 on SIGTERM");
+}
+
+TestSuite(http, .init = start_default, .fini = stop, .timeout = 60);
+
+Test(http, unknown_path_is_404_with_detail)
+{
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/nope", NULL, NULL, &r);
+    cr_assert_eq(r.status, 404);
+    ts_assert_json(&r, "{\"detail\":\"Not Found\"}");
+    cr_assert_str_eq(ts_header(&r, "Content-Type"), "application/json");
+    cr_assert_str_eq(ts_header(&r, "Cache-Control"), "no-store");
+    ts_resp_free(&r);
+}
+
+Test(http, trailing_slash_is_404_never_a_redirect)
+{
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz/", NULL, NULL, &r);
+    cr_assert_eq(r.status, 404);
+    cr_assert_null(ts_header(&r, "Location"));
+    ts_assert_json(&r, "{\"detail\":\"Not Found\"}");
+    ts_resp_free(&r);
+}
+
+Test(http, empty_segment_is_404)
+{
+    struct ts_resp r;
+    ts_http(&srv, "GET", "//healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 404);
+    ts_resp_free(&r);
+}
+
+Test(http, paths_are_case_sensitive)
+{
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/HEALTHZ", NULL, NULL, &r);
+    cr_assert_eq(r.status, 404);
+    ts_resp_free(&r);
+}
+
+Test(http, undefined_method_is_405_with_allow)
+{
+    struct ts_resp r;
+    ts_http(&srv, "DELETE", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 405);
+    ts_assert_json(&r, "{\"detail\":\"Method Not Allowed\"}");
+    cr_assert_str_eq(ts_header(&r, "Allow"), "GET");
+    ts_resp_free(&r);
+}
+
+Test(http, head_is_405)
+{
+    struct ts_resp r;
+    ts_http(&srv, "HEAD", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 405);
+    cr_assert_str_eq(ts_header(&r, "Allow"), "GET");
+    ts_resp_free(&r);
+}
+
+Test(http, options_without_preflight_headers_is_routed)
+{
+    struct ts_resp r;
+    ts_http(&srv, "OPTIONS", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 405);
+    ts_resp_free(&r);
+    ts_http(&srv, "OPTIONS", "/nope", NULL, NULL, &r);
+    cr_assert_eq(r.status, 404);
+    ts_resp_free(&r);
+}
+
+Test(http, request_id_is_echoed_when_valid)
+{
+    static const char *const h[] = {"X-Request-ID: abc.DEF_1:2-3", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz", h, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(ts_header(&r, "X-Request-ID"), "abc.DEF_1:2-3");
+    ts_resp_free(&r);
+}
+
+static bool is_uuid_v4(const char *s)
+{
+    if (s == NULL || strlen(s) != 36 || s[14] != '4')
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : strchr("0123456789abcdef", s[i]) == NULL)
+            return false;
+    }
+    return true;
+}
+
+Test(http, request_id_is_generated_when_absent_or_invalid)
+{
+    static const char *const bad[] = {"X-Request-ID: has space", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz", NULL, NULL, &r);
+    cr_assert(is_uuid_v4(ts_header(&r, "X-Request-ID")), "got %s", ts_header(&r, "X-Request-ID"));
+    ts_resp_free(&r);
+    ts_http(&srv, "GET", "/nope", bad, NULL, &r);
+    cr_assert_eq(r.status, 404);
+    cr_assert(is_uuid_v4(ts_header(&r, "X-Request-ID")));
+    ts_resp_free(&r);
+}
+
+Test(http, access_log_is_one_json_line_with_request_fields)
+{
+    static const char *const h[] = {
+        "X-Request-ID: log-check-1",
+        "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "Authorization: Bearer secret-token-never-logged", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz?access_token=also-secret", h, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    ts_resp_free(&r);
+    /* The access line is written when the request completes, just after the reply. */
+    char *line = NULL;
+    for (int i = 0; i < 100 && line == NULL; i++) {
+        char *log = ts_server_log(&srv);
+        char *p = strstr(log, "\"request_id\":\"log-check-1\"");
+        if (p != NULL) {
+            char *start = p;
+            while (start > log && start[-1] != '\n')
+                start--;
+            line = strndup(start, strcspn(start, "\n"));
+        }
+        free(log);
+        if (line == NULL)
+            usleep(20000);
+    }
+    cr_assert_not_null(line, "no access log line");
+    json_t *j = json_loads(line, 0, NULL);
+    cr_assert_not_null(j, "not JSON: %s", line);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "method")), "GET");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "route")), "/healthz");
+    cr_assert_eq(json_integer_value(json_object_get(j, "status")), 200);
+    cr_assert(json_is_integer(json_object_get(j, "duration_ms")));
+    cr_assert(json_is_null(json_object_get(j, "user_id")));
+    cr_assert_not_null(json_object_get(j, "ts"));
+    cr_assert_str_eq(json_string_value(json_object_get(j, "level")), "info");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "trace_id")),
+                     "4bf92f3577b34da6a3ce929d0e0e4736");
+    json_decref(j);
+    free(line);
+    char *log = ts_server_log(&srv);
+    cr_assert_null(strstr(log, "secret"), "a secret reached the log");
+    free(log);
+}
+
+Test(http, cors_preflight_from_allowed_origin_is_204)
+{
+    static const char *const h[] = {"Origin: https://app.example.com",
+                                    "Access-Control-Request-Method: POST", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "OPTIONS", "/api/v1/anything", h, NULL, &r);
+    cr_assert_eq(r.status, 204);
+    cr_assert_str_eq(r.body, "");
+    cr_assert_str_eq(ts_header(&r, "Access-Control-Allow-Origin"), "https://app.example.com");
+    cr_assert_str_eq(ts_header(&r, "Access-Control-Allow-Methods"),
+                     "GET, POST, PUT, PATCH, DELETE");
+    cr_assert_str_eq(ts_header(&r, "Access-Control-Allow-Headers"),
+                     "Authorization, Content-Type, Idempotency-Key, X-Request-ID, Last-Event-ID");
+    cr_assert_str_eq(ts_header(&r, "Access-Control-Max-Age"), "600");
+    cr_assert_str_eq(ts_header(&r, "Vary"), "Origin");
+    cr_assert_not_null(ts_header(&r, "X-Request-ID"));
+    cr_assert_null(ts_header(&r, "Access-Control-Allow-Credentials"));
+    ts_resp_free(&r);
+}
+
+Test(http, cors_preflight_from_other_origin_is_400)
+{
+    static const char *const h[] = {"Origin: https://evil.example.com",
+                                    "Access-Control-Request-Method: GET", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "OPTIONS", "/healthz", h, NULL, &r);
+    cr_assert_eq(r.status, 400);
+    ts_assert_json(&r, "{\"detail\":\"Disallowed CORS origin\"}");
+    cr_assert_null(ts_header(&r, "Access-Control-Allow-Origin"));
+    ts_resp_free(&r);
+}
+
+Test(http, actual_request_from_allowed_origin_gets_cors_headers)
+{
+    static const char *const ok[] = {"Origin: https://app.example.com", NULL};
+    static const char *const other[] = {"Origin: https://evil.example.com", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz", ok, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(ts_header(&r, "Access-Control-Allow-Origin"), "https://app.example.com");
+    cr_assert_str_eq(ts_header(&r, "Vary"), "Origin");
+    cr_assert_str_eq(ts_header(&r, "Access-Control-Expose-Headers"),
+                     "X-Request-ID, Idempotent-Replayed, Retry-After");
+    ts_resp_free(&r);
+    ts_http(&srv, "GET", "/healthz", other, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_null(ts_header(&r, "Access-Control-Allow-Origin"));
+    ts_resp_free(&r);
+}
+
+Test(http, content_length_over_limit_is_413_before_reading)
+{
+    const char req[] = "GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 5000000\r\n\r\n{\"a\":";
+    char *got = ts_raw(&srv, req, sizeof(req) - 1, 3000);
+    cr_assert(strncmp(got, "HTTP/1.1 413", 12) == 0, "got %s", got);
+    cr_assert_not_null(strstr(got, "{\"detail\":\"Request Entity Too Large\"}"));
+    cr_assert_eq(ts_count(got, "HTTP/1.1 "), 1);
+    free(got);
+}
+
+Test(http, chunked_body_over_limit_is_413)
+{
+    /* 3 chunks of 600 bytes: over MAX_BODY_BYTES=1024 only while reading. */
+    char req[4096];
+    char chunk[601];
+    memset(chunk, 'x', 600);
+    chunk[600] = '\0';
+    int n = snprintf(req, sizeof(req),
+                     "GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "258\r\n%s\r\n258\r\n%s\r\n258\r\n%s\r\n0\r\n\r\n",
+                     chunk, chunk, chunk);
+    char *got = ts_raw(&srv, req, (size_t)n, 3000);
+    cr_assert(strncmp(got, "HTTP/1.1 413", 12) == 0, "got %.200s", got);
+    cr_assert_eq(ts_count(got, "HTTP/1.1 "), 1);
+    free(got);
+}
+
+Test(http, chunked_body_under_limit_is_served)
+{
+    const char req[] = "GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                       "Connection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+    char *got = ts_raw(&srv, req, sizeof(req) - 1, 3000);
+    cr_assert(strncmp(got, "HTTP/1.1 200", 12) == 0, "got %s", got);
+    free(got);
+}
+
+/* Request smuggling guards: exactly one response, a 400, and the connection closed. */
+static void assert_single_400(const char *req)
+{
+    char *got = ts_raw(&srv, req, strlen(req), 3000);
+    cr_assert(strncmp(got, "HTTP/1.1 400", 12) == 0, "got %s", got);
+    cr_assert_eq(ts_count(got, "HTTP/1.1 "), 1, "got %s", got);
+    free(got);
+}
+
+Test(http, duplicate_content_length_is_400_and_one_response)
+{
+    assert_single_400("GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n"
+                      "Content-Length: 40\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+}
+
+Test(http, content_length_with_transfer_encoding_is_400)
+{
+    assert_single_400("GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\n"
+                      "Host: t\r\n\r\n");
+}
+
+Test(http, unknown_transfer_coding_is_400)
+{
+    assert_single_400("GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: xchunked\r\n\r\n"
+                      "0\r\n\r\n");
+}
+
+Test(http, gzip_transfer_coding_is_400)
+{
+    assert_single_400("GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                      "0\r\n\r\n");
+}
+
+Test(http, garbage_request_line_is_400_and_server_keeps_serving)
+{
+    char *got = ts_raw(&srv, "NOT HTTP AT ALL\r\n\r\n", 19, 3000);
+    cr_assert(strncmp(got, "HTTP/1.1 400", 12) == 0 || got[0] == '\0', "got %s", got);
+    free(got);
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    ts_resp_free(&r);
+}
+
+Test(http, keep_alive_serves_several_requests)
+{
+    const char req[] = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /nope HTTP/1.1\r\nHost: t\r\n"
+                       "Connection: close\r\n\r\n";
+    char *got = ts_raw(&srv, req, sizeof(req) - 1, 3000);
+    cr_assert_eq(ts_count(got, "HTTP/1.1 200"), 1, "got %s", got);
+    cr_assert_eq(ts_count(got, "HTTP/1.1 404"), 1, "got %s", got);
+    free(got);
+}

@@ -1,0 +1,409 @@
+/*
+ * The request pipeline of API.md §1.2-§1.4 and §1.9-§1.10, driven without a socket: the same
+ * functions server.c calls for every request.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "http/request.h"
+#include "util/crypto.h"
+#include "util/err.h"
+
+static int echo_keys(struct http_req *r)
+{
+    return http_reply_json_new(r, 200, json_pack("{s:O?}", "got", r->json));
+}
+
+static int ok(struct http_req *r)
+{
+    return http_reply_json_new(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static int unavailable(struct http_req *r)
+{
+    (void)r;
+    return TS_EUNAVAIL;
+}
+
+static const struct route table[] = {
+    {"POST", "/things", echo_keys, ACCESS_PUBLIC, ROUTE_BODY, ""},
+    {"POST", "/optional", echo_keys, ACCESS_PUBLIC, ROUTE_BODY | ROUTE_BODY_OPTIONAL, ""},
+    {"GET", "/things", ok, ACCESS_PUBLIC, 0, ""},
+    {"GET", "/down", unavailable, ACCESS_PUBLIC, 0, ""},
+};
+
+static struct router rt;
+static struct config cfg;
+static const char *cors_setting;
+
+static const char *fake_env(const char *name, void *ctx)
+{
+    (void)ctx;
+    if (strcmp(name, "MAX_BODY_BYTES") == 0)
+        return "1024";
+    if (strcmp(name, "CORS_ORIGINS") == 0)
+        return cors_setting;
+    return NULL;
+}
+
+static void setup(void)
+{
+    char err[256];
+    cors_setting = "https://app.example.com";
+    cr_assert_eq(crypto_init(), 0);
+    cr_assert_eq(config_load(&cfg, fake_env, NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(router_init(&rt, table, sizeof(table) / sizeof(table[0])), 0);
+}
+
+static void teardown(void)
+{
+    router_free(&rt);
+}
+
+TestSuite(request, .init = setup, .fini = teardown);
+
+/* Runs one request through the whole pipeline; headers are "Name", "value" pairs. */
+static void run(struct http_req *r, const char *method, const char *path,
+                const char *const *headers, const char *body, size_t body_len)
+{
+    http_req_init(r, &cfg, NULL, NULL);
+    r->method = method;
+    r->path = path;
+    for (int i = 0; headers && headers[i]; i += 2)
+        http_req_add_header(r, headers[i], headers[i + 1]);
+    if (!http_req_on_headers(r, &rt)) {
+        /* Arrives in two pieces, as a network would deliver it. */
+        size_t half = body_len / 2;
+        if (body_len > 0) {
+            http_req_on_body(r, body, half);
+            http_req_on_body(r, body + half, body_len - half);
+        }
+        http_req_dispatch(r);
+    }
+    http_req_finish_reply(r, false);
+}
+
+static const char *reply_header(const struct http_req *r, const char *name)
+{
+    for (int i = 0; i < r->nreply_headers; i++)
+        if (strcasecmp(r->reply_headers[i].name, name) == 0)
+            return r->reply_headers[i].value;
+    return NULL;
+}
+
+static void assert_body(const struct http_req *r, const char *expected)
+{
+    json_t *got = json_loads(r->reply_body, 0, NULL);
+    json_t *want = json_loads(expected, 0, NULL);
+    cr_assert_not_null(want);
+    cr_assert(got != NULL && json_equal(got, want), "body %s, expected %s", r->reply_body,
+              expected);
+    json_decref(got);
+    json_decref(want);
+}
+
+static const char *const json_ct[] = {"Content-Type", "application/json", NULL};
+
+Test(request, json_body_is_parsed_and_handed_to_the_handler)
+{
+    struct http_req r;
+    const char body[] = "{\"a\":1,\"b\":\"x\"}";
+    run(&r, "POST", "/things", json_ct, body, strlen(body));
+    cr_assert_eq(r.status, 200);
+    assert_body(&r, "{\"got\":{\"a\":1,\"b\":\"x\"}}");
+    cr_assert_str_eq(reply_header(&r, "Cache-Control"), "no-store");
+    cr_assert_not_null(reply_header(&r, "X-Request-ID"));
+    http_req_free(&r);
+}
+
+Test(request, media_type_is_case_insensitive_with_parameters)
+{
+    static const char *const h[] = {"content-type", "Application/JSON ; charset=utf-8", NULL};
+    struct http_req r;
+    run(&r, "POST", "/things", h, "{}", 2);
+    cr_assert_eq(r.status, 200);
+    http_req_free(&r);
+}
+
+Test(request, missing_or_other_content_type_is_415)
+{
+    static const char *const text[] = {"Content-Type", "text/plain", NULL};
+    static const char *const prefix[] = {"Content-Type", "application/jsonx", NULL};
+    struct http_req r;
+    run(&r, "POST", "/things", NULL, "{}", 2);
+    cr_assert_eq(r.status, 415);
+    assert_body(&r, "{\"detail\":\"Unsupported Media Type\"}");
+    http_req_free(&r);
+    run(&r, "POST", "/things", text, "{}", 2);
+    cr_assert_eq(r.status, 415);
+    http_req_free(&r);
+    run(&r, "POST", "/things", prefix, "{}", 2);
+    cr_assert_eq(r.status, 415);
+    http_req_free(&r);
+}
+
+static void assert_400(const char *body, size_t len)
+{
+    struct http_req r;
+    run(&r, "POST", "/things", json_ct, body, len);
+    cr_assert_eq(r.status, 400, "%.*s gave %d", (int)len, body, r.status);
+    assert_body(&r, "{\"detail\":\"Malformed JSON\"}");
+    http_req_free(&r);
+}
+
+Test(request, malformed_json_is_400)
+{
+    assert_400("{\"a\":", 5);
+    assert_400("{'a':1}", 7);
+    assert_400("{\"a\":1} x", 9);
+}
+
+Test(request, invalid_utf8_is_400)
+{
+    assert_400("{\"a\":\"\xff\xfe\"}", 10);
+}
+
+Test(request, nul_escape_is_400)
+{
+    const char body[] = "{\"a\":\"x\\u0000y\"}";
+    assert_400(body, strlen(body));
+}
+
+Test(request, integer_outside_int64_is_400)
+{
+    const char big[] = "{\"a\":9223372036854775808}";
+    const char small[] = "{\"a\":-9223372036854775809}";
+    assert_400(big, strlen(big));
+    assert_400(small, strlen(small));
+}
+
+Test(request, int64_limits_are_accepted)
+{
+    struct http_req r;
+    const char body[] = "{\"a\":9223372036854775807,\"b\":-9223372036854775808}";
+    run(&r, "POST", "/things", json_ct, body, strlen(body));
+    cr_assert_eq(r.status, 200);
+    http_req_free(&r);
+}
+
+Test(request, empty_body_is_422_missing)
+{
+    struct http_req r;
+    run(&r, "POST", "/things", json_ct, "", 0);
+    cr_assert_eq(r.status, 422);
+    assert_body(&r, "{\"detail\":[{\"loc\":[\"body\"],\"msg\":\"Field required\","
+                    "\"type\":\"missing\"}]}");
+    http_req_free(&r);
+}
+
+Test(request, empty_body_is_fine_where_optional)
+{
+    struct http_req r;
+    run(&r, "POST", "/optional", NULL, "", 0);
+    cr_assert_eq(r.status, 200);
+    assert_body(&r, "{\"got\":null}");
+    http_req_free(&r);
+}
+
+Test(request, json_that_is_not_an_object_is_422)
+{
+    const char *bodies[] = {"[1,2]", "\"text\"", "42", "null"};
+    for (size_t i = 0; i < 4; i++) {
+        struct http_req r;
+        run(&r, "POST", "/things", json_ct, bodies[i], strlen(bodies[i]));
+        cr_assert_eq(r.status, 422, "%s", bodies[i]);
+        assert_body(&r, "{\"detail\":[{\"loc\":[\"body\"],\"msg\":\"Input should be a valid "
+                        "dictionary or object to extract fields from\","
+                        "\"type\":\"model_attributes_type\"}]}");
+        http_req_free(&r);
+    }
+}
+
+Test(request, duplicate_keys_last_one_wins)
+{
+    struct http_req r;
+    const char body[] = "{\"a\":1,\"a\":2}";
+    run(&r, "POST", "/things", json_ct, body, strlen(body));
+    cr_assert_eq(r.status, 200);
+    assert_body(&r, "{\"got\":{\"a\":2}}");
+    http_req_free(&r);
+}
+
+Test(request, content_length_over_limit_is_413_before_the_body)
+{
+    static const char *const h[] = {"Content-Type", "application/json", "Content-Length", "1025",
+                                    NULL};
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "POST";
+    r.path = "/things";
+    for (int i = 0; h[i]; i += 2)
+        http_req_add_header(&r, h[i], h[i + 1]);
+    cr_assert(http_req_on_headers(&r, &rt), "decided from the headers alone");
+    cr_assert_eq(r.status, 413);
+    assert_body(&r, "{\"detail\":\"Request Entity Too Large\"}");
+    cr_assert(r.close_connection);
+    http_req_free(&r);
+}
+
+Test(request, body_over_limit_without_length_is_413_and_not_kept)
+{
+    char big[1500];
+    memset(big, ' ', sizeof(big));
+    struct http_req r;
+    run(&r, "POST", "/things", json_ct, big, sizeof(big));
+    cr_assert_eq(r.status, 413);
+    cr_assert_eq(r.body.len, 0, "nothing beyond the cap is buffered");
+    http_req_free(&r);
+}
+
+Test(request, body_is_ignored_by_routes_without_one)
+{
+    static const char *const text[] = {"Content-Type", "text/plain", NULL};
+    struct http_req r;
+    run(&r, "GET", "/things", text, "not json", 8);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(r.body.len, 0);
+    http_req_free(&r);
+}
+
+Test(request, routing_precedes_body_checks)
+{
+    static const char *const h[] = {"Content-Length", "999999", NULL};
+    struct http_req r;
+    run(&r, "DELETE", "/things", h, NULL, 0);
+    cr_assert_eq(r.status, 405);
+    cr_assert_str_eq(reply_header(&r, "Allow"), "GET, POST");
+    http_req_free(&r);
+    run(&r, "GET", "/nothing", h, NULL, 0);
+    cr_assert_eq(r.status, 404);
+    http_req_free(&r);
+}
+
+Test(request, unavailable_is_503_with_retry_after)
+{
+    struct http_req r;
+    run(&r, "GET", "/down", NULL, NULL, 0);
+    cr_assert_eq(r.status, 503);
+    assert_body(&r, "{\"detail\":\"Service Unavailable\"}");
+    cr_assert_str_eq(reply_header(&r, "Retry-After"), "5");
+    http_req_free(&r);
+}
+
+Test(request, request_id_is_echoed_or_generated)
+{
+    static const char *const good[] = {"X-Request-ID", "req-1.2:3_A", NULL};
+    static const char *const bad[] = {"X-Request-ID", "no/slashes", NULL};
+    struct http_req r;
+    run(&r, "GET", "/things", good, NULL, 0);
+    cr_assert_str_eq(reply_header(&r, "X-Request-ID"), "req-1.2:3_A");
+    http_req_free(&r);
+    run(&r, "GET", "/things", bad, NULL, 0);
+    cr_assert_eq(strlen(reply_header(&r, "X-Request-ID")), 36);
+    http_req_free(&r);
+    char long_id[130];
+    memset(long_id, 'a', 129);
+    long_id[129] = '\0';
+    const char *const too_long[] = {"X-Request-ID", long_id, NULL};
+    run(&r, "GET", "/things", too_long, NULL, 0);
+    cr_assert_eq(strlen(reply_header(&r, "X-Request-ID")), 36);
+    http_req_free(&r);
+}
+
+Test(request, traceparent_trace_id_is_kept_for_the_log)
+{
+    static const char *const h[] = {
+        "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", NULL};
+    static const char *const zero[] = {
+        "traceparent", "00-00000000000000000000000000000000-b7ad6b7169203331-01", NULL};
+    struct http_req r;
+    run(&r, "GET", "/things", h, NULL, 0);
+    cr_assert_str_eq(r.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    http_req_free(&r);
+    run(&r, "GET", "/things", zero, NULL, 0);
+    cr_assert_str_eq(r.trace_id, "");
+    http_req_free(&r);
+}
+
+Test(request, framing_conflicts_are_400_and_close)
+{
+    static const char *const dup[] = {"Content-Length", "0", "Content-Length", "5", NULL};
+    static const char *const both[] = {"Content-Length", "5", "Transfer-Encoding", "chunked", NULL};
+    static const char *const odd[] = {"Transfer-Encoding", "xchunked", NULL};
+    static const char *const neg[] = {"Content-Length", "-1", NULL};
+    const char *const *cases[] = {dup, both, odd, neg};
+    for (size_t i = 0; i < 4; i++) {
+        struct http_req r;
+        run(&r, "GET", "/things", cases[i], NULL, 0);
+        cr_assert_eq(r.status, 400, "case %zu", i);
+        cr_assert(r.close_connection);
+        cr_assert_str_eq(reply_header(&r, "Connection"), "close");
+        http_req_free(&r);
+    }
+}
+
+Test(request, preflight_allowed_origin_is_204)
+{
+    static const char *const h[] = {"Origin", "https://app.example.com",
+                                    "Access-Control-Request-Method", "PATCH", NULL};
+    struct http_req r;
+    run(&r, "OPTIONS", "/any/path/at/all", h, NULL, 0);
+    cr_assert_eq(r.status, 204);
+    cr_assert_null(r.reply_body);
+    cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "https://app.example.com");
+    cr_assert_str_eq(reply_header(&r, "Access-Control-Max-Age"), "600");
+    http_req_free(&r);
+}
+
+Test(request, preflight_with_cors_disabled_is_400)
+{
+    char err[256];
+    static const char *const h[] = {"Origin", "https://app.example.com",
+                                    "Access-Control-Request-Method", "GET", NULL};
+    cors_setting = "";
+    cr_assert_eq(config_load(&cfg, fake_env, NULL, err, sizeof(err)), 0);
+    struct http_req r;
+    run(&r, "OPTIONS", "/things", h, NULL, 0);
+    cr_assert_eq(r.status, 400);
+    assert_body(&r, "{\"detail\":\"Disallowed CORS origin\"}");
+    http_req_free(&r);
+    run(&r, "GET", "/things", h, NULL, 0);
+    cr_assert_null(reply_header(&r, "Access-Control-Allow-Origin"));
+    http_req_free(&r);
+}
+
+Test(request, wildcard_cors_answers_star)
+{
+    char err[256];
+    static const char *const h[] = {"Origin", "https://anything.example", NULL};
+    cors_setting = "*";
+    cr_assert_eq(config_load(&cfg, fake_env, NULL, err, sizeof(err)), 0);
+    struct http_req r;
+    run(&r, "GET", "/things", h, NULL, 0);
+    cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "*");
+    http_req_free(&r);
+}
+
+Test(request, shutting_down_replies_close_the_connection)
+{
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "GET";
+    r.path = "/things";
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    http_req_dispatch(&r);
+    http_req_finish_reply(&r, true);
+    cr_assert_str_eq(reply_header(&r, "Connection"), "close");
+    http_req_free(&r);
+}
+
+Test(request, query_parameter_last_occurrence_wins)
+{
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    http_req_add_query(&r, "limit", "5");
+    http_req_add_query(&r, "limit", "7");
+    cr_assert_str_eq(http_query(&r, "limit"), "7");
+    cr_assert_null(http_query(&r, "cursor"));
+    http_req_free(&r);
+}
