@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_admin.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -27,6 +28,9 @@ static const char usage_text[] =
     "  migrate up             apply all pending migrations\n"
     "  migrate down [N]       revert the last N applied migrations (default 1)\n"
     "  migrate status         list migrations as <version>\\t<name>\\t<applied|pending>\n"
+    "  create-admin --email EMAIL [--display-name NAME] [--timezone TZ]\n"
+    "                         create or promote an admin; password from\n"
+    "                         TRAINSMART_ADMIN_PASSWORD or the first line of stdin\n"
     "  version                print the version\n"
     "  help, --help           print this help\n"
     "\n"
@@ -93,6 +97,25 @@ static int cmd_migrate(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
+}
+
+static int cmd_create_admin(int argc, char **argv)
+{
+    struct config cfg;
+    struct db *db = NULL;
+    struct arena a;
+    int rc = setup(&cfg, &db);
+
+    if (rc != EXIT_OK)
+        return rc;
+    arena_init(&a);
+    rc = cli_create_admin(db, &a, argc - 2, argv + 2);
+    arena_free(&a);
+    db_close(db);
+    if (rc == CLI_USAGE)
+        return usage_error("create-admin needs --email EMAIL [--display-name NAME] "
+                           "[--timezone TZ]");
+    return rc;
 }
 
 /* Blocks the stop signals in every thread; the main thread waits for them with sigwait. */
@@ -175,6 +198,8 @@ int main(int argc, char **argv)
         return argc == 2 ? cmd_serve() : usage_error("serve takes no arguments");
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate(argc, argv);
+    if (strcmp(cmd, "create-admin") == 0)
+        return cmd_create_admin(argc, argv);
     char msg[128];
     snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
     return usage_error(msg);

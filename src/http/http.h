@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "domain/user.h"
 #include "http/validate.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -45,6 +46,10 @@ struct route {
     enum route_access access;
     unsigned flags;
     const char *summary; /* one line, for logs and the OpenAPI document */
+    /* Optional endpoint-level permission check that needs no body (step 4 of §1.4, e.g.
+     * registration disabled); runs after authentication, before the body is parsed. Returns 0
+     * to continue, or replies and returns -1. */
+    int (*gate)(struct http_req *r);
 };
 
 struct http_kv {
@@ -87,8 +92,14 @@ struct http_req {
     bool body_too_big;
     json_t *json; /* parsed body (owned; freed with the request) */
 
-    /* Authentication (filled by the auth step for routes that need it). */
-    const char *user_id;
+    /* Authentication (filled by the auth step for routes that need it, http/auth.c). */
+    struct user *user;      /* the caller; NULL on public routes */
+    const char *user_id;    /* user->id, for the access log */
+    const char *token_hash; /* hash of the bearer token used */
+
+    /* The request's database connection, taken on first use by http_conn() and returned when
+     * the handler is done. */
+    struct db_conn *conn;
 
     /* The reply. */
     bool replied;
@@ -134,6 +145,10 @@ int http_reply_raw(struct http_req *r, int status, const char *content_type, con
 
 /* Adds a reply header; name and value must live as long as the request (literals or arena). */
 void http_add_header(struct http_req *r, const char *name, const char *value);
+
+/* The request's database connection (acquired once, released after the handler). 0 or
+ * TS_EUNAVAIL. */
+int http_conn(struct http_req *r, struct db_conn **out);
 
 /* True while the server drains after SIGTERM (readiness reports it). */
 bool http_server_shutting_down(const struct http_server *s);

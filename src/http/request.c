@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "db/db.h"
+#include "http/auth.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -37,6 +39,8 @@ void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
 
 void http_req_free(struct http_req *r)
 {
+    db_release(r->conn);
+    r->conn = NULL;
     json_decref(r->json);
     r->json = NULL;
     buf_free(&r->body);
@@ -325,11 +329,14 @@ void http_req_dispatch(struct http_req *r)
         r->close_connection = true;
         return;
     }
-    /* Steps 3 and 4 (authentication, endpoint permission) run here for routes whose access
-     * label is not public; see docs/ARCHITECTURE.md. */
-    if ((r->route->flags & ROUTE_BODY) && parse_body_or_reply(r) < 0)
-        return;
     log_set_request_id(r->request_id);
+    /* Steps 3 and 4: authentication and endpoint permission from the route's access label. */
+    if (r->route->access != ACCESS_PUBLIC && http_auth_or_reply(r) < 0)
+        goto out;
+    if (r->route->gate != NULL && r->route->gate(r) < 0)
+        goto out;
+    if ((r->route->flags & ROUTE_BODY) && parse_body_or_reply(r) < 0)
+        goto out;
     int rc = r->route->handler(r);
     if (rc < 0 && !r->replied)
         http_reply_err(r, rc);
@@ -338,7 +345,22 @@ void http_req_dispatch(struct http_req *r)
                 r->route->pattern);
         http_reply_err(r, TS_EINTERNAL);
     }
+out:
+    /* The connection goes back before the reply is sent: a slow reader holds no connection. */
+    db_release(r->conn);
+    r->conn = NULL;
     log_set_request_id(NULL);
+}
+
+int http_conn(struct http_req *r, struct db_conn **out)
+{
+    if (r->conn == NULL) {
+        int rc = db_acquire(r->db, &r->conn);
+        if (rc < 0)
+            return rc;
+    }
+    *out = r->conn;
+    return 0;
 }
 
 /* --- headers on every reply ------------------------------------------------------------- */

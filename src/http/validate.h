@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "util/arena.h"
+#include "util/str.h"
 #include "util/time.h"
 
 #define VALID_MAX_DEPTH 16
@@ -161,13 +162,5 @@ int valid_text_string(struct valid *v, const char *key, const char *raw, unsigne
                       size_t max, const char **out);
 int valid_text_date(struct valid *v, const char *key, const char *raw, unsigned flags,
                     struct ts_date *out);
-
-/* Helpers usable without a struct valid. */
-
-/* Number of code points of a valid UTF-8 string. */
-size_t utf8_length(const char *s);
-
-/* Parses a UUID in any hex case into canonical lowercase; false if malformed. */
-bool uuid_parse(const char *s, char out[37]);
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef TS_UTIL_CRYPTO_H
 #define TS_UTIL_CRYPTO_H
 
+#include <stdbool.h>
+
 #define UUID_STR_LEN 37 /* 36 characters plus NUL */
 
 /* Initialises libsodium; 0 or TS_EINTERNAL. */
@@ -12,5 +14,32 @@ int crypto_init(void);
 
 /* A random UUID v4 in canonical lowercase form. */
 void crypto_uuid_v4(char out[UUID_STR_LEN]);
+
+/* Access tokens: "tsk_" + 43 base64url characters of 256 random bits. */
+#define CRYPTO_TOKEN_LEN 48      /* 47 characters plus NUL */
+#define CRYPTO_TOKEN_HASH_LEN 65 /* 64 hex characters plus NUL */
+
+/* A new random access token and the hash under which it is stored. */
+void crypto_token_new(char token[CRYPTO_TOKEN_LEN], char hash[CRYPTO_TOKEN_HASH_LEN]);
+
+/* The stored hash of a presented token (SHA-256, hex). Tokens carry 256 random bits, so a fast
+ * hash is enough: there is nothing to brute-force. */
+void crypto_token_hash(const char *token, char hash[CRYPTO_TOKEN_HASH_LEN]);
+
+#define CRYPTO_PWHASH_LEN 128 /* crypto_pwhash_STRBYTES */
+
+/*
+ * Hashes a password with argon2id (libsodium crypto_pwhash_str). Parameters: see crypto.c.
+ * At most as many hashes run at once as the machine has cores; other callers wait, so a burst
+ * of logins cannot take all memory. 0, or TS_EINTERNAL.
+ */
+int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]);
+
+/* True when `password` matches the stored hash. Same concurrency bound as hashing. */
+bool crypto_password_verify(const char *password, const char *stored);
+
+/* Runs one verification against a fixed hash, so that an unknown email costs as much time as
+ * a wrong password. */
+void crypto_password_burn(const char *password);
 
 #endif

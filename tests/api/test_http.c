@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "support/server.h"
@@ -311,4 +312,32 @@ Test(http, keep_alive_serves_several_requests)
     cr_assert_eq(ts_count(got, "HTTP/1.1 200"), 1, "got %s", got);
     cr_assert_eq(ts_count(got, "HTTP/1.1 404"), 1, "got %s", got);
     free(got);
+}
+
+/* A client that stops sending in the middle of its request is disconnected after
+ * REQUEST_TIMEOUT_SECONDS, and meanwhile other clients are served. */
+Test(http_slow, stalled_client_is_closed_and_does_not_block_others, .timeout = 60)
+{
+    static const char *const env[] = {"REQUEST_TIMEOUT_SECONDS=1", "WORKER_THREADS=1", NULL};
+    struct ts_server s;
+    struct ts_resp r;
+
+    ts_server_start(&s, env);
+    int stalled = ts_connect(&s);
+    cr_assert(stalled >= 0);
+    /* Half a request line on the only worker thread. */
+    char *first = ts_exchange(stalled, "GET /heal", 200);
+    cr_assert_str_eq(first, "");
+    free(first);
+    ts_http(&s, "GET", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200, "another client is served while one stalls");
+    ts_resp_free(&r);
+    /* Nothing more is sent: the server closes the connection (recv sees the end). */
+    char *rest = ts_exchange(stalled, "", 5000);
+    cr_assert_str_eq(rest, "");
+    char probe;
+    cr_assert_eq(recv(stalled, &probe, 1, MSG_DONTWAIT), 0, "the connection was closed");
+    free(rest);
+    close(stalled);
+    cr_assert_eq(ts_server_stop(&s), 0);
 }

@@ -1,0 +1,68 @@
+/* Pagination helpers; see page.h. */
+#include "api/page.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/meta.h"
+#include "util/err.h"
+
+/* The cursor key is read from the database once per process. */
+static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t cursor_key[CURSOR_KEY_BYTES];
+static bool have_key;
+
+static int load_key(struct http_req *r, uint8_t key[CURSOR_KEY_BYTES])
+{
+    struct db_conn *c;
+    int rc = 0;
+
+    pthread_mutex_lock(&key_mu);
+    if (!have_key) {
+        rc = http_conn(r, &c);
+        if (rc == 0)
+            rc = meta_secret(c, "cursor_key", cursor_key);
+        have_key = rc == 0;
+    }
+    if (rc == 0)
+        memcpy(key, cursor_key, CURSOR_KEY_BYTES);
+    pthread_mutex_unlock(&key_mu);
+    return rc;
+}
+
+int page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p)
+{
+    int64_t limit = 20;
+    const char *text = http_query(r, "cursor");
+
+    memset(p, 0, sizeof(*p));
+    valid_text_int(v, "limit", http_query(r, "limit"), 0, 1, 100, &limit);
+    p->limit = (int)limit;
+    /* Loaded even without a cursor: the reply needs it to sign the next one. */
+    int rc = load_key(r, p->key);
+    if (rc < 0 || text == NULL)
+        return rc;
+    if (cursor_decode(p->key, scope, text, &p->after) < 0)
+        valid_value_error(v, "cursor", "invalid cursor");
+    else
+        p->has_cursor = true;
+    return 0;
+}
+
+json_t *page_render_new(const struct page_in *p, const char *scope, json_t *items,
+                        const struct cursor *last)
+{
+    json_t *next = json_null();
+
+    if (last != NULL) {
+        char *text = cursor_encode(p->key, scope, last);
+        if (text == NULL) { /* a sort key the cursor cannot carry: a programming error */
+            json_decref(items);
+            return NULL; /* the reply becomes a logged 500 */
+        }
+        next = json_string(text);
+        free(text);
+    }
+    return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+}

@@ -1,0 +1,35 @@
+/*
+ * Keyset pagination for list endpoints (API.md §1.7): the `limit` and `cursor` query
+ * parameters, and the {"items":[...],"next_cursor":...} page. Cursors are bound to a scope
+ * string that the endpoint builds from its route, concrete path and filter values, and signed
+ * with a deployment-wide key (db/meta.h), so they work on every instance.
+ */
+#ifndef TS_API_PAGE_H
+#define TS_API_PAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/cursor.h"
+#include "http/http.h"
+
+struct page_in {
+    int limit;
+    bool has_cursor;
+    struct cursor after;           /* valid when has_cursor */
+    uint8_t key[CURSOR_KEY_BYTES]; /* signs the next cursor */
+};
+
+/*
+ * Reads `limit` (1..100, default 20) and `cursor` into p, recording 422 items in v (an invalid
+ * cursor: loc ["query","cursor"], "Value error, invalid cursor"). Returns 0, or a TS_E* code
+ * when the signing key could not be loaded.
+ */
+int page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p);
+
+/* Builds {"items": items, "next_cursor": ...}; steals `items`. `last` is the sort key of the
+ * last item when another page exists, else NULL. */
+json_t *page_render_new(const struct page_in *p, const char *scope, json_t *items,
+                        const struct cursor *last);
+
+#endif

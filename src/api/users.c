@@ -1,0 +1,179 @@
+/*
+ * User endpoints (API.md §4): parse and validate, call domain/accounts.c, render. Visibility:
+ * every user may read and edit only their own profile through /users/me; /users is for authors
+ * (read) and admins (write), enforced by the route table's access labels.
+ */
+#include "api/users.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api/page.h"
+#include "db/users.h"
+#include "domain/accounts.h"
+#include "util/err.h"
+#include "util/time.h"
+
+json_t *users_to_json(const struct user *u)
+{
+    char created[TIME_RFC3339_LEN], updated[TIME_RFC3339_LEN];
+
+    time_format_ms(u->created_at, created);
+    time_format_ms(u->updated_at, updated);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "id", u->id, "email", u->email,
+                     "display_name", u->display_name, "role", user_role_names[u->role], "timezone",
+                     u->timezone, "active", u->active, "created_at", created, "updated_at",
+                     updated);
+}
+
+/* Reads the profile fields shared by both PATCH endpoints. */
+static void parse_profile(struct valid *v, json_t *body, struct account_change *ch)
+{
+    ch->has_display_name =
+        valid_string(v, body, "display_name", 0, 1, 100, &ch->display_name) == V_OK;
+    ch->has_timezone = valid_timezone(v, body, "timezone", 0, &ch->timezone) == V_OK;
+}
+
+/* Runs an update and renders the user, or the error. */
+static int update_and_reply(struct http_req *r, const char *target_id,
+                            const struct account_change *ch)
+{
+    struct db_conn *c;
+    struct user u;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = accounts_update(c, &r->arena, r->user, target_id, ch, &u);
+    if (rc == TS_ECONFLICT)
+        return http_reply_detail(r, 409, "Admins cannot change their own role or active status");
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, users_to_json(&u));
+}
+
+int api_users_me_get(struct http_req *r)
+{
+    return http_reply_json_new(r, 200, users_to_json(r->user));
+}
+
+int api_users_me_patch(struct http_req *r)
+{
+    struct account_change ch = {0};
+    struct valid v;
+
+    valid_init(&v, &r->arena, "body");
+    parse_profile(&v, r->json, &ch); /* role, active, email...: ignored here (§4) */
+    if (!valid_ok(&v)) {
+        http_reply_invalid(r, &v);
+        valid_free(&v);
+        return 0;
+    }
+    valid_free(&v);
+    return update_and_reply(r, r->user->id, &ch);
+}
+
+int api_users_patch(struct http_req *r)
+{
+    struct account_change ch = {0};
+    struct valid pv, v;
+    char id[37];
+    int role = 0;
+
+    valid_init(&pv, &r->arena, "path");
+    valid_text_uuid(&pv, "user_id", http_param(r, "user_id"), V_REQUIRED, id);
+    valid_init(&v, &r->arena, "body");
+    parse_profile(&v, r->json, &ch);
+    ch.has_role = valid_enum(&v, r->json, "role", 0, user_role_names, &role) == V_OK;
+    ch.role = (enum user_role)role;
+    ch.has_active = valid_bool(&v, r->json, "active", 0, &ch.active) == V_OK;
+    /* A role or active key present, whatever its value, counts for the self-change rule. */
+    ch.has_role |= json_object_get(r->json, "role") != NULL;
+    ch.has_active |= json_object_get(r->json, "active") != NULL;
+    json_array_extend(v.errors, pv.errors);
+    valid_free(&pv);
+    if (!valid_ok(&v)) {
+        http_reply_invalid(r, &v);
+        valid_free(&v);
+        return 0;
+    }
+    valid_free(&v);
+    return update_and_reply(r, id, &ch);
+}
+
+int api_users_get(struct http_req *r)
+{
+    struct valid v;
+    struct db_conn *c;
+    struct user u;
+    char id[37];
+    int rc;
+
+    valid_init(&v, &r->arena, "path");
+    valid_text_uuid(&v, "user_id", http_param(r, "user_id"), V_REQUIRED, id);
+    if (!valid_ok(&v)) {
+        http_reply_invalid(r, &v);
+        valid_free(&v);
+        return 0;
+    }
+    valid_free(&v);
+    rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = users_get(c, &r->arena, id, &u);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, users_to_json(&u));
+}
+
+/* GET /api/v1/users: filters role, active, q; order created_at desc, id desc. */
+int api_users_list(struct http_req *r)
+{
+    struct users_filter f = {.role = -1, .active = -1};
+    struct page_in page;
+    struct valid v;
+    bool active = false;
+    int role = -1;
+    int rc;
+
+    valid_init(&v, &r->arena, "query");
+    valid_text_enum(&v, "role", http_query(r, "role"), 0, user_role_names, &role);
+    if (valid_text_bool(&v, "active", http_query(r, "active"), 0, &active) == V_OK)
+        f.active = active;
+    valid_text_string(&v, "q", http_query(r, "q"), 0, 1, 100, &f.q);
+    f.role = role;
+    /* The cursor is bound to the filters as interpreted, so "true" and "1" page alike. */
+    const char *scope = arena_printf(&r->arena, "users|%d|%d|%s", f.role, f.active, f.q ? f.q : "");
+    rc = page_parse(r, &v, scope, &page);
+    if (rc == 0 && !valid_ok(&v)) {
+        http_reply_invalid(r, &v);
+        valid_free(&v);
+        return 0;
+    }
+    valid_free(&v);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+
+    struct db_conn *c;
+    struct user *items = NULL;
+    int n = 0;
+    f.limit = page.limit + 1; /* one more tells whether a next page exists */
+    f.has_after = page.has_cursor;
+    f.after_created_at = page.after.key_int;
+    f.after_id = page.after.id;
+    rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = users_list(c, &r->arena, &f, &items, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+
+    json_t *arr = json_array();
+    int shown = n > page.limit ? page.limit : n;
+    for (int i = 0; i < shown; i++)
+        json_array_append_new(arr, users_to_json(&items[i]));
+    struct cursor last = {0};
+    if (n > page.limit) {
+        last.key_int = items[shown - 1].created_at;
+        snprintf(last.id, sizeof(last.id), "%s", items[shown - 1].id);
+    }
+    return http_reply_json_new(r, 200,
+                               page_render_new(&page, scope, arr, n > page.limit ? &last : NULL));
+}

@@ -1,0 +1,177 @@
+/* Users and tokens on both backends; see users.h. */
+#include "db/users.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/err.h"
+
+#define USER_COLS "id, email, display_name, role, timezone, active, created_at, updated_at"
+
+static void read_user(const struct db_res *r, int row, struct arena *a, struct user *u)
+{
+    snprintf(u->id, sizeof(u->id), "%s", db_text(r, row, 0));
+    u->email = arena_strdup(a, db_text(r, row, 1));
+    u->display_name = arena_strdup(a, db_text(r, row, 2));
+    int role = user_role_parse(db_text(r, row, 3));
+    u->role = role < 0 ? ROLE_LEARNER : (enum user_role)role;
+    u->timezone = arena_strdup(a, db_text(r, row, 4));
+    u->active = db_bool(r, row, 5);
+    u->created_at = db_int(r, row, 6);
+    u->updated_at = db_int(r, row, 7);
+}
+
+/* Runs a query expected to return at most one user row. */
+static int one_user(struct db_conn *c, struct arena *a, const char *sql, const struct db_param *p,
+                    int n, struct user *out, const char **extra)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, sql, p, n, &r);
+
+    if (rc < 0)
+        return rc;
+    if (r->nrows == 0) {
+        rc = TS_ENOTFOUND;
+    } else {
+        read_user(r, 0, a, out);
+        if (extra != NULL)
+            *extra = arena_strdup(a, db_text(r, 0, 8));
+    }
+    db_res_free(r);
+    return rc;
+}
+
+int users_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
+                   struct user *out)
+{
+    return one_user(c, a,
+                    "SELECT u.id, u.email, u.display_name, u.role, u.timezone, u.active, "
+                    "u.created_at, u.updated_at FROM tokens t JOIN users u ON u.id = t.user_id "
+                    "WHERE t.hash = $1 AND t.expires_at > $2 AND u.active",
+                    DB_PARAMS(DB_P_TEXT(token_hash), DB_P_INT(now_ms)), out, NULL);
+}
+
+int users_insert(struct db_conn *c, const struct user *u, const char *password_hash)
+{
+    return db_query(c,
+                    "INSERT INTO users (id, email, password_hash, display_name, role, timezone, "
+                    "active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    DB_PARAMS(DB_P_TEXT(u->id), DB_P_TEXT(u->email), DB_P_TEXT(password_hash),
+                              DB_P_TEXT(u->display_name), DB_P_TEXT(user_role_names[u->role]),
+                              DB_P_TEXT(u->timezone), DB_P_BOOL(u->active), DB_P_INT(u->created_at),
+                              DB_P_INT(u->updated_at)),
+                    NULL);
+}
+
+int users_get(struct db_conn *c, struct arena *a, const char *id, struct user *out)
+{
+    return one_user(c, a, "SELECT " USER_COLS " FROM users WHERE id = $1", DB_PARAMS(DB_P_TEXT(id)),
+                    out, NULL);
+}
+
+int users_get_by_email(struct db_conn *c, struct arena *a, const char *email, struct user *out,
+                       const char **password_hash)
+{
+    return one_user(c, a, "SELECT " USER_COLS ", password_hash FROM users WHERE email = $1",
+                    DB_PARAMS(DB_P_TEXT(email)), out, password_hash);
+}
+
+/* Maps "no row changed" to TS_ENOTFOUND. */
+static int exec_one(struct db_conn *c, const char *sql, const struct db_param *p, int n)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, sql, p, n, &r);
+
+    if (rc == 0 && r->affected == 0)
+        rc = TS_ENOTFOUND;
+    db_res_free(r);
+    return rc;
+}
+
+int users_update(struct db_conn *c, const struct user *u)
+{
+    return exec_one(c,
+                    "UPDATE users SET display_name = $2, role = $3, timezone = $4, active = $5, "
+                    "updated_at = $6 WHERE id = $1",
+                    DB_PARAMS(DB_P_TEXT(u->id), DB_P_TEXT(u->display_name),
+                              DB_P_TEXT(user_role_names[u->role]), DB_P_TEXT(u->timezone),
+                              DB_P_BOOL(u->active), DB_P_INT(u->updated_at)));
+}
+
+int users_set_password(struct db_conn *c, const char *id, const char *password_hash, int64_t now_ms)
+{
+    return exec_one(c, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+                    DB_PARAMS(DB_P_TEXT(id), DB_P_TEXT(password_hash), DB_P_INT(now_ms)));
+}
+
+/* "%<q>%" for LIKE with the wildcard characters of q escaped by '\'; arena copy. */
+static char *like_pattern(struct arena *a, const char *q)
+{
+    char *out = arena_alloc(a, strlen(q) * 2 + 3);
+    char *o = out;
+
+    *o++ = '%';
+    for (; *q; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            *o++ = '\\';
+        *o++ = *q;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}
+
+int users_list(struct db_conn *c, struct arena *a, const struct users_filter *f,
+               struct user **items, int *n)
+{
+    struct db_res *r = NULL;
+    /* Optional filters are bound as NULL when unused, so the statement text never changes.
+     * lower() folds ASCII on SQLite, Unicode on PostgreSQL. */
+    int rc =
+        db_query(c,
+                 "SELECT " USER_COLS " FROM users WHERE "
+                 "(CAST($1 AS TEXT) IS NULL OR role = $1) AND "
+                 "(CAST($2 AS INTEGER) IS NULL OR active = ($2 = 1)) AND "
+                 "(CAST($3 AS TEXT) IS NULL OR lower(email) LIKE lower($3) ESCAPE '\\' "
+                 "OR lower(display_name) LIKE lower($3) ESCAPE '\\') AND "
+                 "(CAST($4 AS BIGINT) IS NULL OR created_at < $4 OR (created_at = $4 AND id < $5)) "
+                 "ORDER BY created_at DESC, id DESC LIMIT $6",
+                 DB_PARAMS(f->role >= 0 ? DB_P_TEXT(user_role_names[f->role]) : DB_P_NULL,
+                           f->active >= 0 ? DB_P_INT(f->active) : DB_P_NULL,
+                           f->q != NULL ? DB_P_TEXT(like_pattern(a, f->q)) : DB_P_NULL,
+                           f->has_after ? DB_P_INT(f->after_created_at) : DB_P_NULL,
+                           f->has_after ? DB_P_TEXT(f->after_id) : DB_P_NULL, DB_P_INT(f->limit)),
+                 &r);
+
+    if (rc < 0)
+        return rc;
+    *n = r->nrows;
+    *items = arena_zalloc(a, sizeof(struct user) * (size_t)(r->nrows ? r->nrows : 1));
+    for (int i = 0; i < r->nrows; i++)
+        read_user(r, i, a, &(*items)[i]);
+    db_res_free(r);
+    return 0;
+}
+
+int tokens_insert(struct db_conn *c, const char *token_hash, const char *user_id,
+                  int64_t created_at, int64_t expires_at)
+{
+    return db_query(c,
+                    "INSERT INTO tokens (hash, user_id, created_at, expires_at) "
+                    "VALUES ($1, $2, $3, $4)",
+                    DB_PARAMS(DB_P_TEXT(token_hash), DB_P_TEXT(user_id), DB_P_INT(created_at),
+                              DB_P_INT(expires_at)),
+                    NULL);
+}
+
+int tokens_delete(struct db_conn *c, const char *token_hash)
+{
+    return db_query(c, "DELETE FROM tokens WHERE hash = $1", DB_PARAMS(DB_P_TEXT(token_hash)),
+                    NULL);
+}
+
+int tokens_delete_for_user(struct db_conn *c, const char *user_id)
+{
+    return db_query(c, "DELETE FROM tokens WHERE user_id = $1", DB_PARAMS(DB_P_TEXT(user_id)),
+                    NULL);
+}

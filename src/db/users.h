@@ -1,0 +1,52 @@
+/*
+ * Storage of users and access tokens (migrations 0002_accounts). All functions run on a
+ * connection the caller holds (and, for writes, inside the caller's transaction); strings of
+ * loaded users are copied into the caller's arena.
+ * Errors: TS_ENOTFOUND, TS_ECONFLICT (email taken), TS_EUNAVAIL, TS_EDB.
+ */
+#ifndef TS_DB_USERS_H
+#define TS_DB_USERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "domain/user.h"
+#include "util/arena.h"
+
+/* The active user owning an unexpired token with this hash. */
+int users_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
+                   struct user *out);
+
+int users_insert(struct db_conn *c, const struct user *u, const char *password_hash);
+int users_get(struct db_conn *c, struct arena *a, const char *id, struct user *out);
+
+/* Also returns the stored password hash (arena) when `password_hash` is not NULL. */
+int users_get_by_email(struct db_conn *c, struct arena *a, const char *email, struct user *out,
+                       const char **password_hash);
+
+/* Writes display_name, role, timezone, active and updated_at of u->id. */
+int users_update(struct db_conn *c, const struct user *u);
+int users_set_password(struct db_conn *c, const char *id, const char *password_hash,
+                       int64_t now_ms);
+
+struct users_filter {
+    int role;      /* enum user_role, or -1 for any */
+    int active;    /* 1, 0, or -1 for any */
+    const char *q; /* substring of email or display_name, case-insensitive; NULL for any */
+    bool has_after;
+    int64_t after_created_at; /* keyset: items strictly after (created_at, id) in list order */
+    const char *after_id;
+    int limit;
+};
+
+/* Users in order created_at desc, id desc; *items is an arena array of *n users. */
+int users_list(struct db_conn *c, struct arena *a, const struct users_filter *f,
+               struct user **items, int *n);
+
+int tokens_insert(struct db_conn *c, const char *token_hash, const char *user_id,
+                  int64_t created_at, int64_t expires_at);
+int tokens_delete(struct db_conn *c, const char *token_hash);
+int tokens_delete_for_user(struct db_conn *c, const char *user_id);
+
+#endif
