@@ -65,12 +65,8 @@ int api_auth_register(struct http_req *r)
     valid_string(&v, r->json, "password", V_REQUIRED, 8, 128, &in.password);
     valid_string(&v, r->json, "display_name", V_REQUIRED, 1, 100, &in.display_name);
     valid_timezone(&v, r->json, "timezone", V_NULL_ABSENT, &in.timezone);
-    if (!valid_ok(&v)) {
-        http_reply_invalid(r, &v);
-        valid_free(&v);
+    if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    }
-    valid_free(&v);
 
     struct db_conn *c;
     struct user u;
@@ -144,12 +140,8 @@ int api_auth_login(struct http_req *r)
     valid_init(&v, &r->arena, "body");
     valid_string(&v, r->json, "email", V_REQUIRED, 1, 254, &email);
     valid_string(&v, r->json, "password", V_REQUIRED, 1, 128, &password);
-    if (!valid_ok(&v)) {
-        http_reply_invalid(r, &v);
-        valid_free(&v);
+    if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    }
-    valid_free(&v);
 
     struct ratelimit *rl = login_limiter(r->cfg);
     const char *ip_key = arena_printf(&r->arena, "ip:%s", client_address(r));

@@ -63,12 +63,8 @@ int api_users_me_patch(struct http_req *r)
 
     valid_init(&v, &r->arena, "body");
     parse_profile(&v, r->json, &ch); /* role, active, email...: ignored here (§4) */
-    if (!valid_ok(&v)) {
-        http_reply_invalid(r, &v);
-        valid_free(&v);
+    if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    }
-    valid_free(&v);
     return update_and_reply(r, r->user->id, &ch);
 }
 
@@ -91,12 +87,8 @@ int api_users_patch(struct http_req *r)
     ch.has_active |= json_object_get(r->json, "active") != NULL;
     json_array_extend(v.errors, pv.errors);
     valid_free(&pv);
-    if (!valid_ok(&v)) {
-        http_reply_invalid(r, &v);
-        valid_free(&v);
+    if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    }
-    valid_free(&v);
     return update_and_reply(r, id, &ch);
 }
 
@@ -110,12 +102,8 @@ int api_users_get(struct http_req *r)
 
     valid_init(&v, &r->arena, "path");
     valid_text_uuid(&v, "user_id", http_param(r, "user_id"), V_REQUIRED, id);
-    if (!valid_ok(&v)) {
-        http_reply_invalid(r, &v);
-        valid_free(&v);
+    if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    }
-    valid_free(&v);
     rc = http_conn(r, &c);
     if (rc == 0)
         rc = users_get(c, &r->arena, id, &u);
@@ -143,14 +131,12 @@ int api_users_list(struct http_req *r)
     /* The cursor is bound to the filters as interpreted, so "true" and "1" page alike. */
     const char *scope = arena_printf(&r->arena, "users|%d|%d|%s", f.role, f.active, f.q ? f.q : "");
     rc = page_parse(r, &v, scope, &page);
-    if (rc == 0 && !valid_ok(&v)) {
-        http_reply_invalid(r, &v);
+    if (rc < 0) {
         valid_free(&v);
-        return 0;
-    }
-    valid_free(&v);
-    if (rc < 0)
         return http_reply_err(r, rc);
+    }
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
 
     struct db_conn *c;
     struct user *items = NULL;

@@ -136,6 +136,10 @@ int http_reply_err(struct http_req *r, int rc);
 /* 422 with the list of `v` (taken from it). */
 int http_reply_invalid(struct http_req *r, struct valid *v);
 
+/* Ends a validation pass: frees `v`; when it recorded errors, replies 422 with them and
+ * returns -1, else returns 0. */
+int http_valid_or_reply(struct http_req *r, struct valid *v);
+
 /* 204 No Content. */
 int http_reply_empty(struct http_req *r, int status);
 

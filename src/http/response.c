@@ -80,6 +80,18 @@ int http_reply_invalid(struct http_req *r, struct valid *v)
     return http_reply_json_new(r, 422, json_pack("{s:o}", "detail", valid_take_errors(v)));
 }
 
+int http_valid_or_reply(struct http_req *r, struct valid *v)
+{
+    int rc = 0;
+
+    if (!valid_ok(v)) {
+        http_reply_invalid(r, v);
+        rc = -1;
+    }
+    valid_free(v);
+    return rc;
+}
+
 int http_reply_empty(struct http_req *r, int status)
 {
     if (!claim(r, status))

@@ -27,22 +27,6 @@ static void post(const char *path, const char *body, struct ts_resp *r)
     ts_as(&srv, NULL, "POST", path, body, r);
 }
 
-static bool has_error(const struct ts_resp *r, const char *loc, const char *type)
-{
-    json_t *want = json_loads(loc, 0, NULL);
-    size_t i;
-    json_t *item;
-    bool found = false;
-    json_array_foreach(json_object_get(r->json, "detail"), i, item)
-    {
-        if (json_equal(json_object_get(item, "loc"), want) &&
-            strcmp(json_string_value(json_object_get(item, "type")), type) == 0)
-            found = true;
-    }
-    json_decref(want);
-    return found;
-}
-
 Test(auth, register_creates_an_active_learner)
 {
     struct ts_resp r;
@@ -99,10 +83,10 @@ Test(auth, register_reports_every_field_error_at_once)
     post("/api/v1/auth/register",
          "{\"email\":\"no-at-sign\",\"password\":\"short\",\"timezone\":\"Mars/Base\"}", &r);
     cr_assert_eq(r.status, 422, "%s", r.body);
-    cr_assert(has_error(&r, "[\"body\",\"email\"]", "value_error"), "%s", r.body);
-    cr_assert(has_error(&r, "[\"body\",\"password\"]", "string_too_short"), "%s", r.body);
-    cr_assert(has_error(&r, "[\"body\",\"display_name\"]", "missing"), "%s", r.body);
-    cr_assert(has_error(&r, "[\"body\",\"timezone\"]", "value_error"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"email\"]", "value_error"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"password\"]", "string_too_short"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"display_name\"]", "missing"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"timezone\"]", "value_error"), "%s", r.body);
     cr_assert_eq(json_array_size(json_object_get(r.json, "detail")), 4);
     cr_assert_not_null(strstr(r.body, "Value error, invalid email address"));
     cr_assert_not_null(strstr(r.body, "Value error, unknown timezone"));
@@ -132,7 +116,7 @@ Test(auth, register_rejects_wrong_types_and_bad_emails)
         struct ts_resp r;
         post("/api/v1/auth/register", cases[i][0], &r);
         cr_assert_eq(r.status, 422, "case %zu: %s", i, r.body);
-        cr_assert(has_error(&r, cases[i][1], cases[i][2]), "case %zu: %s", i, r.body);
+        cr_assert(ts_has_error(&r, cases[i][1], cases[i][2]), "case %zu: %s", i, r.body);
         ts_resp_free(&r);
     }
 }
@@ -154,7 +138,7 @@ Test(auth, register_body_rules_of_the_pipeline)
     ts_resp_free(&r);
     post("/api/v1/auth/register", "[]", &r);
     cr_assert_eq(r.status, 422);
-    cr_assert(has_error(&r, "[\"body\"]", "model_attributes_type"));
+    cr_assert(ts_has_error(&r, "[\"body\"]", "model_attributes_type"));
     ts_resp_free(&r);
 }
 
@@ -237,8 +221,8 @@ Test(auth, login_validates_its_body)
     struct ts_resp r;
     post("/api/v1/auth/login", "{\"email\":\"\",\"password\":7}", &r);
     cr_assert_eq(r.status, 422);
-    cr_assert(has_error(&r, "[\"body\",\"email\"]", "string_too_short"));
-    cr_assert(has_error(&r, "[\"body\",\"password\"]", "string_type"));
+    cr_assert(ts_has_error(&r, "[\"body\",\"email\"]", "string_too_short"));
+    cr_assert(ts_has_error(&r, "[\"body\",\"password\"]", "string_type"));
     ts_resp_free(&r);
 }
 

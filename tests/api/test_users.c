@@ -26,22 +26,6 @@ static const char *str(const struct ts_resp *r, const char *key)
     return json_string_value(json_object_get(r->json, key));
 }
 
-static bool has_error(const struct ts_resp *r, const char *loc, const char *type)
-{
-    json_t *want = json_loads(loc, 0, NULL);
-    size_t i;
-    json_t *item;
-    bool found = false;
-    json_array_foreach(json_object_get(r->json, "detail"), i, item)
-    {
-        if (json_equal(json_object_get(item, "loc"), want) &&
-            strcmp(json_string_value(json_object_get(item, "type")), type) == 0)
-            found = true;
-    }
-    json_decref(want);
-    return found;
-}
-
 Test(users, me_returns_the_caller)
 {
     struct ts_user u;
@@ -96,8 +80,8 @@ Test(users, me_patch_validates)
     ts_as(&srv, &u, "PATCH", "/api/v1/users/me",
           "{\"display_name\":null,\"timezone\":\"Nowhere/City\"}", &r);
     cr_assert_eq(r.status, 422);
-    cr_assert(has_error(&r, "[\"body\",\"display_name\"]", "string_type"), "%s", r.body);
-    cr_assert(has_error(&r, "[\"body\",\"timezone\"]", "value_error"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"display_name\"]", "string_type"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"timezone\"]", "value_error"), "%s", r.body);
     ts_resp_free(&r);
     char *long_name = malloc(120);
     memset(long_name, 'n', 101);
@@ -106,7 +90,7 @@ Test(users, me_patch_validates)
     snprintf(body, sizeof(body), "{\"display_name\":\"%s\"}", long_name);
     ts_as(&srv, &u, "PATCH", "/api/v1/users/me", body, &r);
     cr_assert_eq(r.status, 422);
-    cr_assert(has_error(&r, "[\"body\",\"display_name\"]", "string_too_long"));
+    cr_assert(ts_has_error(&r, "[\"body\",\"display_name\"]", "string_too_long"));
     ts_resp_free(&r);
     free(long_name);
 }
@@ -160,7 +144,7 @@ Test(users, get_unknown_is_404_and_malformed_id_is_422)
     ts_resp_free(&r);
     ts_as(&srv, &admin, "GET", "/api/v1/users/not-a-uuid", NULL, &r);
     cr_assert_eq(r.status, 422);
-    cr_assert(has_error(&r, "[\"path\",\"user_id\"]", "uuid_parsing"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"path\",\"user_id\"]", "uuid_parsing"), "%s", r.body);
     ts_resp_free(&r);
     ts_as(&srv, &admin, "PATCH", "/api/v1/users/00000000-0000-4000-8000-000000000000",
           "{\"role\":\"author\"}", &r);
@@ -204,8 +188,8 @@ Test(users, admin_changes_role_name_and_timezone)
     ts_resp_free(&r);
     ts_as(&srv, &admin, "PATCH", path, "{\"role\":\"boss\",\"active\":\"no\"}", &r);
     cr_assert_eq(r.status, 422);
-    cr_assert(has_error(&r, "[\"body\",\"role\"]", "enum"));
-    cr_assert(has_error(&r, "[\"body\",\"active\"]", "bool_type"));
+    cr_assert(ts_has_error(&r, "[\"body\",\"role\"]", "enum"));
+    cr_assert(ts_has_error(&r, "[\"body\",\"active\"]", "bool_type"));
     cr_assert_not_null(strstr(r.body, "Input should be 'learner', 'author' or 'admin'"));
     ts_resp_free(&r);
 }
@@ -356,7 +340,7 @@ Test(users, list_rejects_bad_query_values)
         struct ts_resp r;
         ts_as(&srv, &admin, "GET", cases[i][0], NULL, &r);
         cr_assert_eq(r.status, 422, "%s: %s", cases[i][0], r.body);
-        cr_assert(has_error(&r, cases[i][1], cases[i][2]), "%s: %s", cases[i][0], r.body);
+        cr_assert(ts_has_error(&r, cases[i][1], cases[i][2]), "%s: %s", cases[i][0], r.body);
         ts_resp_free(&r);
     }
 }

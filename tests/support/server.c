@@ -357,6 +357,24 @@ void ts_assert_json(const struct ts_resp *r, const char *expected)
     json_decref(want);
 }
 
+bool ts_has_error(const struct ts_resp *r, const char *loc, const char *type)
+{
+    json_t *want = json_loads(loc, 0, NULL);
+    json_t *item;
+    size_t i;
+    bool found = false;
+
+    cr_assert_not_null(want, "bad loc in test: %s", loc);
+    json_array_foreach(json_object_get(r->json, "detail"), i, item)
+    {
+        const char *t = json_string_value(json_object_get(item, "type"));
+        if (json_equal(json_object_get(item, "loc"), want) && t != NULL && strcmp(t, type) == 0)
+            found = true;
+    }
+    json_decref(want);
+    return found;
+}
+
 /* --- raw sockets ----------------------------------------------------------------------- */
 
 int ts_connect(const struct ts_server *s)

@@ -74,6 +74,9 @@ void ts_resp_free(struct ts_resp *r);
 /* Asserts that r->json equals the JSON text `expected`. */
 void ts_assert_json(const struct ts_resp *r, const char *expected);
 
+/* True when the 422 body of r lists an item with this loc (JSON text) and type. */
+bool ts_has_error(const struct ts_resp *r, const char *loc, const char *type);
+
 /*
  * Raw socket: connects to the server, sends `data`, then reads until the server closes the
  * connection or `timeout_ms` passes. Returns what was received (caller frees).

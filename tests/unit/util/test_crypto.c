@@ -1,0 +1,66 @@
+/* Token and password helpers (util/crypto.c). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "util/crypto.h"
+
+static void setup(void)
+{
+    cr_assert_eq(crypto_init(), 0);
+}
+
+TestSuite(crypto, .init = setup);
+
+Test(crypto, tokens_are_prefixed_random_and_hashed)
+{
+    char a[CRYPTO_TOKEN_LEN], b[CRYPTO_TOKEN_LEN];
+    char ha[CRYPTO_TOKEN_HASH_LEN], hb[CRYPTO_TOKEN_HASH_LEN], again[CRYPTO_TOKEN_HASH_LEN];
+
+    crypto_token_new(a, ha);
+    crypto_token_new(b, hb);
+    cr_assert(strncmp(a, "tsk_", 4) == 0);
+    cr_assert_eq(strlen(a), 47, "tsk_ + 43 base64url characters (256 bits)");
+    cr_assert_eq(strspn(a + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+                 43);
+    cr_assert_str_neq(a, b);
+    cr_assert_eq(strlen(ha), 64);
+    cr_assert_str_neq(ha, hb);
+    crypto_token_hash(a, again);
+    cr_assert_str_eq(again, ha, "the stored hash is reproducible from the token");
+    cr_assert_null(strstr(ha, a + 4), "the hash does not contain the token");
+}
+
+Test(crypto, token_hash_is_sha256_hex)
+{
+    char h[CRYPTO_TOKEN_HASH_LEN];
+    crypto_token_hash("abc", h);
+    cr_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+Test(crypto, password_hash_verifies_only_the_right_password)
+{
+    char h[CRYPTO_PWHASH_LEN];
+    cr_assert_eq(crypto_password_hash("correct horse", h), 0);
+    cr_assert(strncmp(h, "$argon2id$", 10) == 0, "%s", h);
+    cr_assert(crypto_password_verify("correct horse", h));
+    cr_assert_not(crypto_password_verify("correct horsf", h));
+    cr_assert_not(crypto_password_verify("", h));
+    cr_assert_not(crypto_password_verify("correct horse", "not a hash"));
+    char h2[CRYPTO_PWHASH_LEN];
+    cr_assert_eq(crypto_password_hash("correct horse", h2), 0);
+    cr_assert_str_neq(h, h2, "salted");
+    crypto_password_burn("anything"); /* must simply return */
+}
+
+Test(crypto, uuid_v4_is_canonical)
+{
+    char u[UUID_STR_LEN];
+    crypto_uuid_v4(u);
+    cr_assert_eq(strlen(u), 36);
+    cr_assert_eq(u[14], '4');
+    cr_assert(strchr("89ab", u[19]) != NULL);
+    for (int i = 0; i < 36; i++)
+        cr_assert(i == 8 || i == 13 || i == 18 || i == 23
+                      ? u[i] == '-'
+                      : strchr("0123456789abcdef", u[i]) != NULL);
+}
