@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_admin.h"
+#include "cli_demo.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -31,6 +32,7 @@ static const char usage_text[] =
     "  create-admin --email EMAIL [--display-name NAME] [--timezone TZ]\n"
     "                         create or promote an admin; password from\n"
     "                         TRAINSMART_ADMIN_PASSWORD or the first line of stdin\n"
+    "  seed-demo              load the demo modules (once)\n"
     "  version                print the version\n"
     "  help, --help           print this help\n"
     "\n"
@@ -118,6 +120,25 @@ static int cmd_create_admin(int argc, char **argv)
     return rc;
 }
 
+static int cmd_seed_demo(int argc)
+{
+    struct config cfg;
+    struct db *db = NULL;
+    struct arena a;
+    int rc;
+
+    if (argc != 2)
+        return usage_error("seed-demo takes no arguments");
+    rc = setup(&cfg, &db);
+    if (rc != EXIT_OK)
+        return rc;
+    arena_init(&a);
+    rc = cli_seed_demo(db, &a);
+    arena_free(&a);
+    db_close(db);
+    return rc;
+}
+
 /* Blocks the stop signals in every thread; the main thread waits for them with sigwait. */
 static void block_signals(sigset_t *set)
 {
@@ -200,6 +221,8 @@ int main(int argc, char **argv)
         return cmd_migrate(argc, argv);
     if (strcmp(cmd, "create-admin") == 0)
         return cmd_create_admin(argc, argv);
+    if (strcmp(cmd, "seed-demo") == 0)
+        return cmd_seed_demo(argc);
     char msg[128];
     snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
     return usage_error(msg);

@@ -365,6 +365,22 @@ bool db_bool(const struct db_res *r, int row, int col)
     return s != NULL && (s[0] == 't' || s[0] == '1');
 }
 
+char *db_like_pattern(struct arena *a, const char *q)
+{
+    char *out = arena_alloc(a, strlen(q) * 2 + 3);
+    char *o = out;
+
+    *o++ = '%';
+    for (; *q; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            *o++ = '\\';
+        *o++ = *q;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}
+
 void db_get_stats(struct db *db, struct db_stats *st)
 {
     pthread_mutex_lock(&db->mu);

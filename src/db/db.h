@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "util/arena.h"
 
 struct db;
 struct db_conn;
@@ -123,6 +124,10 @@ static inline bool db_isnull(const struct db_res *r, int row, int col)
 }
 int64_t db_int(const struct db_res *r, int row, int col); /* 0 for NULL */
 bool db_bool(const struct db_res *r, int row, int col);   /* false for NULL */
+
+/* "%<q>%" for `LIKE ... ESCAPE '\'`, with q's own %, _ and \ escaped (arena copy): a
+ * substring filter without wildcards from the client. */
+char *db_like_pattern(struct arena *a, const char *q);
 
 /* Pool statistics for /metrics and /readyz. */
 struct db_stats {

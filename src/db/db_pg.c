@@ -53,7 +53,9 @@ static int wait_socket(PGconn *conn, short events, int64_t deadline)
 static void notice_to_log(void *arg, const char *message)
 {
     (void)arg;
-    log_msg(LOG_WARNING, "db.pg", "server notice: %.*s", (int)strcspn(message, "\n"), message);
+    /* Plain notices ("relation already exists, skipping") are routine. */
+    log_msg(strncmp(message, "NOTICE:", 7) == 0 ? LOG_DEBUG : LOG_WARNING, "db.pg",
+            "server notice: %.*s", (int)strcspn(message, "\n"), message);
 }
 
 static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)

@@ -104,23 +104,6 @@ int users_set_password(struct db_conn *c, const char *id, const char *password_h
                     DB_PARAMS(DB_P_TEXT(id), DB_P_TEXT(password_hash), DB_P_INT(now_ms)));
 }
 
-/* "%<q>%" for LIKE with the wildcard characters of q escaped by '\'; arena copy. */
-static char *like_pattern(struct arena *a, const char *q)
-{
-    char *out = arena_alloc(a, strlen(q) * 2 + 3);
-    char *o = out;
-
-    *o++ = '%';
-    for (; *q; q++) {
-        if (*q == '%' || *q == '_' || *q == '\\')
-            *o++ = '\\';
-        *o++ = *q;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
 int users_list(struct db_conn *c, struct arena *a, const struct users_filter *f,
                struct user **items, int *n)
 {
@@ -138,7 +121,7 @@ int users_list(struct db_conn *c, struct arena *a, const struct users_filter *f,
                  "ORDER BY created_at DESC, id DESC LIMIT $6",
                  DB_PARAMS(f->role >= 0 ? DB_P_TEXT(user_role_names[f->role]) : DB_P_NULL,
                            f->active >= 0 ? DB_P_INT(f->active) : DB_P_NULL,
-                           f->q != NULL ? DB_P_TEXT(like_pattern(a, f->q)) : DB_P_NULL,
+                           f->q != NULL ? DB_P_TEXT(db_like_pattern(a, f->q)) : DB_P_NULL,
                            f->has_after ? DB_P_INT(f->after_created_at) : DB_P_NULL,
                            f->has_after ? DB_P_TEXT(f->after_id) : DB_P_NULL, DB_P_INT(f->limit)),
                  &r);

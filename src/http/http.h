@@ -19,7 +19,7 @@
 
 #include "config.h"
 #include "domain/user.h"
-#include "http/validate.h"
+#include "util/validate.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -96,6 +96,10 @@ struct http_req {
     struct user *user;      /* the caller; NULL on public routes */
     const char *user_id;    /* user->id, for the access log */
     const char *token_hash; /* hash of the bearer token used */
+
+    /* Idempotency-Key (http/idempotency.c): the key, and whether this request claimed it. */
+    const char *idem_key;
+    bool idem_claimed;
 
     /* The request's database connection, taken on first use by http_conn() and returned when
      * the handler is done. */

@@ -15,6 +15,7 @@
 
 #include "db/db.h"
 #include "http/auth.h"
+#include "http/idempotency.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -337,6 +338,8 @@ void http_req_dispatch(struct http_req *r)
         goto out;
     if ((r->route->flags & ROUTE_BODY) && parse_body_or_reply(r) < 0)
         goto out;
+    if ((r->route->flags & ROUTE_IDEMPOTENT) && http_idem_check_header_or_reply(r) < 0)
+        goto out;
     int rc = r->route->handler(r);
     if (rc < 0 && !r->replied)
         http_reply_err(r, rc);
@@ -345,6 +348,7 @@ void http_req_dispatch(struct http_req *r)
                 r->route->pattern);
         http_reply_err(r, TS_EINTERNAL);
     }
+    http_idem_finish(r);
 out:
     /* The connection goes back before the reply is sent: a slow reader holds no connection. */
     db_release(r->conn);

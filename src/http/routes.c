@@ -5,8 +5,16 @@
 #include "http/routes.h"
 
 #include "api/auth.h"
+#include "api/modules.h"
 #include "api/ops.h"
+#include "api/screens.h"
 #include "api/users.h"
+
+#define BODY ROUTE_BODY
+#define IDEM ROUTE_IDEMPOTENT
+#define OPTIONAL_BODY (ROUTE_BODY | ROUTE_BODY_OPTIONAL)
+#define MODULE "/api/v1/modules/{module_id}"
+#define SCREEN MODULE "/screens/{screen_id}"
 
 const struct route routes_table[] = {
     /* §4 accounts */
@@ -20,6 +28,23 @@ const struct route routes_table[] = {
     {"GET", "/api/v1/users/{user_id}", api_users_get, ACCESS_AUTHOR, 0, "Get a user"},
     {"PATCH", "/api/v1/users/{user_id}", api_users_patch, ACCESS_ADMIN, ROUTE_BODY, "Edit a user"},
 
+    /* §5 modules */
+    {"GET", "/api/v1/modules", api_modules_list, ACCESS_ANY, 0, "List modules"},
+    {"POST", "/api/v1/modules", api_modules_create, ACCESS_AUTHOR, BODY | IDEM, "Create a module"},
+    {"GET", MODULE, api_modules_get, ACCESS_ANY, 0, "Get a module"},
+    {"PATCH", MODULE, api_modules_patch, ACCESS_AUTHOR, BODY, "Edit a draft module"},
+    {"DELETE", MODULE, api_modules_delete, ACCESS_AUTHOR, 0, "Delete a draft module"},
+    {"POST", MODULE "/publish", api_modules_publish, ACCESS_AUTHOR, 0, "Publish a module"},
+    {"POST", MODULE "/archive", api_modules_archive, ACCESS_AUTHOR, 0, "Archive a module"},
+    {"POST", MODULE "/copy", api_modules_copy, ACCESS_AUTHOR, OPTIONAL_BODY | IDEM,
+     "Copy a module"},
+    /* §6 screens */
+    {"GET", MODULE "/screens", api_screens_list, ACCESS_ANY, 0, "List screens"},
+    {"POST", MODULE "/screens", api_screens_create, ACCESS_AUTHOR, BODY | IDEM, "Add a screen"},
+    {"GET", SCREEN, api_screens_get, ACCESS_ANY, 0, "Get a screen"},
+    {"PATCH", SCREEN, api_screens_patch, ACCESS_AUTHOR, BODY, "Edit a screen"},
+    {"DELETE", SCREEN, api_screens_delete, ACCESS_AUTHOR, 0, "Delete a screen"},
+    {"PUT", MODULE "/screen-order", api_screens_order, ACCESS_AUTHOR, BODY, "Reorder screens"},
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},

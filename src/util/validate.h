@@ -17,8 +17,8 @@
  * owned by `struct valid` until valid_take_errors(); valid_free() releases it.
  * Not thread safe; one `struct valid` per request.
  */
-#ifndef TS_HTTP_VALIDATE_H
-#define TS_HTTP_VALIDATE_H
+#ifndef TS_UTIL_VALIDATE_H
+#define TS_UTIL_VALIDATE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -11,7 +11,7 @@
  *
  * Messages follow the §1.3 table word for word because acceptance tests compare them.
  */
-#include "http/validate.h"
+#include "util/validate.h"
 
 #include <assert.h>
 #include <errno.h>

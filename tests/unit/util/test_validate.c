@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/validate.h"
+#include "util/validate.h"
 
 /* --- fixture ---------------------------------------------------------------------------- */
 

@@ -1,0 +1,481 @@
+/*
+ * Module endpoints (API.md §5): parse and validate, load with the visibility rules of §1.5,
+ * act in one transaction, render.
+ *
+ * Sections: rendering and loading; list; create; get, patch, delete; status transitions; copy.
+ */
+#include "api/modules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api/page.h"
+#include "domain/content.h"
+#include "domain/publish.h"
+#include "http/idempotency.h"
+#include "util/crypto.h"
+#include "util/err.h"
+#include "util/time.h"
+
+/* --- rendering and loading ---------------------------------------------------------------- */
+
+static json_t *time_or_null(int64_t ms)
+{
+    char text[TIME_RFC3339_LEN];
+
+    if (ms == 0)
+        return json_null();
+    time_format_ms(ms, text);
+    return json_string(text);
+}
+
+static json_t *id_or_null(const char *id)
+{
+    return id[0] != '\0' ? json_string(id) : json_null();
+}
+
+json_t *modules_to_json(const struct module *m)
+{
+    json_t *settings = json_loads(m->settings, 0, NULL);
+
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:o,s:i,s:o,s:o,s:o,s:o}", "id", m->id,
+                     "title", m->title, "description", m->description, "flow_type",
+                     flow_type_names[m->flow], "status", module_status_names[m->status], "settings",
+                     settings != NULL ? settings : json_object(), "author_id", m->author_id,
+                     "author_name", m->author_name, "copied_from_id", id_or_null(m->copied_from_id),
+                     "screen_count", m->screen_count, "created_at", time_or_null(m->created_at),
+                     "updated_at", time_or_null(m->updated_at), "published_at",
+                     time_or_null(m->published_at), "archived_at", time_or_null(m->archived_at));
+}
+
+void modules_path_id(struct http_req *r, struct valid *v, const char *name, char out[37])
+{
+    valid_text_uuid(v, name, http_param(r, name), V_REQUIRED, out);
+}
+
+enum module_access modules_access(const struct http_req *r, const struct module *m)
+{
+    /* An archived module stays visible to learners with a progress record or an assignment;
+     * progress (§8) and assignments (§11) are not built yet, so nobody is engaged today. */
+    bool engaged = false;
+
+    return module_access_for(r->user->role == ROLE_ADMIN, strcmp(r->user->id, m->author_id) == 0,
+                             m->status, engaged);
+}
+
+int modules_load_or_reply(struct http_req *r, const char *id, bool need_owner, bool lock,
+                          struct module *m)
+{
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = modules_get(c, &r->arena, id, lock, m);
+    if (rc == 0 && modules_access(r, m) == MODULE_HIDDEN)
+        rc = TS_ENOTFOUND;
+    if (rc == 0 && need_owner && modules_access(r, m) != MODULE_OWNED)
+        rc = TS_EFORBIDDEN;
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses the path's module_id alone (routes without a body to validate). */
+static int module_id_or_reply(struct http_req *r, char id[37])
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "path");
+    modules_path_id(r, &v, "module_id", id);
+    return http_valid_or_reply(r, &v);
+}
+
+/* Ends the request's transaction: commit, then reply with `body` and `status`; or reply the
+ * failure. Takes `body`. */
+static int commit_and_reply(struct http_req *r, int status, json_t *body)
+{
+    int rc = db_commit(r->conn);
+
+    if (rc < 0) {
+        json_decref(body);
+        return http_reply_err(r, rc);
+    }
+    if (body == NULL)
+        return http_reply_empty(r, status);
+    return http_reply_json_new(r, status, body);
+}
+
+/* Begins the write transaction on the request's connection; 0 or -1 after replying. */
+static int begin_or_reply(struct http_req *r)
+{
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = db_begin_write(c);
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- list ------------------------------------------------------------------------------- */
+
+int api_modules_list(struct http_req *r)
+{
+    struct modules_filter f = {.status = -1, .flow = -1};
+    struct page_in page;
+    struct valid v;
+    char author[37] = "";
+    int rc;
+
+    valid_init(&v, &r->arena, "query");
+    valid_text_enum(&v, "status", http_query(r, "status"), 0, module_status_names, &f.status);
+    valid_text_enum(&v, "flow_type", http_query(r, "flow_type"), 0, flow_type_names, &f.flow);
+    if (valid_text_uuid(&v, "author_id", http_query(r, "author_id"), 0, author) == V_OK)
+        f.author_id = author;
+    valid_text_string(&v, "q", http_query(r, "q"), 0, 1, 100, &f.q);
+    const char *scope =
+        arena_printf(&r->arena, "modules|%d|%d|%s|%s", f.status, f.flow, author, f.q ? f.q : "");
+    rc = page_parse(r, &v, scope, &page);
+    if (rc < 0) {
+        valid_free(&v);
+        return http_reply_err(r, rc);
+    }
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+
+    /* §5: learners see published modules; authors also their own; admins everything. */
+    f.see_all = r->user->role == ROLE_ADMIN;
+    f.own_id = r->user->role == ROLE_AUTHOR ? r->user->id : NULL;
+    f.limit = page.limit + 1;
+    f.has_after = page.has_cursor;
+    f.after_created_at = page.after.key_int;
+    f.after_id = page.after.id;
+    struct db_conn *c;
+    struct module *items = NULL;
+    int n = 0;
+    rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = modules_list(c, &r->arena, &f, &items, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    json_t *arr = json_array();
+    int shown = n > page.limit ? page.limit : n;
+    for (int i = 0; i < shown; i++)
+        json_array_append_new(arr, modules_to_json(&items[i]));
+    struct cursor last = {0};
+    if (n > page.limit) {
+        last.key_int = items[shown - 1].created_at;
+        snprintf(last.id, sizeof(last.id), "%s", items[shown - 1].id);
+    }
+    return http_reply_json_new(r, 200,
+                               page_render_new(&page, scope, arr, n > page.limit ? &last : NULL));
+}
+
+/* --- create ----------------------------------------------------------------------------- */
+
+/* Validates settings for `flow` at ["body","settings"]; *text is the normalised JSON. */
+static void parse_settings(struct http_req *r, struct valid *v, enum flow_type flow,
+                           json_t *settings, const char **text)
+{
+    json_t *norm = NULL;
+
+    valid_push_key(v, "settings");
+    if (settings_validate(v, flow, settings, &norm) == 0) {
+        char *dump = json_dumps(norm, JSON_COMPACT);
+        *text = arena_strdup(&r->arena, dump ? dump : "{}");
+        free(dump);
+    }
+    valid_pop(v);
+    json_decref(norm);
+}
+
+int api_modules_create(struct http_req *r)
+{
+    struct module m = {.description = "", .status = MODULE_DRAFT};
+    json_t *settings = NULL;
+    struct valid v;
+    int flow = -1;
+
+    valid_init(&v, &r->arena, "body");
+    valid_string(&v, r->json, "title", V_REQUIRED, 1, 200, &m.title);
+    valid_string(&v, r->json, "description", V_NULL_ABSENT, 0, 5000, &m.description);
+    valid_enum(&v, r->json, "flow_type", V_REQUIRED, flow_type_names, &flow);
+    valid_object(&v, r->json, "settings", V_NULL_ABSENT, &settings);
+    if (flow >= 0)
+        parse_settings(r, &v, (enum flow_type)flow, settings, &m.settings);
+    if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
+        return 0;
+
+    crypto_uuid_v4(m.id);
+    m.flow = (enum flow_type)flow;
+    snprintf(m.author_id, sizeof(m.author_id), "%s", r->user->id);
+    m.author_name = r->user->display_name;
+    m.created_at = m.updated_at = time_now_ms();
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = modules_insert(c, &m);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 201, modules_to_json(&m));
+}
+
+/* --- get, patch, delete ----------------------------------------------------------------- */
+
+int api_modules_get(struct http_req *r)
+{
+    struct module m;
+    char id[37];
+
+    if (module_id_or_reply(r, id) < 0 || modules_load_or_reply(r, id, false, false, &m) < 0)
+        return 0;
+    return http_reply_json_new(r, 200, modules_to_json(&m));
+}
+
+int api_modules_patch(struct http_req *r)
+{
+    const char *title = NULL, *description = NULL;
+    json_t *settings = NULL;
+    struct module m;
+    struct valid v;
+    char id[37];
+
+    valid_init(&v, &r->arena, "path");
+    modules_path_id(r, &v, "module_id", id);
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    valid_init(&v, &r->arena, "body");
+    valid_string(&v, r->json, "title", 0, 1, 200, &title);
+    valid_string(&v, r->json, "description", 0, 0, 5000, &description);
+    valid_object(&v, r->json, "settings", 0, &settings);
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+
+    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, id, true, true, &m) < 0)
+        return 0;
+    if (m.status != MODULE_DRAFT)
+        return http_reply_detail(r, 409, "Only draft modules can be edited");
+    if (settings != NULL) {
+        /* Settings depend on the stored flow_type: checked once the module is loaded. */
+        valid_init(&v, &r->arena, "body");
+        parse_settings(r, &v, m.flow, settings, &m.settings);
+        if (http_valid_or_reply(r, &v) < 0)
+            return 0;
+    }
+    if (title != NULL)
+        m.title = title;
+    if (description != NULL)
+        m.description = description;
+    m.updated_at = time_now_ms();
+    int rc = modules_update(r->conn, &m);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return commit_and_reply(r, 200, modules_to_json(&m));
+}
+
+int api_modules_delete(struct http_req *r)
+{
+    struct module m;
+    char id[37];
+
+    if (module_id_or_reply(r, id) < 0 || begin_or_reply(r) < 0 ||
+        modules_load_or_reply(r, id, true, true, &m) < 0)
+        return 0;
+    if (m.status != MODULE_DRAFT)
+        return http_reply_detail(r, 409, "Only draft modules can be deleted");
+    /* Screens go with it (ON DELETE CASCADE); copies keep existing with copied_from_id null
+     * (ON DELETE SET NULL). */
+    int rc = modules_delete(r->conn, m.id);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return commit_and_reply(r, 204, NULL);
+}
+
+/* --- status transitions ----------------------------------------------------------------- */
+
+/* Runs the checks of §7 over the module's screens; 0, or -1 after replying 422 (or 503). */
+static int publish_checks_or_reply(struct http_req *r, const struct module *m)
+{
+    struct screen *screens = NULL;
+    int n = 0;
+    int rc = screens_list(r->conn, &r->arena, m->id, &screens, &n);
+
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    struct publish_screen *ps = arena_zalloc(&r->arena, sizeof(*ps) * (size_t)(n ? n : 1));
+    json_t **docs = arena_zalloc(&r->arena, sizeof(json_t *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        docs[i] = json_loads(screens[i].content, 0, NULL);
+        ps[i].id = screens[i].id;
+        ps[i].type = screens[i].type;
+        ps[i].next_screen_id = screens[i].next_screen_id[0] ? screens[i].next_screen_id : NULL;
+        ps[i].content = docs[i];
+    }
+    json_t *settings = json_loads(m->settings, 0, NULL);
+    const char *start = json_string_value(json_object_get(settings, "start_screen_id"));
+    struct valid v;
+    valid_init(&v, &r->arena, "module");
+    publish_check(&v, m->flow, start, ps, n);
+    json_decref(settings);
+    for (int i = 0; i < n; i++)
+        json_decref(docs[i]);
+    return http_valid_or_reply(r, &v);
+}
+
+int api_modules_publish(struct http_req *r)
+{
+    struct module m;
+    char id[37];
+
+    if (module_id_or_reply(r, id) < 0 || begin_or_reply(r) < 0 ||
+        modules_load_or_reply(r, id, true, true, &m) < 0)
+        return 0;
+    if (m.status == MODULE_PUBLISHED)
+        return http_reply_detail(r, 409, "Module is already published");
+    if (publish_checks_or_reply(r, &m) < 0)
+        return 0;
+    m.status = MODULE_PUBLISHED;
+    m.published_at = m.updated_at = time_now_ms();
+    int rc = modules_update(r->conn, &m);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return commit_and_reply(r, 200, modules_to_json(&m));
+}
+
+int api_modules_archive(struct http_req *r)
+{
+    struct module m;
+    char id[37];
+
+    if (module_id_or_reply(r, id) < 0 || begin_or_reply(r) < 0 ||
+        modules_load_or_reply(r, id, true, true, &m) < 0)
+        return 0;
+    if (m.status != MODULE_PUBLISHED)
+        return http_reply_detail(r, 409, "Only published modules can be archived");
+    m.status = MODULE_ARCHIVED;
+    m.archived_at = m.updated_at = time_now_ms();
+    int rc = modules_update(r->conn, &m);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return commit_and_reply(r, 200, modules_to_json(&m));
+}
+
+/* --- copy ------------------------------------------------------------------------------- */
+
+struct id_map {
+    struct screen *from;
+    char (*to)[37];
+    int n;
+};
+
+/* The new id of source screen `id`, or `id` itself when it names no source screen (references
+ * that pointed nowhere keep pointing nowhere; publish catches them). */
+static const char *map_id(const struct id_map *map, const char *id)
+{
+    for (int i = 0; i < map->n; i++)
+        if (strcmp(map->from[i].id, id) == 0)
+            return map->to[i];
+    return id;
+}
+
+/* Serialises `doc` into the arena and drops it. */
+static const char *dump_new(struct arena *a, json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    const char *out = arena_strdup(a, text ? text : "{}");
+
+    free(text);
+    json_decref(doc);
+    return out;
+}
+
+/* Rewrites a settings or content document's screen references through `map`. */
+static const char *rewrite(struct arena *a, const struct id_map *map, const char *text)
+{
+    json_t *doc = json_loads(text, 0, NULL);
+    json_t *start = json_object_get(doc, "start_screen_id");
+    json_t *choice;
+    size_t i;
+
+    if (json_is_string(start))
+        json_object_set_new(doc, "start_screen_id",
+                            json_string(map_id(map, json_string_value(start))));
+    json_array_foreach(json_object_get(doc, "choices"), i, choice)
+    {
+        json_t *next = json_object_get(choice, "next_screen_id");
+        if (json_is_string(next))
+            json_object_set_new(choice, "next_screen_id",
+                                json_string(map_id(map, json_string_value(next))));
+    }
+    return doc != NULL ? dump_new(a, doc) : text;
+}
+
+/* Inserts the copy of `src` as module `dst` with screens renumbered through a new id map. */
+static int insert_copy(struct http_req *r, const struct module *src, struct module *dst)
+{
+    struct id_map map = {0};
+    int rc = screens_list(r->conn, &r->arena, src->id, &map.from, &map.n);
+
+    if (rc < 0)
+        return rc;
+    map.to = arena_alloc(&r->arena, sizeof(*map.to) * (size_t)(map.n ? map.n : 1));
+    for (int i = 0; i < map.n; i++)
+        crypto_uuid_v4(map.to[i]);
+    dst->settings = rewrite(&r->arena, &map, src->settings);
+    dst->screen_count = map.n;
+    rc = modules_insert(r->conn, dst);
+    for (int i = 0; rc == 0 && i < map.n; i++) {
+        struct screen s = map.from[i];
+        snprintf(s.id, sizeof(s.id), "%s", map.to[i]);
+        snprintf(s.module_id, sizeof(s.module_id), "%s", dst->id);
+        if (s.next_screen_id[0] != '\0')
+            snprintf(s.next_screen_id, sizeof(s.next_screen_id), "%s",
+                     map_id(&map, map.from[i].next_screen_id));
+        s.content = rewrite(&r->arena, &map, s.content);
+        s.created_at = s.updated_at = dst->created_at;
+        rc = screens_insert(r->conn, &s);
+    }
+    return rc;
+}
+
+int api_modules_copy(struct http_req *r)
+{
+    const char *title = NULL;
+    struct module src, dst;
+    struct valid v;
+    char id[37];
+
+    valid_init(&v, &r->arena, "path");
+    modules_path_id(r, &v, "module_id", id);
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    valid_init(&v, &r->arena, "body");
+    if (r->json != NULL)
+        valid_string(&v, r->json, "title", V_NULL_ABSENT, 1, 200, &title);
+    if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
+        return 0;
+    /* Only the owner or an admin may copy: copies carry the answer keys. */
+    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, id, true, false, &src) < 0)
+        return 0;
+
+    dst = src;
+    crypto_uuid_v4(dst.id);
+    dst.title = title != NULL ? title : src.title;
+    dst.status = MODULE_DRAFT;
+    snprintf(dst.author_id, sizeof(dst.author_id), "%s", r->user->id);
+    dst.author_name = r->user->display_name;
+    snprintf(dst.copied_from_id, sizeof(dst.copied_from_id), "%s", src.id);
+    dst.created_at = dst.updated_at = time_now_ms();
+    dst.published_at = dst.archived_at = 0;
+    int rc = insert_copy(r, &src, &dst);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return commit_and_reply(r, 201, modules_to_json(&dst));
+}

@@ -1,0 +1,381 @@
+/*
+ * Screen endpoints (API.md §6). Positions stay 1-based and contiguous: every insert, delete
+ * and reorder runs in one write transaction that holds the module row (PostgreSQL row lock;
+ * SQLite's single writer), so concurrent edits of one module serialise.
+ *
+ * Sections: rendering; read; create; patch; delete; reorder.
+ */
+#include "api/screens.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api/modules.h"
+#include "domain/content.h"
+#include "http/idempotency.h"
+#include "util/crypto.h"
+#include "util/err.h"
+#include "util/time.h"
+
+/* --- rendering -------------------------------------------------------------------------- */
+
+static json_t *screen_json(const struct module *m, const struct screen *s,
+                           const struct redact_ctx *ctx)
+{
+    char created[TIME_RFC3339_LEN], updated[TIME_RFC3339_LEN];
+    json_t *content = json_loads(s->content, 0, NULL);
+    json_t *shown;
+
+    if (content == NULL) /* stored content is always valid JSON; never leave a hole */
+        content = json_object();
+    shown = content_redact(m->flow, s->type, content, ctx);
+    json_decref(content);
+    time_format_ms(s->created_at, created);
+    time_format_ms(s->updated_at, updated);
+    return json_pack("{s:s,s:s,s:i,s:s,s:s,s:o,s:o,s:s,s:s}", "id", s->id, "module_id",
+                     s->module_id, "position", s->position, "type", screen_type_names[s->type],
+                     "title", s->title, "content", shown, "next_screen_id",
+                     s->next_screen_id[0] ? json_string(s->next_screen_id) : json_null(),
+                     "created_at", created, "updated_at", updated);
+}
+
+/* What the caller may see of answer keys (§6.4). Progress (§8) will add the answered and
+ * submitted conditions for learners; until then only owners see answer keys. */
+static struct redact_ctx redaction_for(const struct http_req *r, const struct module *m)
+{
+    struct redact_ctx ctx = {.full_view = modules_access(r, m) == MODULE_OWNED};
+    return ctx;
+}
+
+static const struct redact_ctx full_view = {.full_view = true};
+
+/* Parses module_id (and screen_id when `with_screen`) from the path. */
+static int path_ids_or_reply(struct http_req *r, char module_id[37], char screen_id[37])
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "path");
+    modules_path_id(r, &v, "module_id", module_id);
+    if (screen_id != NULL)
+        modules_path_id(r, &v, "screen_id", screen_id);
+    return http_valid_or_reply(r, &v);
+}
+
+static int begin_or_reply(struct http_req *r)
+{
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = db_begin_write(c);
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* The module's screens as {"items":[...]} with the given redaction. */
+static int reply_list(struct http_req *r, const struct module *m, const struct redact_ctx *ctx,
+                      bool commit)
+{
+    struct screen *items = NULL;
+    int n = 0;
+    int rc = screens_list(r->conn, &r->arena, m->id, &items, &n);
+
+    if (rc == 0 && commit)
+        rc = db_commit(r->conn);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, screen_json(m, &items[i], ctx));
+    return http_reply_json_new(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+/* --- read ------------------------------------------------------------------------------- */
+
+int api_screens_list(struct http_req *r)
+{
+    struct module m;
+    char mid[37];
+
+    if (path_ids_or_reply(r, mid, NULL) < 0 || modules_load_or_reply(r, mid, false, false, &m) < 0)
+        return 0;
+    struct redact_ctx ctx = redaction_for(r, &m);
+    return reply_list(r, &m, &ctx, false);
+}
+
+int api_screens_get(struct http_req *r)
+{
+    struct module m;
+    struct screen s;
+    char mid[37], sid[37];
+
+    if (path_ids_or_reply(r, mid, sid) < 0 || modules_load_or_reply(r, mid, false, false, &m) < 0)
+        return 0;
+    int rc = screens_get(r->conn, &r->arena, m.id, sid, &s);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    struct redact_ctx ctx = redaction_for(r, &m);
+    return http_reply_json_new(r, 200, screen_json(&m, &s, &ctx));
+}
+
+/* --- create ----------------------------------------------------------------------------- */
+
+/* Validates `content` for `type` at ["body","content"]; *text is the normalised JSON. */
+static void parse_content(struct http_req *r, struct valid *v, enum screen_type type,
+                          json_t *content, const char **text)
+{
+    json_t *norm = NULL;
+
+    valid_push_key(v, "content");
+    if (content_validate(v, type, content, &norm) == 0) {
+        char *dump = json_dumps(norm, JSON_COMPACT);
+        *text = arena_strdup(&r->arena, dump ? dump : "{}");
+        free(dump);
+    }
+    valid_pop(v);
+    json_decref(norm);
+}
+
+/* §6.2: next_screen_id only on non-branch screens of branching modules. */
+static void check_navigation(struct valid *v, enum flow_type flow, enum screen_type type,
+                             bool has_next)
+{
+    if (has_next && (flow != FLOW_BRANCHING || type == SCREEN_BRANCH))
+        valid_value_error(v, "next_screen_id",
+                          "next_screen_id is only allowed on non-branch screens of branching "
+                          "modules");
+}
+
+struct screen_in {
+    int type;
+    json_t *content;
+    int64_t position; /* 0 = append */
+    int next;         /* V_OK, V_NULL or V_ABSENT */
+};
+
+/* The rules of step 7 for a new screen: type per flow, navigation, position range. */
+static int create_rules_or_reply(struct http_req *r, const struct module *m,
+                                 const struct screen_in *in)
+{
+    struct valid v;
+
+    if (m->status != MODULE_DRAFT || m->screen_count >= MODULE_MAX_SCREENS) {
+        http_reply_detail(r, 409,
+                          m->status != MODULE_DRAFT ? "Only draft modules can be edited"
+                                                    : "A module can have at most 200 screens");
+        return -1;
+    }
+    valid_init(&v, &r->arena, "body");
+    if (!screen_type_allowed(m->flow, (enum screen_type)in->type))
+        valid_error(&v, "type", "value_error",
+                    "Value error, screen type '%s' is not allowed in a %s module",
+                    screen_type_names[in->type], flow_type_names[m->flow]);
+    check_navigation(&v, m->flow, (enum screen_type)in->type, in->next == V_OK);
+    if (in->position > m->screen_count + 1)
+        valid_error(&v, "position", "less_than_equal", "Input should be less than or equal to %d",
+                    m->screen_count + 1);
+    return http_valid_or_reply(r, &v);
+}
+
+int api_screens_create(struct http_req *r)
+{
+    struct screen_in in = {.type = -1, .next = V_ABSENT};
+    struct screen s = {0};
+    struct module m;
+    struct valid v;
+    char mid[37];
+
+    if (path_ids_or_reply(r, mid, NULL) < 0)
+        return 0;
+    valid_init(&v, &r->arena, "body");
+    valid_enum(&v, r->json, "type", V_REQUIRED, screen_type_names, &in.type);
+    valid_string(&v, r->json, "title", V_REQUIRED, 1, 200, &s.title);
+    if (valid_object(&v, r->json, "content", V_REQUIRED, &in.content) == V_OK && in.type >= 0)
+        parse_content(r, &v, (enum screen_type)in.type, in.content, &s.content);
+    valid_int(&v, r->json, "position", V_NULL_ABSENT, 1, INT64_MAX, &in.position);
+    in.next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, s.next_screen_id);
+    if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
+        return 0;
+    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0 ||
+        create_rules_or_reply(r, &m, &in) < 0)
+        return 0;
+
+    crypto_uuid_v4(s.id);
+    snprintf(s.module_id, sizeof(s.module_id), "%s", m.id);
+    s.type = (enum screen_type)in.type;
+    s.position = in.position > 0 ? (int)in.position : m.screen_count + 1;
+    s.created_at = s.updated_at = time_now_ms();
+    int rc = screens_shift(r->conn, m.id, s.position, 1);
+    if (rc == 0)
+        rc = screens_insert(r->conn, &s);
+    m.screen_count++;
+    m.updated_at = s.updated_at;
+    if (rc == 0)
+        rc = modules_update(r->conn, &m);
+    if (rc == 0)
+        rc = db_commit(r->conn);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 201, screen_json(&m, &s, &full_view));
+}
+
+/* --- patch ------------------------------------------------------------------------------ */
+
+int api_screens_patch(struct http_req *r)
+{
+    const char *title = NULL;
+    json_t *content = NULL;
+    char next[37] = "";
+    struct module m;
+    struct screen s;
+    struct valid v;
+    char mid[37], sid[37];
+
+    if (path_ids_or_reply(r, mid, sid) < 0)
+        return 0;
+    valid_init(&v, &r->arena, "body");
+    valid_string(&v, r->json, "title", 0, 1, 200, &title);
+    valid_object(&v, r->json, "content", 0, &content);
+    int has_next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, next);
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
+        return 0;
+    if (m.status != MODULE_DRAFT)
+        return http_reply_detail(r, 409, "Only draft modules can be edited");
+    int rc = screens_get(r->conn, &r->arena, m.id, sid, &s);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    /* Content is validated against the stored type, so only now. */
+    valid_init(&v, &r->arena, "body");
+    if (content != NULL)
+        parse_content(r, &v, s.type, content, &s.content);
+    check_navigation(&v, m.flow, s.type, has_next == V_OK);
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    if (title != NULL)
+        s.title = title;
+    if (has_next == V_OK || has_next == V_NULL)
+        snprintf(s.next_screen_id, sizeof(s.next_screen_id), "%s", has_next == V_OK ? next : "");
+    s.updated_at = time_now_ms();
+    rc = screens_update(r->conn, &s);
+    if (rc == 0)
+        rc = db_commit(r->conn);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, screen_json(&m, &s, &full_view));
+}
+
+/* --- delete ----------------------------------------------------------------------------- */
+
+int api_screens_delete(struct http_req *r)
+{
+    struct module m;
+    struct screen s;
+    char mid[37], sid[37];
+
+    if (path_ids_or_reply(r, mid, sid) < 0 || begin_or_reply(r) < 0 ||
+        modules_load_or_reply(r, mid, true, true, &m) < 0)
+        return 0;
+    if (m.status != MODULE_DRAFT)
+        return http_reply_detail(r, 409, "Only draft modules can be edited");
+    int rc = screens_get(r->conn, &r->arena, m.id, sid, &s);
+    if (rc == 0)
+        rc = screens_delete(r->conn, s.id);
+    /* Later screens move up one; references to the deleted screen stay (caught at publish). */
+    if (rc == 0)
+        rc = screens_shift(r->conn, m.id, s.position + 1, -1);
+    m.screen_count--;
+    m.updated_at = time_now_ms();
+    if (rc == 0)
+        rc = modules_update(r->conn, &m);
+    if (rc == 0)
+        rc = db_commit(r->conn);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_empty(r, 204);
+}
+
+/* --- reorder ---------------------------------------------------------------------------- */
+
+/* Index of `id` among the screens, or -1. */
+static int find_screen(const struct screen *items, int n, const char *id)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(items[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+/* Applies the order of `ids` (validated strings); false when it is not a permutation. */
+static bool apply_order(json_t *ids, struct screen *items, int n)
+{
+    bool seen[MODULE_MAX_SCREENS] = {0};
+    json_t *item;
+    size_t i;
+
+    if ((int)json_array_size(ids) != n)
+        return false;
+    json_array_foreach(ids, i, item)
+    {
+        char id[37];
+        int at = uuid_parse(json_string_value(item), id) ? find_screen(items, n, id) : -1;
+        if (at < 0 || seen[at])
+            return false;
+        seen[at] = true;
+        items[at].position = (int)i + 1;
+    }
+    return true;
+}
+
+int api_screens_order(struct http_req *r)
+{
+    struct screen *items = NULL;
+    json_t *ids = NULL;
+    struct module m;
+    struct valid v;
+    char mid[37];
+    int n = 0;
+
+    if (path_ids_or_reply(r, mid, NULL) < 0)
+        return 0;
+    valid_init(&v, &r->arena, "body");
+    if (valid_array(&v, r->json, "screen_ids", V_REQUIRED, 0, SIZE_MAX, &ids) == V_OK) {
+        json_t *item;
+        size_t i;
+        valid_push_key(&v, "screen_ids");
+        json_array_foreach(ids, i, item)
+        {
+            valid_push_index(&v, i);
+            valid_check_string(&v, NULL, item, 0, SIZE_MAX, NULL);
+            valid_pop(&v);
+        }
+        valid_pop(&v);
+    }
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
+        return 0;
+    if (m.status != MODULE_DRAFT)
+        return http_reply_detail(r, 409, "Only draft modules can be edited");
+    int rc = screens_list(r->conn, &r->arena, m.id, &items, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    if (!apply_order(ids, items, n)) {
+        valid_init(&v, &r->arena, "body");
+        valid_value_error(&v, "screen_ids",
+                          "screen_ids must list every screen of the module exactly once");
+        return http_valid_or_reply(r, &v);
+    }
+    int64_t now = time_now_ms();
+    for (int i = 0; rc == 0 && i < n; i++) {
+        items[i].updated_at = now;
+        rc = screens_update(r->conn, &items[i]);
+    }
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return reply_list(r, &m, &full_view, true);
+}

@@ -1,0 +1,237 @@
+/* Modules and screens on both backends; see modules.h. */
+#include "db/modules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/err.h"
+
+#define MODULE_COLS                                                                                \
+    "m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author_id, "               \
+    "u.display_name, m.copied_from_id, m.screen_count, m.created_at, m.updated_at, "               \
+    "m.published_at, m.archived_at"
+#define MODULE_FROM " FROM modules m JOIN users u ON u.id = m.author_id "
+
+#define SCREEN_COLS                                                                                \
+    "id, module_id, position, type, title, content, next_screen_id, created_at, updated_at"
+
+static void copy_id(char dst[37], const char *src)
+{
+    snprintf(dst, 37, "%s", src != NULL ? src : "");
+}
+
+static int parse_enum(const char *const *names, const char *s)
+{
+    int v = module_enum_parse(names, s != NULL ? s : "");
+    return v < 0 ? 0 : v;
+}
+
+static void read_module(const struct db_res *r, int row, struct arena *a, struct module *m)
+{
+    copy_id(m->id, db_text(r, row, 0));
+    m->title = arena_strdup(a, db_text(r, row, 1));
+    m->description = arena_strdup(a, db_text(r, row, 2));
+    m->flow = (enum flow_type)parse_enum(flow_type_names, db_text(r, row, 3));
+    m->status = (enum module_status)parse_enum(module_status_names, db_text(r, row, 4));
+    m->settings = arena_strdup(a, db_text(r, row, 5));
+    copy_id(m->author_id, db_text(r, row, 6));
+    m->author_name = arena_strdup(a, db_text(r, row, 7));
+    copy_id(m->copied_from_id, db_text(r, row, 8));
+    m->screen_count = (int)db_int(r, row, 9);
+    m->created_at = db_int(r, row, 10);
+    m->updated_at = db_int(r, row, 11);
+    m->published_at = db_int(r, row, 12);
+    m->archived_at = db_int(r, row, 13);
+}
+
+static struct db_param opt_time(int64_t t)
+{
+    return t != 0 ? DB_P_INT(t) : DB_P_NULL;
+}
+
+static struct db_param opt_id(const char *id)
+{
+    return id[0] != '\0' ? DB_P_TEXT(id) : DB_P_NULL;
+}
+
+int modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock, struct module *out)
+{
+    bool pg = db_backend(db_conn_pool(c)) == DB_POSTGRES;
+    const char *sql = lock && pg ? "SELECT " MODULE_COLS MODULE_FROM
+                                   "WHERE m.id = $1 FOR UPDATE OF m"
+                                 : "SELECT " MODULE_COLS MODULE_FROM "WHERE m.id = $1";
+    struct db_res *r = NULL;
+    int rc = db_query(c, sql, DB_PARAMS(DB_P_TEXT(id)), &r);
+
+    if (rc == 0 && r->nrows == 0)
+        rc = TS_ENOTFOUND;
+    if (rc == 0)
+        read_module(r, 0, a, out);
+    db_res_free(r);
+    return rc;
+}
+
+int modules_insert(struct db_conn *c, const struct module *m)
+{
+    return db_query(
+        c,
+        "INSERT INTO modules (id, title, description, flow_type, status, settings, author_id, "
+        "copied_from_id, screen_count, created_at, updated_at, published_at, archived_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        DB_PARAMS(DB_P_TEXT(m->id), DB_P_TEXT(m->title), DB_P_TEXT(m->description),
+                  DB_P_TEXT(flow_type_names[m->flow]), DB_P_TEXT(module_status_names[m->status]),
+                  DB_P_TEXT(m->settings), DB_P_TEXT(m->author_id), opt_id(m->copied_from_id),
+                  DB_P_INT(m->screen_count), DB_P_INT(m->created_at), DB_P_INT(m->updated_at),
+                  opt_time(m->published_at), opt_time(m->archived_at)),
+        NULL);
+}
+
+/* Maps "no row changed" to TS_ENOTFOUND. */
+static int exec_one(struct db_conn *c, const char *sql, const struct db_param *p, int n)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, sql, p, n, &r);
+
+    if (rc == 0 && r->affected == 0)
+        rc = TS_ENOTFOUND;
+    db_res_free(r);
+    return rc;
+}
+
+int modules_update(struct db_conn *c, const struct module *m)
+{
+    return exec_one(c,
+                    "UPDATE modules SET title = $2, description = $3, status = $4, settings = $5, "
+                    "screen_count = $6, updated_at = $7, published_at = $8, archived_at = $9 "
+                    "WHERE id = $1",
+                    DB_PARAMS(DB_P_TEXT(m->id), DB_P_TEXT(m->title), DB_P_TEXT(m->description),
+                              DB_P_TEXT(module_status_names[m->status]), DB_P_TEXT(m->settings),
+                              DB_P_INT(m->screen_count), DB_P_INT(m->updated_at),
+                              opt_time(m->published_at), opt_time(m->archived_at)));
+}
+
+int modules_delete(struct db_conn *c, const char *id)
+{
+    return exec_one(c, "DELETE FROM modules WHERE id = $1", DB_PARAMS(DB_P_TEXT(id)));
+}
+
+int modules_list(struct db_conn *c, struct arena *a, const struct modules_filter *f,
+                 struct module **items, int *n)
+{
+    struct db_res *r = NULL;
+    /* Unused filters are bound as NULL, so the statement text never changes. PostgreSQL types
+     * a parameter at its first use: $5 meets the uuid column before its cast to text. */
+    int rc =
+        db_query(c,
+                 "SELECT " MODULE_COLS MODULE_FROM "WHERE "
+                 "($1 = 1 OR m.status = 'published' OR m.author_id = $2) AND "
+                 "(CAST($3 AS TEXT) IS NULL OR m.status = $3) AND "
+                 "(CAST($4 AS TEXT) IS NULL OR m.flow_type = $4) AND "
+                 "(m.author_id = $5 OR CAST($5 AS TEXT) IS NULL) AND "
+                 "(CAST($6 AS TEXT) IS NULL OR lower(m.title) LIKE lower($6) ESCAPE '\\') AND "
+                 "(CAST($7 AS BIGINT) IS NULL OR m.created_at < $7 OR "
+                 "(m.created_at = $7 AND m.id < $8)) "
+                 "ORDER BY m.created_at DESC, m.id DESC LIMIT $9",
+                 DB_PARAMS(DB_P_INT(f->see_all ? 1 : 0), DB_P_TEXT(f->own_id),
+                           f->status >= 0 ? DB_P_TEXT(module_status_names[f->status]) : DB_P_NULL,
+                           f->flow >= 0 ? DB_P_TEXT(flow_type_names[f->flow]) : DB_P_NULL,
+                           DB_P_TEXT(f->author_id),
+                           f->q != NULL ? DB_P_TEXT(db_like_pattern(a, f->q)) : DB_P_NULL,
+                           f->has_after ? DB_P_INT(f->after_created_at) : DB_P_NULL,
+                           f->has_after ? DB_P_TEXT(f->after_id) : DB_P_NULL, DB_P_INT(f->limit)),
+                 &r);
+
+    if (rc < 0)
+        return rc;
+    *n = r->nrows;
+    *items = arena_zalloc(a, sizeof(struct module) * (size_t)(r->nrows ? r->nrows : 1));
+    for (int i = 0; i < r->nrows; i++)
+        read_module(r, i, a, &(*items)[i]);
+    db_res_free(r);
+    return 0;
+}
+
+/* --- screens ---------------------------------------------------------------------------- */
+
+static void read_screen(const struct db_res *r, int row, struct arena *a, struct screen *s)
+{
+    copy_id(s->id, db_text(r, row, 0));
+    copy_id(s->module_id, db_text(r, row, 1));
+    s->position = (int)db_int(r, row, 2);
+    s->type = (enum screen_type)parse_enum(screen_type_names, db_text(r, row, 3));
+    s->title = arena_strdup(a, db_text(r, row, 4));
+    s->content = arena_strdup(a, db_text(r, row, 5));
+    copy_id(s->next_screen_id, db_text(r, row, 6));
+    s->created_at = db_int(r, row, 7);
+    s->updated_at = db_int(r, row, 8);
+}
+
+int screens_list(struct db_conn *c, struct arena *a, const char *module_id, struct screen **items,
+                 int *n)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c,
+                      "SELECT " SCREEN_COLS " FROM screens WHERE module_id = $1 "
+                      "ORDER BY position",
+                      DB_PARAMS(DB_P_TEXT(module_id)), &r);
+
+    if (rc < 0)
+        return rc;
+    *n = r->nrows;
+    *items = arena_zalloc(a, sizeof(struct screen) * (size_t)(r->nrows ? r->nrows : 1));
+    for (int i = 0; i < r->nrows; i++)
+        read_screen(r, i, a, &(*items)[i]);
+    db_res_free(r);
+    return 0;
+}
+
+int screens_get(struct db_conn *c, struct arena *a, const char *module_id, const char *screen_id,
+                struct screen *out)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, "SELECT " SCREEN_COLS " FROM screens WHERE id = $1 AND module_id = $2",
+                      DB_PARAMS(DB_P_TEXT(screen_id), DB_P_TEXT(module_id)), &r);
+
+    if (rc == 0 && r->nrows == 0)
+        rc = TS_ENOTFOUND;
+    if (rc == 0)
+        read_screen(r, 0, a, out);
+    db_res_free(r);
+    return rc;
+}
+
+int screens_insert(struct db_conn *c, const struct screen *s)
+{
+    return db_query(c,
+                    "INSERT INTO screens (id, module_id, position, type, title, content, "
+                    "next_screen_id, created_at, updated_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    DB_PARAMS(DB_P_TEXT(s->id), DB_P_TEXT(s->module_id), DB_P_INT(s->position),
+                              DB_P_TEXT(screen_type_names[s->type]), DB_P_TEXT(s->title),
+                              DB_P_TEXT(s->content), opt_id(s->next_screen_id),
+                              DB_P_INT(s->created_at), DB_P_INT(s->updated_at)),
+                    NULL);
+}
+
+int screens_update(struct db_conn *c, const struct screen *s)
+{
+    return exec_one(c,
+                    "UPDATE screens SET title = $2, content = $3, next_screen_id = $4, "
+                    "position = $5, updated_at = $6 WHERE id = $1",
+                    DB_PARAMS(DB_P_TEXT(s->id), DB_P_TEXT(s->title), DB_P_TEXT(s->content),
+                              opt_id(s->next_screen_id), DB_P_INT(s->position),
+                              DB_P_INT(s->updated_at)));
+}
+
+int screens_delete(struct db_conn *c, const char *screen_id)
+{
+    return exec_one(c, "DELETE FROM screens WHERE id = $1", DB_PARAMS(DB_P_TEXT(screen_id)));
+}
+
+int screens_shift(struct db_conn *c, const char *module_id, int from, int delta)
+{
+    return db_query(c,
+                    "UPDATE screens SET position = position + $3 "
+                    "WHERE module_id = $1 AND position >= $2",
+                    DB_PARAMS(DB_P_TEXT(module_id), DB_P_INT(from), DB_P_INT(delta)), NULL);
+}

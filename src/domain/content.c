@@ -1,0 +1,535 @@
+/*
+ * Stored JSON documents: screen content (API.md §6.3), module settings (§3) and the learner
+ * view of question screens (§6.4); see content.h.
+ *
+ * Sections, in order:
+ *   1. Shared helpers: lists, ids, duplicates, the serialised size.
+ *   2. One validator per screen type. Each reads every key of the input, recording every error
+ *      of the pass, and sets the keys of the normalised copy in the order of the §6.3 table;
+ *      content_validate() keeps that copy only when the pass recorded nothing.
+ *   3. Settings and redaction.
+ */
+#include "domain/content.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- 1. Shared helpers ------------------------------------------------------------------- */
+
+#define ID_PATTERN "^[A-Za-z0-9_-]{1,36}$"
+#define OPTIONS_MAX 10
+#define ITEMS_MAX 50 /* the longest list of ids: checklist items */
+
+static const char *const kind_names[] = {"single", "multiple", NULL};
+static const char *const media_type_names[] = {"image", "video", NULL};
+
+enum { KIND_SINGLE = 0, KIND_MULTIPLE };
+
+/*
+ * jansson returns NULL only when malloc fails; like xmalloc() this is fatal rather than an
+ * error no client could cause threaded through every validator.
+ */
+static json_t *need(json_t *j)
+{
+    if (j == NULL) {
+        fputs("{\"level\":\"error\",\"msg\":\"out of memory in jansson\"}\n", stderr);
+        abort();
+    }
+    return j;
+}
+
+static void set_string(json_t *obj, const char *key, const char *s)
+{
+    json_object_set_new(obj, key, need(json_string(s)));
+}
+
+static size_t error_count(const struct valid *v)
+{
+    return json_array_size(v->errors);
+}
+
+/*
+ * Reads list `key` with min..max items (missing, list_type, too_short, too_long) and returns
+ * the array whose items should still be validated, else NULL. A list longer than `limit` has
+ * its items skipped: a 1 MiB body of tiny items then costs one too_long instead of a million
+ * item errors, while a list a little too short or too long still gets all its errors.
+ */
+static json_t *read_list(struct valid *v, json_t *obj, const char *key, unsigned flags, size_t min,
+                         size_t max, size_t limit)
+{
+    json_t *arr = NULL;
+
+    if (valid_array(v, obj, key, flags, min, max, &arr) == V_OK)
+        return arr;
+    arr = json_object_get(obj, key);
+    return json_is_array(arr) && json_array_size(arr) <= limit ? arr : NULL;
+}
+
+/* A value that must be an object: dict_type at the current location otherwise. */
+static bool is_dict(struct valid *v, json_t *item)
+{
+    if (json_is_object(item))
+        return true;
+    valid_error(v, NULL, "dict_type", "Input should be a valid dictionary");
+    return false;
+}
+
+static bool has_duplicate(const char *const *s, size_t n)
+{
+    /* Lists hold at most ITEMS_MAX strings, so the quadratic scan stays tiny. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = i + 1; j < n; j++) {
+            if (strcmp(s[i], s[j]) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+static void check_unique(struct valid *v, const char *key, const char *const *s, size_t n)
+{
+    if (has_duplicate(s, n))
+        valid_error(v, key, "duplicate_item", "List items must be unique");
+}
+
+static int count_bytes(const char *buffer, size_t size, void *data)
+{
+    size_t *n = data;
+
+    (void)buffer;
+    *n += size;
+    /* Stop the dump once over the limit: the exact size of a too large document is moot. */
+    return *n > SCREEN_CONTENT_MAX_BYTES ? -1 : 0;
+}
+
+/* The size of `doc` serialised as stored (compact), counted without building the text. */
+static bool is_too_large(json_t *doc)
+{
+    size_t n = 0;
+
+    return json_dump_callback(doc, count_bytes, &n, JSON_COMPACT) != 0 ||
+           n > SCREEN_CONTENT_MAX_BYTES;
+}
+
+/*
+ * Options, checklist items and choices: objects {"id","text",...}. `extra` reads the keys after
+ * id and text into the normalised item.
+ */
+struct id_list {
+    const char *key;
+    size_t min, max;
+    const char *const *allowed;
+    void (*extra)(struct valid *v, json_t *item, json_t *out);
+};
+
+/* The ids of a list; is_known when every item had a valid id. */
+struct id_set {
+    const char *ids[ITEMS_MAX];
+    size_t n;
+    bool is_known;
+};
+
+static bool is_member(const char *id, const struct id_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        if (strcmp(id, set->ids[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void id_item(struct valid *v, const struct id_list *spec, json_t *item, json_t *out,
+                    struct id_set *set)
+{
+    const char *id, *text;
+
+    if (!is_dict(v, item)) {
+        set->is_known = false;
+        return;
+    }
+    valid_no_extra(v, item, spec->allowed);
+    if (valid_pattern(v, item, "id", V_REQUIRED, ID_PATTERN, &id) == V_OK) {
+        set_string(out, "id", id);
+        set->ids[set->n++] = id;
+    } else {
+        set->is_known = false;
+    }
+    if (valid_string(v, item, "text", V_REQUIRED, 1, 500, &text) == V_OK)
+        set_string(out, "text", text);
+    if (spec->extra != NULL)
+        spec->extra(v, item, out);
+}
+
+/* Validates the list; returns its normalised copy (new reference) or NULL when unreadable. */
+static json_t *id_items(struct valid *v, json_t *content, const struct id_list *spec,
+                        struct id_set *set)
+{
+    json_t *arr = read_list(v, content, spec->key, V_REQUIRED, spec->min, spec->max, spec->max);
+    json_t *out;
+    json_t *item;
+    size_t i;
+
+    assert(spec->max <= ITEMS_MAX);
+    set->n = 0;
+    set->is_known = arr != NULL;
+    if (arr == NULL)
+        return NULL;
+    out = need(json_array());
+    valid_push_key(v, spec->key);
+    json_array_foreach(arr, i, item)
+    {
+        json_t *o = need(json_object());
+
+        valid_push_index(v, i);
+        id_item(v, spec, item, o, set);
+        valid_pop(v);
+        json_array_append_new(out, o);
+    }
+    valid_pop(v);
+    check_unique(v, spec->key, set->ids, set->n);
+    return out;
+}
+
+/* --- 2. Screen types --------------------------------------------------------------------- */
+
+static bool is_http_url(const char *url)
+{
+    return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;
+}
+
+static json_t *media_item(struct valid *v, json_t *item)
+{
+    static const char *const allowed[] = {"type", "url", "alt", NULL};
+    json_t *out = need(json_object());
+    const char *url, *alt = "";
+    int type;
+
+    if (!is_dict(v, item))
+        return out;
+    valid_no_extra(v, item, allowed);
+    if (valid_enum(v, item, "type", V_REQUIRED, media_type_names, &type) == V_OK)
+        set_string(out, "type", media_type_names[type]);
+    if (valid_string(v, item, "url", V_REQUIRED, 1, 2048, &url) == V_OK) {
+        if (is_http_url(url))
+            set_string(out, "url", url);
+        else
+            valid_value_error(v, "url", "url must be http(s)");
+    }
+    valid_string(v, item, "alt", V_NULL_ABSENT, 0, 300, &alt);
+    set_string(out, "alt", alt);
+    return out;
+}
+
+static json_t *media_list(struct valid *v, json_t *content)
+{
+    json_t *media = need(json_array());
+    json_t *item;
+    size_t i;
+
+    /* null media is "omitted" (§1.2): read_list() returns NULL and the default [] stays. */
+    json_t *arr = read_list(v, content, "media", V_NULL_ABSENT, 0, 10, 10);
+    if (arr == NULL)
+        return media;
+    valid_push_key(v, "media");
+    json_array_foreach(arr, i, item)
+    {
+        valid_push_index(v, i);
+        json_array_append_new(media, media_item(v, item));
+        valid_pop(v);
+    }
+    valid_pop(v);
+    return media;
+}
+
+static void content_screen(struct valid *v, json_t *content, json_t *doc)
+{
+    static const char *const allowed[] = {"body", "media", NULL};
+    const char *body;
+
+    valid_no_extra(v, content, allowed);
+    if (valid_string(v, content, "body", V_REQUIRED, 1, 20000, &body) == V_OK)
+        set_string(doc, "body", body);
+    json_object_set_new(doc, "media", media_list(v, content));
+}
+
+static const char *const option_keys[] = {"id", "text", NULL};
+static const struct id_list options_list = {"options", 2, OPTIONS_MAX, option_keys, NULL};
+
+/*
+ * correct_option_ids: single needs exactly 1, multiple 1..number of options. That number bounds
+ * the list only when it is itself valid (2..10); otherwise the bound is the most any question
+ * allows (10), so a bad options list is not reported a second time here. Membership is checked
+ * only when every option had a valid id: an option whose id failed its pattern would make each
+ * correct id naming it a second, misleading "unknown option id".
+ */
+static json_t *correct_ids(struct valid *v, json_t *content, int kind, const struct id_set *opts)
+{
+    json_t *options = json_object_get(content, "options");
+    size_t n_opts = json_is_array(options) ? json_array_size(options) : 0;
+    size_t max = n_opts >= options_list.min && n_opts <= OPTIONS_MAX ? n_opts : OPTIONS_MAX;
+    const char *seen[OPTIONS_MAX];
+    size_t n_seen = 0;
+    json_t *item;
+    size_t i;
+
+    if (kind == KIND_SINGLE)
+        max = 1;
+    json_t *arr = read_list(v, content, "correct_option_ids", V_REQUIRED, 1, max, OPTIONS_MAX);
+    if (arr == NULL)
+        return NULL;
+    json_t *out = need(json_array());
+    valid_push_key(v, "correct_option_ids");
+    json_array_foreach(arr, i, item)
+    {
+        const char *id;
+
+        valid_push_index(v, i);
+        if (valid_check_string(v, NULL, item, 0, SIZE_MAX, &id) == V_OK) {
+            if (opts->is_known && !is_member(id, opts))
+                valid_value_error(v, NULL, "unknown option id");
+            seen[n_seen++] = id;
+            json_array_append_new(out, need(json_string(id)));
+        }
+        valid_pop(v);
+    }
+    valid_pop(v);
+    check_unique(v, "correct_option_ids", seen, n_seen);
+    return out;
+}
+
+static void question_screen(struct valid *v, json_t *content, json_t *doc)
+{
+    static const char *const allowed[] = {"kind",        "prompt", "options", "correct_option_ids",
+                                          "explanation", NULL};
+    struct id_set opts;
+    const char *prompt, *explanation;
+    int kind = -1;
+
+    valid_no_extra(v, content, allowed);
+    if (valid_enum(v, content, "kind", V_REQUIRED, kind_names, &kind) == V_OK)
+        set_string(doc, "kind", kind_names[kind]);
+    if (valid_string(v, content, "prompt", V_REQUIRED, 1, 2000, &prompt) == V_OK)
+        set_string(doc, "prompt", prompt);
+    json_t *options = id_items(v, content, &options_list, &opts);
+    if (options != NULL)
+        json_object_set_new(doc, "options", options);
+    json_t *correct = correct_ids(v, content, kind, &opts);
+    if (correct != NULL)
+        json_object_set_new(doc, "correct_option_ids", correct);
+    /* explanation is "string | null": null is a value here, not "omitted". */
+    if (valid_string(v, content, "explanation", V_NULLABLE, 0, 2000, &explanation) == V_OK)
+        set_string(doc, "explanation", explanation);
+    else
+        json_object_set_new(doc, "explanation", json_null());
+}
+
+static void reflection_screen(struct valid *v, json_t *content, json_t *doc)
+{
+    static const char *const allowed[] = {"prompt", "min_length", "max_length", "placeholder",
+                                          NULL};
+    const char *prompt, *placeholder = "";
+    int64_t min = 0, max = 2000;
+
+    valid_no_extra(v, content, allowed);
+    if (valid_string(v, content, "prompt", V_REQUIRED, 1, 2000, &prompt) == V_OK)
+        set_string(doc, "prompt", prompt);
+    int min_rc = valid_int(v, content, "min_length", V_NULL_ABSENT, 0, 10000, &min);
+    int max_rc = valid_int(v, content, "max_length", V_NULL_ABSENT, 1, 10000, &max);
+    /* The comparison needs both values; a default stands in for an omitted one, so
+     * {"min_length":3000} alone fails against the default max_length of 2000. */
+    if (min_rc != V_ERR && max_rc != V_ERR && max < min)
+        valid_value_error(v, "max_length", "max_length must be >= min_length");
+    json_object_set_new(doc, "min_length", need(json_integer(min)));
+    json_object_set_new(doc, "max_length", need(json_integer(max)));
+    valid_string(v, content, "placeholder", V_NULL_ABSENT, 0, 200, &placeholder);
+    set_string(doc, "placeholder", placeholder);
+}
+
+static void checklist_extra(struct valid *v, json_t *item, json_t *out)
+{
+    bool required = true;
+
+    valid_bool(v, item, "required", V_NULL_ABSENT, &required);
+    json_object_set_new(out, "required", json_boolean(required));
+}
+
+static void branch_extra(struct valid *v, json_t *item, json_t *out)
+{
+    char id[37];
+
+    if (valid_uuid(v, item, "next_screen_id", V_REQUIRED, id) == V_OK)
+        set_string(out, "next_screen_id", id);
+}
+
+/* checklist and branch: a prompt and one list of id items. */
+static void prompt_list_screen(struct valid *v, json_t *content, json_t *doc,
+                               const struct id_list *spec)
+{
+    const char *const allowed[] = {"prompt", spec->key, NULL};
+    struct id_set set;
+    const char *prompt;
+
+    valid_no_extra(v, content, allowed);
+    if (valid_string(v, content, "prompt", V_REQUIRED, 1, 2000, &prompt) == V_OK)
+        set_string(doc, "prompt", prompt);
+    json_t *list = id_items(v, content, spec, &set);
+    if (list != NULL)
+        json_object_set_new(doc, spec->key, list);
+}
+
+static const char *const checklist_keys[] = {"id", "text", "required", NULL};
+static const struct id_list checklist_list = {"items", 1, ITEMS_MAX, checklist_keys,
+                                              checklist_extra};
+static const char *const choice_keys[] = {"id", "text", "next_screen_id", NULL};
+static const struct id_list branch_list = {"choices", 2, 10, choice_keys, branch_extra};
+
+int content_validate(struct valid *v, enum screen_type type, json_t *content, json_t **out)
+{
+    size_t before = error_count(v);
+    json_t *doc = NULL;
+    int rc = -1;
+
+    *out = NULL;
+    if (!is_dict(v, content))
+        goto out;
+    doc = need(json_object());
+    switch (type) {
+    case SCREEN_CONTENT:
+        content_screen(v, content, doc);
+        break;
+    case SCREEN_QUESTION:
+        question_screen(v, content, doc);
+        break;
+    case SCREEN_REFLECTION:
+        reflection_screen(v, content, doc);
+        break;
+    case SCREEN_CHECKLIST:
+        prompt_list_screen(v, content, doc, &checklist_list);
+        break;
+    case SCREEN_BRANCH:
+        prompt_list_screen(v, content, doc, &branch_list);
+        break;
+    default:
+        assert(!"unknown screen type");
+        goto out;
+    }
+    /* The caller's own errors (title, ...) may precede ours; only this pass's count matters. */
+    if (error_count(v) != before)
+        goto out;
+    /* Measured on the normalised document because that is what gets stored; defaults add a
+     * few bytes, and 20000 four-byte characters already exceed the limit on their own. */
+    if (is_too_large(doc)) {
+        valid_value_error(v, NULL, "content too large");
+        goto out;
+    }
+    *out = doc;
+    doc = NULL;
+    rc = 0;
+out:
+    json_decref(doc);
+    return rc;
+}
+
+/* --- 3. Settings and redaction ----------------------------------------------------------- */
+
+json_t *settings_default(enum flow_type flow)
+{
+    switch (flow) {
+    case FLOW_BRANCHING:
+        return need(json_pack("{s:n}", "start_screen_id"));
+    case FLOW_ASSESSMENT:
+        return need(json_pack("{s:i, s:n}", "pass_score", 70, "max_attempts"));
+    case FLOW_LINEAR:
+        break;
+    }
+    return need(json_object());
+}
+
+static void branching_settings(struct valid *v, json_t *settings, json_t *doc)
+{
+    static const char *const allowed[] = {"start_screen_id", NULL};
+    char id[37];
+
+    valid_no_extra(v, settings, allowed);
+    if (valid_uuid(v, settings, "start_screen_id", V_NULLABLE, id) == V_OK)
+        set_string(doc, "start_screen_id", id);
+}
+
+static void assessment_settings(struct valid *v, json_t *settings, json_t *doc)
+{
+    static const char *const allowed[] = {"pass_score", "max_attempts", NULL};
+    int64_t pass_score = 70, max_attempts;
+
+    valid_no_extra(v, settings, allowed);
+    /* pass_score has a non-null default, so null means "omitted" (§1.2); max_attempts is
+     * "int | null" and null is its unlimited value. */
+    if (valid_int(v, settings, "pass_score", V_NULL_ABSENT, 0, 100, &pass_score) == V_OK)
+        json_object_set_new(doc, "pass_score", need(json_integer(pass_score)));
+    if (valid_int(v, settings, "max_attempts", V_NULLABLE, 1, 100, &max_attempts) == V_OK)
+        json_object_set_new(doc, "max_attempts", need(json_integer(max_attempts)));
+}
+
+int settings_validate(struct valid *v, enum flow_type flow, json_t *settings, json_t **out)
+{
+    static const char *const none[] = {NULL};
+    size_t before = error_count(v);
+    json_t *doc = settings_default(flow); /* readers overwrite the defaults they find */
+    int rc = -1;
+
+    *out = NULL;
+    if (settings == NULL || json_is_null(settings))
+        settings = NULL;
+    else if (!is_dict(v, settings))
+        goto out;
+    if (settings != NULL) {
+        switch (flow) {
+        case FLOW_LINEAR:
+            valid_no_extra(v, settings, none);
+            break;
+        case FLOW_BRANCHING:
+            branching_settings(v, settings, doc);
+            break;
+        case FLOW_ASSESSMENT:
+            assessment_settings(v, settings, doc);
+            break;
+        }
+    }
+    if (error_count(v) != before)
+        goto out;
+    *out = doc;
+    doc = NULL;
+    rc = 0;
+out:
+    json_decref(doc);
+    return rc;
+}
+
+json_t *content_redact(enum flow_type flow, enum screen_type type, json_t *content,
+                       const struct redact_ctx *ctx)
+{
+    bool show_explanation, show_correct;
+
+    if (ctx->full_view || type != SCREEN_QUESTION || !json_is_object(content))
+        return json_incref(content);
+    if (flow == FLOW_ASSESSMENT) {
+        /* The key would give away the answers of a retry, so it waits for the last attempt. */
+        show_explanation = ctx->submitted;
+        show_correct = ctx->submitted && ctx->no_more_attempts;
+    } else {
+        show_explanation = ctx->answered;
+        show_correct = ctx->answered;
+    }
+    bool drop_explanation = !show_explanation && json_object_get(content, "explanation") != NULL;
+    bool drop_correct = !show_correct && json_object_get(content, "correct_option_ids") != NULL;
+    if (!drop_explanation && !drop_correct)
+        return json_incref(content);
+    /* A copy, because the stored document may be shared (a cache, another viewer's render). */
+    json_t *copy = need(json_deep_copy(content));
+    if (drop_correct)
+        json_object_del(copy, "correct_option_ids");
+    if (drop_explanation)
+        json_object_del(copy, "explanation");
+    return copy;
+}
