@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds TrainSmart, loads the demo modules (once) and serves on http://localhost:8000 with the
-# embedded SQLite database
-# ./trainsmart.db (created on first start). Configuration: environment variables, README.md.
+# embedded SQLite database ./trainsmart.db (created on first start). Configuration: environment
+# variables, see README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

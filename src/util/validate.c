@@ -276,7 +276,8 @@ int valid_check_string(struct valid *v, const char *key, json_t *val, size_t min
     }
     if (!check_length(v, key, json_string_value(val), min, max))
         return V_ERR;
-    *out = json_string_value(val);
+    if (out != NULL)
+        *out = json_string_value(val);
     return V_OK;
 }
 

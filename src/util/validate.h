@@ -140,6 +140,7 @@ void valid_no_extra(struct valid *v, json_t *obj, const char *const *allowed);
 /*
  * Value checkers for an already extracted json_t (array items, map values): same rules and
  * errors as the field readers, recorded at the current location plus `key` (NULL = here).
+ * `out` may be NULL when only the check matters.
  */
 int valid_check_string(struct valid *v, const char *key, json_t *val, size_t min, size_t max,
                        const char **out);
