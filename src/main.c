@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/module_cache.h"
 #include "cli_admin.h"
 #include "cli_demo.h"
 #include "config.h"
@@ -188,6 +189,7 @@ static int cmd_serve(void)
     log_msg(LOG_INFO, "main", "received signal %d; draining for up to %d s", sig,
             cfg.shutdown_grace_seconds - 1);
     http_server_shutdown(srv);
+    module_cache_clear();
     db_close(db);
     log_msg(LOG_INFO, "main", "stopped");
     return EXIT_OK;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/page.h"
+#include "db/progress.h"
 #include "domain/content.h"
 #include "domain/publish.h"
 #include "http/idempotency.h"
@@ -53,27 +54,36 @@ void modules_path_id(struct http_req *r, struct valid *v, const char *name, char
     valid_text_uuid(v, name, http_param(r, name), V_REQUIRED, out);
 }
 
-enum module_access modules_access(const struct http_req *r, const struct module *m)
+bool modules_is_owner(const struct http_req *r, const struct module *m)
 {
-    /* An archived module stays visible to learners with a progress record or an assignment;
-     * progress (§8) and assignments (§11) are not built yet, so nobody is engaged today. */
-    bool engaged = false;
+    return r->user->role == ROLE_ADMIN || strcmp(r->user->id, m->author_id) == 0;
+}
 
-    return module_access_for(r->user->role == ROLE_ADMIN, strcmp(r->user->id, m->author_id) == 0,
-                             m->status, engaged);
+int modules_engaged(struct http_req *r, const struct module *m, bool *engaged)
+{
+    /* A progress record keeps an archived module visible and writable for its learner;
+     * assignments (§11) will be the second reason. */
+    return progress_exists(r->conn, r->user->id, m->id, engaged);
 }
 
 int modules_load_or_reply(struct http_req *r, const char *id, bool need_owner, bool lock,
                           struct module *m)
 {
     struct db_conn *c;
+    bool engaged = false;
     int rc = http_conn(r, &c);
 
     if (rc == 0)
         rc = modules_get(c, &r->arena, id, lock, m);
-    if (rc == 0 && modules_access(r, m) == MODULE_HIDDEN)
+    if (rc == 0 && m->status == MODULE_ARCHIVED && !modules_is_owner(r, m))
+        rc = modules_engaged(r, m, &engaged);
+    enum module_access access =
+        rc == 0 ? module_access_for(r->user->role == ROLE_ADMIN,
+                                    strcmp(r->user->id, m->author_id) == 0, m->status, engaged)
+                : MODULE_HIDDEN;
+    if (rc == 0 && access == MODULE_HIDDEN)
         rc = TS_ENOTFOUND;
-    if (rc == 0 && need_owner && modules_access(r, m) != MODULE_OWNED)
+    if (rc == 0 && need_owner && access != MODULE_OWNED)
         rc = TS_EFORBIDDEN;
     if (rc < 0) {
         http_reply_err(r, rc);

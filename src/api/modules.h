@@ -29,7 +29,11 @@ void modules_path_id(struct http_req *r, struct valid *v, const char *name, char
 int modules_load_or_reply(struct http_req *r, const char *id, bool need_owner, bool lock,
                           struct module *m);
 
-/* The caller's access to a loaded module. */
-enum module_access modules_access(const struct http_req *r, const struct module *m);
+/* Whether the caller is the module's author or an admin (the full view, editing rights). */
+bool modules_is_owner(const struct http_req *r, const struct module *m);
+
+/* Whether the caller has a progress record for the module (keeps an archived module visible
+ * and writable). */
+int modules_engaged(struct http_req *r, const struct module *m, bool *engaged);
 
 #endif

@@ -8,9 +8,12 @@
 #include "api/screens.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "api/module_cache.h"
 #include "api/modules.h"
+#include "api/progress.h"
 #include "domain/content.h"
 #include "http/idempotency.h"
 #include "util/crypto.h"
@@ -19,35 +22,44 @@
 
 /* --- rendering -------------------------------------------------------------------------- */
 
-static json_t *screen_json(const struct module *m, const struct screen *s,
-                           const struct redact_ctx *ctx)
+/* A screen as written by its owner: the full view. */
+static int reply_screen(struct http_req *r, int status, const struct screen *s)
 {
-    char created[TIME_RFC3339_LEN], updated[TIME_RFC3339_LEN];
     json_t *content = json_loads(s->content, 0, NULL);
-    json_t *shown;
+    char *text = module_screen_render(s, content != NULL ? content : json_object(), REDACT_NONE);
 
-    if (content == NULL) /* stored content is always valid JSON; never leave a hole */
-        content = json_object();
-    shown = content_redact(m->flow, s->type, content, ctx);
     json_decref(content);
-    time_format_ms(s->created_at, created);
-    time_format_ms(s->updated_at, updated);
-    return json_pack("{s:s,s:s,s:i,s:s,s:s,s:o,s:o,s:s,s:s}", "id", s->id, "module_id",
-                     s->module_id, "position", s->position, "type", screen_type_names[s->type],
-                     "title", s->title, "content", shown, "next_screen_id",
-                     s->next_screen_id[0] ? json_string(s->next_screen_id) : json_null(),
-                     "created_at", created, "updated_at", updated);
+    http_reply_raw(r, status, "application/json", text, strlen(text));
+    free(text);
+    return 0;
 }
 
-/* What the caller may see of answer keys (§6.4). Progress (§8) will add the answered and
- * submitted conditions for learners; until then only owners see answer keys. */
-static struct redact_ctx redaction_for(const struct http_req *r, const struct module *m)
+/* The caller's progress document and status, for redaction (§6.4): none for owners, who see
+ * everything, and none without a record. */
+struct viewer {
+    json_t *data;
+    enum progress_status status;
+};
+
+static int viewer_or_reply(struct http_req *r, const struct module *m, struct viewer *vw)
 {
-    struct redact_ctx ctx = {.full_view = modules_access(r, m) == MODULE_OWNED};
-    return ctx;
-}
+    struct progress_rec p;
+    int rc = 0;
 
-static const struct redact_ctx full_view = {.full_view = true};
+    vw->data = NULL;
+    vw->status = PROGRESS_NOT_STARTED;
+    if (!modules_is_owner(r, m))
+        rc = progress_get(r->conn, &r->arena, r->user->id, m->id, false, &p);
+    if (rc == 0 && !modules_is_owner(r, m)) {
+        vw->data = http_own_json(r, json_loads(p.data, 0, NULL));
+        vw->status = p.status;
+    }
+    if (rc == TS_ENOTFOUND)
+        rc = 0;
+    if (rc < 0)
+        http_reply_err(r, rc);
+    return rc < 0 ? -1 : 0;
+}
 
 /* Parses module_id (and screen_id when `with_screen`) from the path. */
 static int path_ids_or_reply(struct http_req *r, char module_id[37], char screen_id[37])
@@ -75,22 +87,29 @@ static int begin_or_reply(struct http_req *r)
     return 0;
 }
 
-/* The module's screens as {"items":[...]} with the given redaction. */
-static int reply_list(struct http_req *r, const struct module *m, const struct redact_ctx *ctx,
-                      bool commit)
+/* The view's screens as {"items":[...]}: the full view for owners (vw NULL or an owner), else
+ * each screen at the redaction level of the viewer's progress. */
+static int reply_list(struct http_req *r, const struct module *m, const struct module_view *v,
+                      const struct viewer *vw)
 {
-    struct screen *items = NULL;
-    int n = 0;
-    int rc = screens_list(r->conn, &r->arena, m->id, &items, &n);
+    struct buf out;
 
-    if (rc == 0 && commit)
-        rc = db_commit(r->conn);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, screen_json(m, &items[i], ctx));
-    return http_reply_json_new(r, 200, json_pack("{s:o}", "items", arr));
+    buf_init(&out, SIZE_MAX);
+    buf_puts(&out, "{\"items\":[");
+    for (int i = 0; i < v->n; i++) {
+        enum redact_level level = REDACT_NONE;
+        if (vw != NULL) {
+            struct redact_ctx ctx = progress_redaction(r, m, vw->data, vw->status, v->ps[i].id);
+            level = content_redact_level(m->flow, v->ps[i].type, &ctx);
+        }
+        if (i > 0)
+            buf_puts(&out, ",");
+        buf_puts(&out, v->text[level][i]);
+    }
+    buf_puts(&out, "]}");
+    http_reply_raw(r, 200, "application/json", out.data, out.len);
+    buf_free(&out);
+    return 0;
 }
 
 /* --- read ------------------------------------------------------------------------------- */
@@ -100,25 +119,38 @@ int api_screens_list(struct http_req *r)
     struct module m;
     char mid[37];
 
-    if (path_ids_or_reply(r, mid, NULL) < 0 || modules_load_or_reply(r, mid, false, false, &m) < 0)
+    const struct module_view *v;
+    struct viewer vw;
+
+    if (path_ids_or_reply(r, mid, NULL) < 0 ||
+        modules_load_or_reply(r, mid, false, false, &m) < 0 || viewer_or_reply(r, &m, &vw) < 0)
         return 0;
-    struct redact_ctx ctx = redaction_for(r, &m);
-    return reply_list(r, &m, &ctx, false);
+    int rc = module_view_get(r, &m, &v);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return reply_list(r, &m, v, &vw);
 }
 
 int api_screens_get(struct http_req *r)
 {
     struct module m;
-    struct screen s;
     char mid[37], sid[37];
 
     if (path_ids_or_reply(r, mid, sid) < 0 || modules_load_or_reply(r, mid, false, false, &m) < 0)
         return 0;
-    int rc = screens_get(r->conn, &r->arena, m.id, sid, &s);
+    const struct module_view *v;
+    struct viewer vw;
+    int rc = module_view_get(r, &m, &v);
+    int i = rc == 0 ? module_view_find(v, sid) : -1;
+    if (rc == 0 && i < 0)
+        rc = TS_ENOTFOUND; /* not a screen of this module */
     if (rc < 0)
         return http_reply_err(r, rc);
-    struct redact_ctx ctx = redaction_for(r, &m);
-    return http_reply_json_new(r, 200, screen_json(&m, &s, &ctx));
+    if (viewer_or_reply(r, &m, &vw) < 0)
+        return 0;
+    struct redact_ctx ctx = progress_redaction(r, &m, vw.data, vw.status, sid);
+    const char *text = v->text[content_redact_level(m.flow, v->ps[i].type, &ctx)][i];
+    return http_reply_raw(r, 200, "application/json", text, strlen(text));
 }
 
 /* --- create ----------------------------------------------------------------------------- */
@@ -219,7 +251,7 @@ int api_screens_create(struct http_req *r)
         rc = db_commit(r->conn);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return http_reply_json_new(r, 201, screen_json(&m, &s, &full_view));
+    return reply_screen(r, 201, &s);
 }
 
 /* --- patch ------------------------------------------------------------------------------ */
@@ -266,7 +298,7 @@ int api_screens_patch(struct http_req *r)
         rc = db_commit(r->conn);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return http_reply_json_new(r, 200, screen_json(&m, &s, &full_view));
+    return reply_screen(r, 200, &s);
 }
 
 /* --- delete ----------------------------------------------------------------------------- */
@@ -375,7 +407,14 @@ int api_screens_order(struct http_req *r)
         items[i].updated_at = now;
         rc = screens_update(r->conn, &items[i]);
     }
+    if (rc == 0)
+        rc = db_commit(r->conn);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return reply_list(r, &m, &full_view, true);
+    /* The draft's new order, from a view built after the commit. */
+    const struct module_view *view;
+    rc = module_view_get(r, &m, &view);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return reply_list(r, &m, view, NULL);
 }

@@ -506,24 +506,28 @@ out:
     return rc;
 }
 
-json_t *content_redact(enum flow_type flow, enum screen_type type, json_t *content,
-                       const struct redact_ctx *ctx)
+enum redact_level content_redact_level(enum flow_type flow, enum screen_type type,
+                                       const struct redact_ctx *ctx)
 {
-    bool show_explanation, show_correct;
-
-    if (ctx->full_view || type != SCREEN_QUESTION || !json_is_object(content))
-        return json_incref(content);
+    if (ctx->full_view || type != SCREEN_QUESTION)
+        return REDACT_NONE;
     if (flow == FLOW_ASSESSMENT) {
         /* The key would give away the answers of a retry, so it waits for the last attempt. */
-        show_explanation = ctx->submitted;
-        show_correct = ctx->submitted && ctx->no_more_attempts;
-    } else {
-        show_explanation = ctx->answered;
-        show_correct = ctx->answered;
+        if (!ctx->submitted)
+            return REDACT_KEY_AND_EXPLANATION;
+        return ctx->no_more_attempts ? REDACT_NONE : REDACT_KEY;
     }
-    bool drop_explanation = !show_explanation && json_object_get(content, "explanation") != NULL;
-    bool drop_correct = !show_correct && json_object_get(content, "correct_option_ids") != NULL;
-    if (!drop_explanation && !drop_correct)
+    return ctx->answered ? REDACT_NONE : REDACT_KEY_AND_EXPLANATION;
+}
+
+json_t *content_redact_to(json_t *content, enum redact_level level)
+{
+    bool drop_explanation =
+        level == REDACT_KEY_AND_EXPLANATION && json_object_get(content, "explanation") != NULL;
+    bool drop_correct =
+        level != REDACT_NONE && json_object_get(content, "correct_option_ids") != NULL;
+
+    if (!json_is_object(content) || (!drop_explanation && !drop_correct))
         return json_incref(content);
     /* A copy, because the stored document may be shared (a cache, another viewer's render). */
     json_t *copy = need(json_deep_copy(content));
@@ -532,4 +536,10 @@ json_t *content_redact(enum flow_type flow, enum screen_type type, json_t *conte
     if (drop_explanation)
         json_object_del(copy, "explanation");
     return copy;
+}
+
+json_t *content_redact(enum flow_type flow, enum screen_type type, json_t *content,
+                       const struct redact_ctx *ctx)
+{
+    return content_redact_to(content, content_redact_level(flow, type, ctx));
 }

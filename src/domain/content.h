@@ -57,4 +57,19 @@ struct redact_ctx {
 json_t *content_redact(enum flow_type flow, enum screen_type type, json_t *content,
                        const struct redact_ctx *ctx);
 
+/* How much of a question's answer key a viewer may not see. */
+enum redact_level {
+    REDACT_NONE = 0,            /* the full content */
+    REDACT_KEY,                 /* without correct_option_ids (explanation shown) */
+    REDACT_KEY_AND_EXPLANATION, /* without both */
+};
+#define REDACT_LEVELS 3
+
+/* The level the rules of §6.4 give `ctx` for a screen (content_redact's decision). */
+enum redact_level content_redact_level(enum flow_type flow, enum screen_type type,
+                                       const struct redact_ctx *ctx);
+
+/* `content` at `level`: itself (new reference) when nothing is removed, else a copy. */
+json_t *content_redact_to(json_t *content, enum redact_level level);
+
 #endif

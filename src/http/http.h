@@ -25,6 +25,7 @@
 
 struct http_req;
 struct http_server;
+struct http_cleanup;
 struct db;
 
 typedef int (*http_handler)(struct http_req *r);
@@ -101,6 +102,9 @@ struct http_req {
     const char *idem_key;
     bool idem_claimed;
 
+    /* Cleanups run when the request is freed (http_on_free(), http_own_json()). */
+    struct http_cleanup *cleanups;
+
     /* The request's database connection, taken on first use by http_conn() and returned when
      * the handler is done. */
     struct db_conn *conn;
@@ -157,6 +161,12 @@ void http_add_header(struct http_req *r, const char *name, const char *value);
 /* The request's database connection (acquired once, released after the handler). 0 or
  * TS_EUNAVAIL. */
 int http_conn(struct http_req *r, struct db_conn **out);
+
+/* Runs fn(arg) when the request is freed (after the reply was sent), last registered first. */
+void http_on_free(struct http_req *r, void (*fn)(void *arg), void *arg);
+
+/* Hands `doc` to the request: it is json_decref'ed when the request is freed. Returns doc. */
+json_t *http_own_json(struct http_req *r, json_t *doc);
 
 /* True while the server drains after SIGTERM (readiness reports it). */
 bool http_server_shutting_down(const struct http_server *s);

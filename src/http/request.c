@@ -38,8 +38,39 @@ void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
     buf_init(&r->body, (size_t)cfg->max_body_bytes);
 }
 
+struct http_cleanup {
+    void (*fn)(void *arg);
+    void *arg;
+    struct http_cleanup *next;
+};
+
+void http_on_free(struct http_req *r, void (*fn)(void *arg), void *arg)
+{
+    struct http_cleanup *c = arena_alloc(&r->arena, sizeof(*c));
+
+    c->fn = fn;
+    c->arg = arg;
+    c->next = r->cleanups;
+    r->cleanups = c;
+}
+
+static void decref(void *doc)
+{
+    json_decref(doc);
+}
+
+json_t *http_own_json(struct http_req *r, json_t *doc)
+{
+    if (doc != NULL)
+        http_on_free(r, decref, doc);
+    return doc;
+}
+
 void http_req_free(struct http_req *r)
 {
+    for (struct http_cleanup *c = r->cleanups; c != NULL; c = c->next)
+        c->fn(c->arg);
+    r->cleanups = NULL;
     db_release(r->conn);
     r->conn = NULL;
     json_decref(r->json);

@@ -7,6 +7,7 @@
 #include "api/auth.h"
 #include "api/modules.h"
 #include "api/ops.h"
+#include "api/progress.h"
 #include "api/screens.h"
 #include "api/users.h"
 
@@ -45,6 +46,15 @@ const struct route routes_table[] = {
     {"PATCH", SCREEN, api_screens_patch, ACCESS_AUTHOR, BODY, "Edit a screen"},
     {"DELETE", SCREEN, api_screens_delete, ACCESS_AUTHOR, 0, "Delete a screen"},
     {"PUT", MODULE "/screen-order", api_screens_order, ACCESS_AUTHOR, BODY, "Reorder screens"},
+    /* §8 progress */
+    {"GET", MODULE "/progress", api_progress_get, ACCESS_ANY, 0, "Own progress"},
+    {"PUT", MODULE "/progress", api_progress_put, ACCESS_ANY, BODY, "Save progress"},
+    {"POST", SCREEN "/answer", api_progress_answer, ACCESS_ANY, BODY, "Answer a question"},
+    {"POST", MODULE "/progress/submit", api_progress_submit, ACCESS_ANY, BODY,
+     "Submit an assessment attempt"},
+    {"POST", MODULE "/progress/attempts", api_progress_attempts, ACCESS_ANY, BODY,
+     "Start the next attempt"},
+    {"GET", "/api/v1/users/me/progress", api_progress_dashboard, ACCESS_ANY, 0, "Own progress"},
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},

@@ -33,7 +33,7 @@ static int grow(struct buf *b, size_t extra)
     size_t n = b->alloc ? b->alloc : 256;
     while (n < need)
         n *= 2;
-    if (n > b->cap + 1)
+    if (n - 1 > b->cap) /* never more than the cap (+1 for the NUL); no overflow at SIZE_MAX */
         n = b->cap + 1;
     b->data = xrealloc(b->data, n);
     b->alloc = n;

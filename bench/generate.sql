@@ -1,0 +1,137 @@
+-- Benchmark data set for TrainSmart (PostgreSQL). Run on a fresh database after
+-- `trainsmart migrate up`:
+--
+--   psql -v ON_ERROR_STOP=1 -v learners=1000 -v modules=200 -f bench/generate.sql "$DATABASE_URL"
+--
+-- Both variables are optional (defaults 1000 and 200). What it creates:
+--
+--   * :learners active learners; learner n has the access token 'tsk_bench_' || n (stored, as the
+--     server stores tokens, as the hex SHA-256 of the token text), valid until 2100. They cannot
+--     log in (password_hash is not an argon2 string); the benchmarks only use the tokens.
+--   * one author, 'bench-author@bench.invalid', token 'tsk_bench_author'.
+--   * :modules published linear modules with 12 screens each, in the repeating type pattern
+--     content, question, reflection, checklist (screen 1 is always content). Content is stored
+--     normalised (API.md §6.3) and its JSON is 0.5-2 KB per screen.
+--   * one progress record per (learner, module): version 1, first screen completed. So every
+--     progress write of the benchmark is an UPDATE of an existing row (the steady state of a
+--     learner stepping through a module), and every screen list reads an existing record.
+--   * bench_ids (n, module_id, first_screen_id): module n (1-based, in created order) and its
+--     first screen. pgbench scripts use it to turn a random integer into a module id; run.sh
+--     exports it into ids.lua for the wrk scripts. The server never reads it.
+--
+-- Timestamps are BIGINT milliseconds since the epoch; ids are gen_random_uuid() (v4).
+
+\if :{?learners}
+\else
+\set learners 1000
+\endif
+\if :{?modules}
+\else
+\set modules 200
+\endif
+
+\set ON_ERROR_STOP 1
+BEGIN;
+
+CREATE TEMP TABLE bench_now AS
+SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms,
+       4102444800000::bigint AS far; -- 2100-01-01T00:00:00Z
+
+-- Filler text: deterministic, varied lengths.
+CREATE TEMP TABLE bench_lorem AS
+SELECT 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. '::text AS s;
+
+-- ---------------------------------------------------------------- users and tokens
+
+INSERT INTO users (id, email, password_hash, display_name, role, timezone, active, created_at, updated_at)
+SELECT gen_random_uuid(), 'bench-author@bench.invalid', 'bench-no-login', 'Bench Author', 'author',
+       'UTC', TRUE, ms, ms
+FROM bench_now;
+
+INSERT INTO users (id, email, password_hash, display_name, role, timezone, active, created_at, updated_at)
+SELECT gen_random_uuid(), 'bench-learner-' || n || '@bench.invalid', 'bench-no-login',
+       'Bench Learner ' || n, 'learner', 'UTC', TRUE, ms + n, ms + n
+FROM generate_series(1, :learners) AS n, bench_now;
+
+INSERT INTO tokens (hash, user_id, created_at, expires_at)
+SELECT encode(sha256(convert_to(
+           CASE WHEN u.role = 'author' THEN 'tsk_bench_author'
+                ELSE 'tsk_bench_' || substring(u.email FROM '^bench-learner-([0-9]+)@') END,
+           'UTF8')), 'hex'),
+       u.id, b.ms, b.far
+FROM users u, bench_now b
+WHERE u.email LIKE 'bench-%@bench.invalid';
+
+-- ---------------------------------------------------------------- modules and screens
+
+CREATE TABLE bench_ids (
+    n INTEGER PRIMARY KEY,
+    module_id UUID NOT NULL,
+    first_screen_id UUID NOT NULL
+);
+
+INSERT INTO bench_ids (n, module_id, first_screen_id)
+SELECT n, gen_random_uuid(), gen_random_uuid() FROM generate_series(1, :modules) AS n;
+
+INSERT INTO modules (id, title, description, flow_type, status, settings, author_id,
+                     copied_from_id, screen_count, created_at, updated_at, published_at, archived_at)
+SELECT i.module_id, 'Bench module ' || i.n,
+       'Benchmark module ' || i.n || ': twelve screens of mixed types.',
+       'linear', 'published', '{}'::jsonb, a.id, NULL, 12, b.ms + i.n, b.ms + i.n, b.ms + i.n, NULL
+FROM bench_ids i, bench_now b,
+     (SELECT id FROM users WHERE email = 'bench-author@bench.invalid') a;
+
+-- Screen p (1..12) of module n. Type by (p - 1) % 4: content, question, reflection, checklist.
+-- The filler length varies with (n, p) so that each content document is roughly 0.5-2 KB.
+INSERT INTO screens (id, module_id, position, type, title, content, next_screen_id, created_at, updated_at)
+SELECT CASE WHEN s.p = 1 THEN i.first_screen_id ELSE gen_random_uuid() END,
+       i.module_id, s.p,
+       (ARRAY['content', 'question', 'reflection', 'checklist'])[(s.p - 1) % 4 + 1],
+       'Screen ' || s.p || ' of module ' || i.n,
+       CASE (s.p - 1) % 4
+       WHEN 0 THEN jsonb_build_object(
+           'body', 'Module ' || i.n || ', screen ' || s.p || '. ' || repeat(l.s, 6 + (i.n * 7 + s.p * 5) % 18),
+           'media', '[]'::jsonb)
+       WHEN 1 THEN jsonb_build_object(
+           'kind', 'single',
+           'prompt', 'Question ' || s.p || ' of module ' || i.n || '? ' || repeat(l.s, 3 + (i.n + s.p) % 8),
+           'options', jsonb_build_array(
+               jsonb_build_object('id', 'a', 'text', 'Option A: ' || repeat(l.s, 1)),
+               jsonb_build_object('id', 'b', 'text', 'Option B: ' || repeat(l.s, 1))),
+           'correct_option_ids', jsonb_build_array('b'),
+           'explanation', 'Because B. ' || repeat(l.s, 1 + (i.n + s.p) % 4))
+       WHEN 2 THEN jsonb_build_object(
+           'prompt', 'Reflect on screen ' || s.p || '. ' || repeat(l.s, 6 + (i.n * 3 + s.p) % 16),
+           'min_length', 0, 'max_length', 2000, 'placeholder', '')
+       ELSE jsonb_build_object(
+           'prompt', 'Checklist ' || s.p || '. ' || repeat(l.s, 5 + (i.n + s.p * 3) % 12),
+           'items', jsonb_build_array(
+               jsonb_build_object('id', 'i1', 'text', 'First item: ' || l.s, 'required', TRUE)))
+       END,
+       NULL, b.ms + i.n, b.ms + i.n
+FROM bench_ids i, generate_series(1, 12) AS s(p), bench_lorem l, bench_now b;
+
+-- ---------------------------------------------------------------- progress
+
+INSERT INTO progress (user_id, module_id, status, percent, score, version, progress_data,
+                      started_at, completed_at, updated_at)
+SELECT u.id, i.module_id, 'in_progress', 8, NULL, 1,
+       jsonb_build_object('current_screen_id', NULL,
+                          'completed_screen_ids', jsonb_build_array(i.first_screen_id),
+                          'responses', '{}'::jsonb),
+       b.ms, NULL, b.ms
+FROM users u, bench_ids i, bench_now b
+WHERE u.role = 'learner' AND u.email LIKE 'bench-learner-%@bench.invalid';
+
+COMMIT;
+
+ANALYZE;
+
+-- A short summary, so a run log shows what was loaded.
+SELECT (SELECT count(*) FROM users WHERE role = 'learner') AS learners,
+       (SELECT count(*) FROM tokens) AS tokens,
+       (SELECT count(*) FROM modules WHERE status = 'published') AS modules,
+       (SELECT count(*) FROM screens) AS screens,
+       (SELECT min(length(content::text)) FROM screens) AS min_content_bytes,
+       (SELECT max(length(content::text)) FROM screens) AS max_content_bytes,
+       (SELECT count(*) FROM progress) AS progress_rows;

@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# TrainSmart benchmark suite: the server under wrk against the same SQL under pgbench.
+#
+#   bench/run.sh                 build, load, measure, print the summary (about 6 minutes)
+#   DURATION=3 ROUNDS=1 bench/run.sh      a quick smoke run
+#
+# Everything it starts (PostgreSQL cluster, server) lives in a temporary directory and is
+# stopped by the EXIT trap, whatever happens. Results go to bench/results/<UTC time>/
+# (summary.md, rounds.tsv, raw tool output, server log). See bench/README.md.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=$root/bench
+
+# --- knobs (environment) -----------------------------------------------------------------
+DURATION=${DURATION:-10}                 # seconds per measured run
+ROUNDS=${ROUNDS:-3}                      # interleaved rounds per endpoint and tool
+CONNS=${CONNS:-32}                       # wrk -t/-c and pgbench -c
+WARMUP=${WARMUP:-3}                      # seconds of warm-up per endpoint (each tool)
+ENDPOINTS=${ENDPOINTS:-"get_module get_screens put_progress"}
+BENCH_WORKERS=${BENCH_WORKERS:-32}       # server WORKER_THREADS
+BENCH_POOL=${BENCH_POOL:-32}             # server DB_POOL_SIZE
+PGBENCH_JOBS=${PGBENCH_JOBS:-2}          # pgbench -j (client threads)
+EXTENDED=${EXTENDED:-1}                  # 1: also run pgbench -M extended (the server's protocol)
+COLDSTART_RUNS=${COLDSTART_RUNS:-5}      # 0 skips the cold start measurement
+SKIP_BUILD=${SKIP_BUILD:-0}
+LEARNERS=1000
+MODULES=200
+PUT_LO=501                               # pgbench PUT learners; wrk PUT uses 1..(ROUNDS+1)*CONNS
+PUT_HI=$LEARNERS
+
+PGBIN=/usr/lib/postgresql/15/bin
+PGBENCH=$PGBIN/pgbench
+WRK=${WRK:-wrk}
+BIN=$root/build-bench/trainsmart
+
+if (((ROUNDS + 1) * CONNS >= PUT_LO)); then
+  echo "run.sh: (ROUNDS+1)*CONNS must stay below $PUT_LO (wrk and pgbench PUT learners are disjoint)" >&2
+  exit 2
+fi
+
+out=${BENCH_OUT:-$bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d /tmp/ts-bench.XXXXXX)
+chmod 755 "$work" # the cluster runs as user postgres
+pg_started=0
+srv_pid=
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$srv_pid" ] && kill -0 "$srv_pid" 2>/dev/null; then stop_server; fi
+  if [ "$pg_started" = 1 ]; then
+    cp "$work/pg/server.log" "$out/postgres.log" 2>/dev/null
+    "$root/scripts/pg-cluster.sh" stop "$work/pg" || "$root/scripts/pg-cluster.sh" kill "$work/pg"
+  fi
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers ---------------------------------------------------------------------------------
+
+# CPU ticks (1/100 s) used so far by the server process (all its threads).
+srv_ticks() { awk '{print $14 + $15}' "/proc/$srv_pid/stat"; }
+
+# CPU ticks used so far by the whole PostgreSQL cluster: the postmaster, its live children, and
+# its exited children (which the kernel adds to the postmaster's cutime/cstime when reaped).
+pg_ticks() {
+  local pm total=0 t
+  pm=$(head -n1 "$work/pg/data/postmaster.pid")
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+  for c in $(pgrep -P "$pm"); do
+    t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$c/stat" 2>/dev/null) || continue
+    total=$((total + t))
+  done
+  echo "$total"
+}
+
+rss_kb() { ps -o rss= -p "$srv_pid" | tr -d ' '; }
+hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$srv_pid/status"; }
+
+wait_healthz() { # bounded: 10 s
+  for _ in $(seq 1 200); do
+    if curl -fs -o /dev/null "http://127.0.0.1:$hport/healthz"; then return 0; fi
+    kill -0 "$srv_pid" 2>/dev/null || { echo "server exited at start" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "server did not answer /healthz within 10 s" >&2
+  return 1
+}
+
+start_server() {
+  env DATABASE_URL="$url" HOST=127.0.0.1 PORT="$hport" DB_POOL_SIZE="$BENCH_POOL" \
+    WORKER_THREADS="$BENCH_WORKERS" LOG_LEVEL=warning \
+    "$BIN" serve >>"$out/server.log" 2>&1 &
+  srv_pid=$!
+  wait_healthz
+}
+
+stop_server() { # SIGTERM, bounded wait, then SIGKILL
+  kill -TERM "$srv_pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    kill -0 "$srv_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$srv_pid" 2>/dev/null || true
+  wait "$srv_pid" 2>/dev/null || true
+  srv_pid=
+}
+
+# Nearest-rank percentiles (ms) of pgbench -l logs (3rd column: latency in µs).
+pg_percentiles() {
+  cat "$@" | awk '{print $3}' | sort -n | awk '{v[NR] = $1}
+    END { if (NR == 0) { print "nan nan"; exit }
+          i50 = int((NR * 50 + 99) / 100); i99 = int((NR * 99 + 99) / 100);
+          printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }'
+}
+
+kv() { # kv KEY LINE: the value of KEY=value in LINE
+  sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"
+}
+
+# One wrk run. Appends a row to rounds.tsv; returns 1 if the run is invalid.
+run_wrk() {
+  local ep=$1 round=$2 dur=$3 offset=$4 tag=$5
+  local f="$out/raw/wrk-$ep-$tag.txt" s0 s1 p0 p1 cpu line
+  local args=(-t"$CONNS" -c"$CONNS" -d"${dur}s" --latency --timeout 5s
+    -s "$bench/wrk/$ep.lua" "http://127.0.0.1:$hport")
+  [ "$ep" = put_progress ] && args+=(-- "$offset")
+  s0=$(srv_ticks); p0=$(pg_ticks)
+  { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "$WRK" "${args[@]}" >"$f" 2>&1; } 2>"$f.cpu"
+  s1=$(srv_ticks); p1=$(pg_ticks)
+  cpu=$(awk '{printf "%.2f", $1 + $2}' "$f.cpu")
+  line=$(grep '^BENCH ' "$f" || true)
+  if [ -z "$line" ]; then
+    log "wrk $ep $tag: no result line (see $f)"
+    return 1
+  fi
+  local req rps p50 p99 non2xx errs bad
+  req=$(kv requests "$line"); rps=$(kv rps "$line"); p50=$(kv p50_ms "$line"); p99=$(kv p99_ms "$line")
+  non2xx=$(kv non2xx "$line"); errs=$(kv errors "$line"); bad=$(kv bad "$line")
+  non2xx=$((non2xx + ${bad:-0}))
+  [ "$round" = warmup ] && return 0
+  local srv_us pg_us valid=yes
+  srv_us=$(awk -v d=$((s1 - s0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
+  pg_us=$(awk -v d=$((p1 - p0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
+  if [ "$non2xx" != 0 ] || [ "$errs" != 0 ]; then valid=NO; fi
+  printf '%s\t%s\twrk\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ep" "$round" "$rps" "$p50" "$p99" \
+    "$((non2xx + errs))" "$srv_us" "$pg_us" "$cpu" "$(rss_kb)" "$valid" >>"$out/rounds.tsv"
+  log "wrk      $ep round $round: $rps req/s p50 $p50 ms p99 $p99 ms, server ${srv_us} µs/req, postgres ${pg_us} µs/req, bad $((non2xx + errs))"
+  [ "$valid" = yes ]
+}
+
+# One pgbench run (mode prepared or extended). Appends a row to rounds.tsv.
+run_pgbench() {
+  local ep=$1 round=$2 dur=$3 mode=$4 tag=$5
+  local f="$out/raw/pgbench-$mode-$ep-$tag.txt" d="$work/pgblog-$mode-$ep-$tag" p0 p1 cpu
+  mkdir -p "$d"
+  local args=(-M "$mode" -c "$CONNS" -j "$PGBENCH_JOBS" -T "$dur" -n
+    -D learners=$LEARNERS -D modules=$MODULES -D now="$(date +%s%3N)"
+    -D put_lo=$PUT_LO -D put_hi=$PUT_HI -f "$bench/pgbench/$ep.sql")
+  [ "$round" != warmup ] && args+=(-l --log-prefix="$d/log")
+  p0=$(pg_ticks)
+  { TIMEFORMAT='%U %S'; time "$PGBENCH" "${args[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || {
+    log "pgbench $ep $tag failed (see $f)"
+    return 1
+  }
+  p1=$(pg_ticks)
+  [ "$round" = warmup ] && return 0
+  cpu=$(awk '{printf "%.2f", $1 + $2}' "$f.cpu")
+  local tps failed txs pcts pg_us valid=yes
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
+  txs=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")
+  grep -q 'aborted' "$f" && valid=NO
+  [ "${failed:-0}" != 0 ] && valid=NO
+  pcts=$(pg_percentiles "$d"/log*)
+  pg_us=$(awk -v d=$((p1 - p0)) -v n="$txs" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
+  local tool=pgbench
+  [ "$mode" = extended ] && tool=pgbench-ext
+  printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t-\t%s\t%s\t-\t%s\n' "$ep" "$round" "$tool" "$tps" \
+    "${pcts% *}" "${pcts#* }" "${failed:-0}" "$pg_us" "$cpu" "$valid" >>"$out/rounds.tsv"
+  log "$(printf '%-8s' "$tool") $ep round $round: $tps tps p50 ${pcts% *} ms p99 ${pcts#* } ms, postgres ${pg_us} µs/tx"
+  rm -rf "$d"
+  [ "$valid" = yes ]
+}
+
+# Medians per (endpoint, tool) and the summary table.
+summarise() {
+  local t="$out/rounds.tsv"
+  {
+    echo "# Benchmark summary ($(date -u +%Y-%m-%dT%H:%MZ))"
+    echo
+    echo "Medians of $ROUNDS rounds of ${DURATION}s, $CONNS connections; server WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL."
+    echo "Ratio = server req/s ÷ pgbench -M prepared tps (same statements, same run). CPU columns are"
+    echo "CPU time per request/transaction: server process, and the whole PostgreSQL cluster."
+    echo
+    echo "| endpoint | server req/s | pgbench tps | ratio | pgbench -M extended tps | ratio vs extended | server p50 / p99 ms | pgbench p50 / p99 ms | server CPU µs/req | PG CPU µs/req (server) | PG CPU µs/tx (pgbench) | RSS idle / after / peak MiB | valid |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    for ep in $ENDPOINTS; do
+      awk -F'\t' -v ep="$ep" -v idle="$rss_idle" -v hwm="${hwm[$ep]:-0}" '
+        function med(tool, col,   n, i, j, a, tmp) {
+          n = 0
+          for (i = 1; i <= NR_; i++) if (E[i] == ep && T[i] == tool) a[++n] = C[i, col] + 0
+          if (n == 0) return "nan"
+          for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { tmp = a[i]; a[i] = a[j]; a[j] = tmp }
+          return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        { NR_++; E[NR_] = $1; T[NR_] = $3; for (k = 4; k <= NF; k++) C[NR_, k] = $k; if ($3 == "wrk" && $11 + 0 > rss_after) rss_after = $11; if ($12 != "yes") bad = 1 }
+        END {
+          s = med("wrk", 4); p = med("pgbench", 4); x = med("pgbench-ext", 4)
+          printf "| %s | %.0f | %.0f | %.2f | %s | %s | %.2f / %.2f | %.2f / %.2f | %s | %s | %s | %.1f / %.1f / %.1f | %s |\n",
+            ep, s, p, p > 0 ? s / p : 0, x == "nan" ? "-" : sprintf("%.0f", x),
+            x == "nan" || x == 0 ? "-" : sprintf("%.2f", s / x),
+            med("wrk", 5), med("wrk", 6), med("pgbench", 5), med("pgbench", 6),
+            med("wrk", 8), med("wrk", 9), med("pgbench", 9),
+            idle / 1024, rss_after / 1024, hwm / 1024, bad ? "NO" : "yes"
+        }' <(awk -F'\t' -v ep="$ep" '$1 == ep' "$t")
+    done
+    echo
+    [ -f "$out/coldstart.txt" ] && echo "Cold start (exec to /healthz 200): $(grep '^COLDSTART' "$out/coldstart.txt")"
+  } >"$out/summary.md"
+}
+
+# --- 1. build ------------------------------------------------------------------------------------
+if [ "$SKIP_BUILD" != 1 ]; then
+  log "building Release binary into build-bench/"
+  cmake -S "$root" -B "$root/build-bench" -DCMAKE_BUILD_TYPE=Release -DTS_TESTS=OFF >"$out/build.log" 2>&1
+  cmake --build "$root/build-bench" -j2 >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; exit 1; }
+fi
+mkdir -p "$out/raw"
+
+# --- 2. database ---------------------------------------------------------------------------------
+pgport=$("$root/scripts/free-port.sh")
+log "starting PostgreSQL on 127.0.0.1:$pgport ($work/pg)"
+"$root/scripts/pg-cluster.sh" start "$work/pg" "$pgport"
+pg_started=1
+url="postgresql://trainsmart@127.0.0.1:$pgport/tsbench"
+psql -X -q -h 127.0.0.1 -p "$pgport" -U trainsmart -d postgres -c 'CREATE DATABASE tsbench'
+DATABASE_URL="$url" "$BIN" migrate up >"$out/migrate.log" 2>&1
+log "loading bench/generate.sql"
+psql -X -q -v ON_ERROR_STOP=1 -v learners=$LEARNERS -v modules=$MODULES -f "$bench/generate.sql" "$url" \
+  >"$out/generate.log" 2>&1 || { cat "$out/generate.log" >&2; exit 1; }
+psql -X -qAt -v ON_ERROR_STOP=1 "$url" >"$out/ids.lua" <<'SQL'
+SELECT '-- Generated by bench/run.sh from bench_ids; read by bench/wrk/*.lua (BENCH_IDS).';
+SELECT 'return {';
+SELECT '  learners = ' || count(*) || ',' FROM users WHERE email LIKE 'bench-learner-%@bench.invalid';
+SELECT '  modules = {';
+SELECT '    "' || module_id || '",' FROM bench_ids ORDER BY n;
+SELECT '  },';
+SELECT '  first = {';
+SELECT '    "' || first_screen_id || '",' FROM bench_ids ORDER BY n;
+SELECT '  },';
+SELECT '}';
+SQL
+
+# --- 3. machine and revision -------------------------------------------------------------------
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+  echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "kernel: $(uname -sr)"
+  echo "postgres: $("$PGBIN/postgres" --version)"
+  echo "wrk: $("$WRK" -v 2>&1 | head -n1)"
+  echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null) ($(git -C "$root" status --porcelain -- src migrations | wc -l) changed files under src/ migrations/)"
+  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS"
+  echo "loadavg before: $(cat /proc/loadavg)"
+} >"$out/machine.txt"
+cat "$out/generate.log" >>"$out/machine.txt"
+
+# --- 4. cold start --------------------------------------------------------------------------------
+hport=$("$root/scripts/free-port.sh")
+if [ "$COLDSTART_RUNS" -gt 0 ]; then
+  if command -v python3 >/dev/null; then
+    log "cold start x$COLDSTART_RUNS"
+    DATABASE_URL="$url" HOST=127.0.0.1 PORT="$hport" DB_POOL_SIZE="$BENCH_POOL" \
+      WORKER_THREADS="$BENCH_WORKERS" LOG_LEVEL=warning \
+      python3 "$bench/coldstart.py" "$COLDSTART_RUNS" "$hport" "$BIN" serve >"$out/coldstart.txt" 2>&1 ||
+      log "cold start measurement failed (see $out/coldstart.txt)"
+    log "$(tail -n1 "$out/coldstart.txt")"
+  else
+    log "python3 not found: cold start skipped"
+  fi
+fi
+
+# --- 5. measure -----------------------------------------------------------------------------------
+start_server
+sleep 1
+rss_idle=$(rss_kb)
+log "server pid $srv_pid on :$hport, idle RSS $((rss_idle / 1024)) MiB"
+printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_s\trss_kb\tvalid\n' >"$out/rounds.tsv"
+declare -A hwm
+status=0
+for ep in $ENDPOINTS; do
+  log "== $ep: warm-up ${WARMUP}s each"
+  run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
+  run_pgbench "$ep" warmup "$WARMUP" prepared warmup || status=1
+  for r in $(seq 1 "$ROUNDS"); do
+    run_wrk "$ep" "$r" "$DURATION" $((r * CONNS)) "r$r" || status=1
+    run_pgbench "$ep" "$r" "$DURATION" prepared "r$r" || status=1
+    if [ "$EXTENDED" = 1 ]; then run_pgbench "$ep" "$r" "$DURATION" extended "r$r" || status=1; fi
+  done
+  hwm[$ep]=$(hwm_kb)
+done
+stop_server
+
+summarise
+cat "$out/summary.md"
+log "results in $out"
+[ "$status" = 0 ] || log "SOME RUNS WERE INVALID (non-200 answers, errors or failed transactions): see rounds.tsv"
+exit $status

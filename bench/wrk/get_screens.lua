@@ -1,0 +1,16 @@
+-- GET /api/v1/modules/{id}/screens: a random published module, as a random learner (12 screens,
+-- question content redacted).
+--   wrk -t32 -c32 -d10s --latency -s bench/wrk/get_screens.lua http://127.0.0.1:PORT
+local c = dofile((os.getenv("BENCH_DIR") or "bench") .. "/wrk/common.lua")
+local ids = c.ids
+
+function setup(thread) c.setup(thread) end
+
+function init(args) c.seed() end
+
+function request()
+   local m = ids.modules[math.random(#ids.modules)]
+   return wrk.format("GET", "/api/v1/modules/" .. m .. "/screens", c.auth(math.random(ids.learners)))
+end
+
+function done(summary, latency, requests) c.report(summary, latency) end

@@ -1,0 +1,69 @@
+-- PUT /api/v1/modules/{id}/progress: valid, never stale, compare-and-swap writes.
+--
+--   wrk -t32 -c32 -d10s --latency -s bench/wrk/put_progress.lua http://127.0.0.1:PORT -- OFFSET
+--
+-- Run with as many threads as connections (-t N -c N): each thread then has one connection and
+-- its requests are strictly sequential, so it always knows the stored version. Thread k acts as
+-- learner OFFSET + k (OFFSET defaults to 0) and cycles over the modules in order. generate.sql
+-- seeds every (learner, module) record at version 1 with the first screen completed; each
+-- request re-sends that state ("completed_screen_ids" = [first screen], a content screen
+-- without requirement, so completed ⊇ stored holds) with the version this thread last saw,
+-- and a 200 increments it. Use a fresh OFFSET range for each run: the versions live only here.
+--
+-- Any non-200 answer makes the run invalid: they are counted per thread and printed by done()
+-- (bad=…), with the first status and body seen.
+local c = dofile((os.getenv("BENCH_DIR") or "bench") .. "/wrk/common.lua")
+local ids = c.ids
+
+function setup(thread) c.setup(thread) end
+
+local learner, idx, pending
+local version = {}
+bad = 0
+ok = 0
+first_bad = nil
+
+function init(args)
+   c.seed()
+   local offset = tonumber(args[1] or "0")
+   learner = offset + thread_no
+   if learner > ids.learners then
+      error("learner " .. learner .. " does not exist (OFFSET too large)")
+   end
+   -- Threads start at different modules so they do not all hit the same rows together.
+   idx = (thread_no * 7) % #ids.modules
+   for i = 1, #ids.modules do version[i] = 1 end
+end
+
+function request()
+   idx = idx % #ids.modules + 1
+   pending = idx
+   local body = string.format(
+      '{"version":%d,"progress_data":{"current_screen_id":null,' ..
+      '"completed_screen_ids":["%s"],"responses":{}}}', version[idx], ids.first[idx])
+   local h = c.auth(learner)
+   h["Content-Type"] = "application/json"
+   return wrk.format("PUT", "/api/v1/modules/" .. ids.modules[idx] .. "/progress", h, body)
+end
+
+function response(status, headers, body)
+   if status == 200 then
+      version[pending] = version[pending] + 1
+      ok = ok + 1
+   else
+      bad = bad + 1
+      if first_bad == nil then
+         first_bad = status .. " " .. string.sub(body or "", 1, 300)
+      end
+   end
+end
+
+function done(summary, latency, requests)
+   c.report(summary, latency, { "ok", "bad" })
+   for _, t in ipairs(c.threads) do
+      local fb = t:get("first_bad")
+      if fb ~= nil then
+         io.write("BENCH_FIRST_BAD thread=" .. t:get("thread_no") .. " " .. fb .. "\n")
+      end
+   end
+end

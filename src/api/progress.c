@@ -1,0 +1,488 @@
+/*
+ * Progress endpoints (API.md §8): load the module and the caller's record, apply the flow's
+ * rules (src/domain/progress_*.c), and write the new state with a compare-and-swap on
+ * `version` in the same transaction (src/db/progress.c explains the swap).
+ *
+ * Sections: loading and rendering; the write path shared by every endpoint; GET and PUT;
+ * answer; submit and attempts; dashboard.
+ */
+#include "api/progress.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api/module_cache.h"
+#include "api/modules.h"
+#include "api/page.h"
+#include "util/err.h"
+#include "util/time.h"
+
+/* --- loading and rendering ----------------------------------------------------------------- */
+
+int progress_module_load(struct http_req *r, const struct module *m, struct progress_module *pm)
+{
+    const struct module_view *v;
+    int rc = module_view_get(r, m, &v);
+
+    if (rc < 0)
+        return rc;
+    json_t *settings = http_own_json(r, json_loads(m->settings, 0, NULL));
+    json_t *max = json_object_get(settings, "max_attempts");
+    pm->flow = m->flow;
+    pm->screens = v->ps;
+    pm->n = v->n;
+    pm->start_screen_id = json_string_value(json_object_get(settings, "start_screen_id"));
+    pm->pass_score = (int)json_integer_value(json_object_get(settings, "pass_score"));
+    pm->max_attempts = json_is_integer(max) ? (int)json_integer_value(max) : 0;
+    return 0;
+}
+
+struct redact_ctx progress_redaction(const struct http_req *r, const struct module *m, json_t *data,
+                                     enum progress_status status, const char *screen_id)
+{
+    struct redact_ctx ctx = {.full_view = modules_is_owner(r, m)};
+
+    if (ctx.full_view || data == NULL)
+        return ctx;
+    if (m->flow != FLOW_ASSESSMENT) {
+        ctx.answered = progress_has_answer(data, screen_id);
+        return ctx;
+    }
+    json_t *settings = json_loads(m->settings, 0, NULL);
+    json_t *max = json_object_get(settings, "max_attempts");
+    json_int_t attempt = json_integer_value(json_object_get(data, "attempt"));
+    ctx.submitted = !json_is_null(json_object_get(data, "submitted_at")) &&
+                    json_object_get(data, "submitted_at") != NULL;
+    ctx.no_more_attempts =
+        ctx.submitted &&
+        (status == PROGRESS_PASSED ||
+         (status == PROGRESS_FAILED && json_is_integer(max) && attempt >= json_integer_value(max)));
+    json_decref(settings);
+    return ctx;
+}
+
+static json_t *time_or_null(int64_t ms)
+{
+    char text[TIME_RFC3339_LEN];
+
+    if (ms == 0)
+        return json_null();
+    time_format_ms(ms, text);
+    return json_string(text);
+}
+
+static json_t *progress_json(const struct module *m, const struct progress_rec *p)
+{
+    json_t *data = json_loads(p->data, 0, NULL);
+
+    return json_pack("{s:s,s:s,s:s,s:s,s:i,s:o,s:i,s:o,s:o,s:o,s:o}", "module_id", p->module_id,
+                     "user_id", p->user_id, "flow_type", flow_type_names[m->flow], "status",
+                     progress_status_names[p->status], "percent", p->percent, "score",
+                     p->has_score ? json_integer(p->score) : json_null(), "version", p->version,
+                     "progress_data", data != NULL ? data : json_object(), "started_at",
+                     time_or_null(p->started_at), "completed_at", time_or_null(p->completed_at),
+                     "updated_at", time_or_null(p->updated_at));
+}
+
+/* The caller's record, or the version-0 state without one. `lock` inside a transaction. */
+static int load_record(struct http_req *r, const struct module *m, bool lock,
+                       struct progress_rec *p)
+{
+    int rc = progress_get(r->conn, &r->arena, r->user->id, m->id, lock, p);
+
+    if (rc != TS_ENOTFOUND)
+        return rc;
+    memset(p, 0, sizeof(*p));
+    snprintf(p->user_id, sizeof(p->user_id), "%s", r->user->id);
+    snprintf(p->module_id, sizeof(p->module_id), "%s", m->id);
+    json_t *init = progress_initial(m->flow);
+    char *text = json_dumps(init, JSON_COMPACT);
+    p->data = arena_strdup(&r->arena, text ? text : "{}");
+    free(text);
+    json_decref(init);
+    return 0;
+}
+
+/* --- the write path ---------------------------------------------------------------------- */
+
+/*
+ * Step 5 for every endpoint: the path ids (module_id, and screen_id when asked) and the body
+ * fields already recorded in `body_v` (NULL: none), reported together. Then step 6: the module,
+ * visible to the caller. 0, or -1 after replying.
+ */
+static int module_or_reply(struct http_req *r, struct valid *body_v, struct module *m,
+                           char screen_id[37])
+{
+    struct valid v;
+    char mid[37];
+
+    valid_init(&v, &r->arena, "path");
+    modules_path_id(r, &v, "module_id", mid);
+    if (screen_id != NULL)
+        modules_path_id(r, &v, "screen_id", screen_id);
+    if (body_v != NULL) {
+        json_array_extend(v.errors, body_v->errors);
+        valid_free(body_v);
+    }
+    if (http_valid_or_reply(r, &v) < 0)
+        return -1;
+    return modules_load_or_reply(r, mid, false, false, m);
+}
+
+/*
+ * Opens the write transaction, loads the record for update and checks §8's writable rule:
+ * published, or archived while the caller has a record. 0, or -1 after replying 409/503.
+ */
+static int begin_write_or_reply(struct http_req *r, const struct module *m, struct progress_rec *p)
+{
+    int rc = db_begin_write(r->conn);
+
+    if (rc == 0)
+        rc = load_record(r, m, true, p);
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    if (m->status == MODULE_PUBLISHED || (m->status == MODULE_ARCHIVED && p->version > 0))
+        return 0;
+    http_reply_detail(r, 409, "Module is not published");
+    return -1;
+}
+
+/* 409 {"detail":"Version conflict","current":{…}} with the record as it is now. */
+static int reply_version_conflict(struct http_req *r, const struct module *m)
+{
+    struct progress_rec now;
+
+    db_rollback(r->conn);
+    int rc = load_record(r, m, false, &now);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(
+        r, 409,
+        json_pack("{s:s,s:o}", "detail", "Version conflict", "current", progress_json(m, &now)));
+}
+
+/*
+ * Stores `data` (taken) as the next version of `old`: recomputes status, percent, score and
+ * the timestamps, writes with the compare-and-swap, commits. On success *out is the new record.
+ */
+static int store(struct http_req *r, const struct module *m, const struct progress_module *pm,
+                 const struct progress_rec *old, json_t *data, struct progress_rec *out)
+{
+    struct progress_summary sum;
+    int64_t now = time_now_ms();
+    char *text = json_dumps(data, JSON_COMPACT);
+
+    progress_flow_for(m->flow)->summarize(pm, data, &sum);
+    json_decref(data);
+    *out = *old;
+    out->data = arena_strdup(&r->arena, text ? text : "{}");
+    free(text);
+    out->status = sum.status;
+    out->percent = sum.percent;
+    out->has_score = sum.has_score;
+    out->score = sum.score;
+    out->version = old->version + 1;
+    out->updated_at = now;
+    if (out->started_at == 0 && sum.status != PROGRESS_NOT_STARTED)
+        out->started_at = now;
+    bool done = sum.status == PROGRESS_COMPLETED || sum.status == PROGRESS_PASSED ||
+                sum.status == PROGRESS_FAILED;
+    bool was_done = old->version > 0 && old->completed_at != 0 && old->status == sum.status;
+    out->completed_at = done ? (was_done ? old->completed_at : now) : 0;
+    int rc = progress_write(r->conn, out, old->version);
+    if (rc == 0)
+        rc = db_commit(r->conn);
+    return rc;
+}
+
+/* Ends a write: 200 with the new record, or the version conflict, or the failure. */
+static int reply_stored(struct http_req *r, const struct module *m, int rc,
+                        const struct progress_rec *p)
+{
+    if (rc == TS_ECONFLICT)
+        return reply_version_conflict(r, m);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, progress_json(m, p));
+}
+
+/* The body's "version" (int >= 0), for PUT, submit and attempts. */
+static void parse_version(struct valid *v, json_t *body, int64_t *version)
+{
+    valid_int(v, body, "version", V_REQUIRED, 0, INT32_MAX, version);
+}
+
+/* --- GET and PUT ------------------------------------------------------------------------- */
+
+int api_progress_get(struct http_req *r)
+{
+    struct module m;
+    struct progress_rec p;
+
+    if (module_or_reply(r, NULL, &m, NULL) < 0)
+        return 0;
+    int rc = load_record(r, &m, false, &p);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, progress_json(&m, &p));
+}
+
+int api_progress_put(struct http_req *r)
+{
+    struct progress_module pm;
+    struct progress_rec old, neu;
+    struct module m;
+    json_t *data = NULL, *out = NULL;
+    int64_t version = 0;
+    struct valid v;
+
+    valid_init(&v, &r->arena, "body");
+    parse_version(&v, r->json, &version);
+    valid_object(&v, r->json, "progress_data", V_REQUIRED, &data);
+    if (module_or_reply(r, &v, &m, NULL) < 0 || begin_write_or_reply(r, &m, &old) < 0)
+        return 0;
+    if (version != old.version)
+        return reply_version_conflict(r, &m);
+    int rc = progress_module_load(r, &m, &pm);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    json_t *stored = http_own_json(r, json_loads(old.data, 0, NULL));
+    valid_init(&v, &r->arena, "body");
+    valid_push_key(&v, "progress_data");
+    rc = progress_flow_for(m.flow)->put(&v, &pm, stored, data, &out);
+    valid_pop(&v);
+    if (rc == TS_ECONFLICT) {
+        valid_free(&v);
+        return http_reply_detail(r, 409, "Attempt already submitted");
+    }
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    rc = store(r, &m, &pm, &old, out, &neu);
+    return reply_stored(r, &m, rc, &neu);
+}
+
+/* --- answer ------------------------------------------------------------------------------ */
+
+/* The body of an answer: 1..10 unique strings. */
+static void parse_option_ids(struct valid *v, json_t *body, json_t **ids)
+{
+    json_t *item;
+    size_t i;
+
+    if (valid_array(v, body, "option_ids", V_REQUIRED, 1, 10, ids) != V_OK)
+        return;
+    valid_push_key(v, "option_ids");
+    json_array_foreach(*ids, i, item)
+    {
+        valid_push_index(v, i);
+        valid_check_string(v, NULL, item, 0, SIZE_MAX, NULL);
+        valid_pop(v);
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(*ids, j), item)) {
+                valid_error(v, NULL, "duplicate_item", "List items must be unique");
+                j = i;
+            }
+    }
+    valid_pop(v);
+}
+
+/* The correct_option_ids and explanation of a question, for the answer's reply. */
+static void answer_key(const struct progress_screen *s, json_t *reply)
+{
+    json_t *ids = json_object_get(s->content, "correct_option_ids");
+    json_t *expl = json_object_get(s->content, "explanation");
+
+    json_object_set_new(reply, "correct_option_ids", ids ? json_deep_copy(ids) : json_array());
+    json_object_set_new(reply, "explanation", expl ? json_deep_copy(expl) : json_null());
+}
+
+/* 409 "Question already answered" with the stored result. */
+static int reply_answered(struct http_req *r, const struct progress_screen *s, json_t *stored)
+{
+    json_t *given = json_object_get(json_object_get(stored, "responses"), s->id);
+    json_t *answer = json_pack("{s:O,s:O}", "option_ids", json_object_get(given, "option_ids"),
+                               "correct", json_object_get(given, "correct"));
+
+    answer_key(s, answer);
+    return http_reply_json_new(
+        r, 409, json_pack("{s:s,s:o}", "detail", "Question already answered", "answer", answer));
+}
+
+/* The state checks of §8.5 after visibility and the writable rule: 409s. */
+static int answerable_or_reply(struct http_req *r, const struct module *m,
+                               const struct progress_screen *s)
+{
+    if (s->type != SCREEN_QUESTION)
+        http_reply_detail(r, 409, "Screen is not a question");
+    else if (m->flow == FLOW_ASSESSMENT)
+        http_reply_detail(r, 409, "Assessment answers are graded on submit");
+    else
+        return 0;
+    return -1;
+}
+
+int api_progress_answer(struct http_req *r)
+{
+    struct progress_module pm;
+    struct progress_rec old, neu;
+    struct module m;
+    struct valid v, pv;
+    json_t *ids = NULL, *out = NULL;
+    char sid[37];
+    bool correct = false;
+
+    valid_init(&v, &r->arena, "body");
+    parse_option_ids(&v, r->json, &ids);
+    if (module_or_reply(r, &v, &m, sid) < 0)
+        return 0;
+    int rc = progress_module_load(r, &m, &pm);
+    int qi = rc == 0 ? progress_find_screen(&pm, sid) : -1;
+    if (rc == 0 && qi < 0)
+        rc = TS_ENOTFOUND; /* not a screen of this module */
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    if (begin_write_or_reply(r, &m, &old) < 0 || answerable_or_reply(r, &m, &pm.screens[qi]) < 0)
+        return 0;
+    json_t *stored = http_own_json(r, json_loads(old.data, 0, NULL));
+    valid_init(&pv, &r->arena, "path");
+    valid_init(&v, &r->arena, "body");
+    rc = progress_answer(&pv, &v, &pm, stored, qi, ids, time_now_ms(), &out, &correct);
+    if (rc == TS_ECONFLICT) {
+        valid_free(&pv);
+        valid_free(&v);
+        return reply_answered(r, &pm.screens[qi], stored);
+    }
+    json_array_extend(pv.errors, v.errors);
+    valid_free(&v);
+    if (http_valid_or_reply(r, &pv) < 0)
+        return 0;
+    rc = store(r, &m, &pm, &old, out, &neu);
+    if (rc < 0)
+        return reply_stored(r, &m, rc, &neu);
+    json_t *reply =
+        json_pack("{s:s,s:b,s:O}", "screen_id", sid, "correct", correct, "option_ids", ids);
+    answer_key(&pm.screens[qi], reply);
+    json_object_set_new(reply, "progress", progress_json(&m, &neu));
+    return http_reply_json_new(r, 200, reply);
+}
+
+/* --- submit and attempts ----------------------------------------------------------------- */
+
+/* The shared start of submit and attempts: version body, module, writable, assessment,
+ * version. 0 with the module, record and loaded module, or -1 after replying. */
+static int assessment_write_or_reply(struct http_req *r, struct module *m, struct progress_rec *p,
+                                     struct progress_module *pm, json_t **stored)
+{
+    struct valid v;
+    int64_t version = 0;
+
+    valid_init(&v, &r->arena, "body");
+    parse_version(&v, r->json, &version);
+    if (module_or_reply(r, &v, m, NULL) < 0 || begin_write_or_reply(r, m, p) < 0)
+        return -1;
+    if (m->flow != FLOW_ASSESSMENT) {
+        http_reply_detail(r, 409, "Not an assessment module");
+        return -1;
+    }
+    if (version != p->version) {
+        reply_version_conflict(r, m);
+        return -1;
+    }
+    int rc = progress_module_load(r, m, pm);
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    *stored = http_own_json(r, json_loads(p->data, 0, NULL));
+    return 0;
+}
+
+int api_progress_submit(struct http_req *r)
+{
+    struct progress_module pm;
+    struct progress_rec old, neu;
+    struct module m;
+    json_t *stored = NULL, *out = NULL;
+
+    if (assessment_write_or_reply(r, &m, &old, &pm, &stored) < 0)
+        return 0;
+    int rc = progress_assessment_submit(&pm, stored, time_now_ms(), &out);
+    if (rc == TS_ECONFLICT)
+        return http_reply_detail(r, 409, "Attempt already submitted");
+    if (rc == 0)
+        rc = store(r, &m, &pm, &old, out, &neu);
+    return reply_stored(r, &m, rc, &neu);
+}
+
+int api_progress_attempts(struct http_req *r)
+{
+    static const char *const refusals[] = {
+        [ATTEMPT_NOT_SUBMITTED] = "Current attempt is not submitted",
+        [ATTEMPT_PASSED] = "Module already passed",
+        [ATTEMPT_NONE_LEFT] = "No attempts remaining",
+    };
+    struct progress_module pm;
+    struct progress_rec old, neu;
+    struct module m;
+    json_t *stored = NULL, *out = NULL;
+
+    if (assessment_write_or_reply(r, &m, &old, &pm, &stored) < 0)
+        return 0;
+    enum attempt_refusal why = progress_assessment_next(&pm, stored, &out);
+    if (why != ATTEMPT_OK)
+        return http_reply_detail(r, 409, refusals[why]);
+    int rc = store(r, &m, &pm, &old, out, &neu);
+    return reply_stored(r, &m, rc, &neu);
+}
+
+/* --- dashboard --------------------------------------------------------------------------- */
+
+int api_progress_dashboard(struct http_req *r)
+{
+    struct progress_filter f = {.user_id = r->user->id, .status = -1};
+    struct progress_item *items = NULL;
+    struct page_in page;
+    struct valid v;
+    int n = 0;
+
+    valid_init(&v, &r->arena, "query");
+    valid_text_enum(&v, "status", http_query(r, "status"), 0, progress_status_names, &f.status);
+    const char *scope = arena_printf(&r->arena, "progress|%d", f.status);
+    int rc = page_parse(r, &v, scope, &page);
+    if (rc < 0) {
+        valid_free(&v);
+        return http_reply_err(r, rc);
+    }
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    f.limit = page.limit + 1;
+    f.has_after = page.has_cursor;
+    f.after_updated_at = page.after.key_int;
+    f.after_module_id = page.after.id;
+    struct db_conn *c;
+    rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = progress_list(c, &r->arena, &f, &items, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    json_t *arr = json_array();
+    int shown = n > page.limit ? page.limit : n;
+    for (int i = 0; i < shown; i++) {
+        struct module m = {.flow = items[i].flow};
+        json_t *item = progress_json(&m, &items[i].rec);
+        json_object_set_new(item, "module",
+                            json_pack("{s:s,s:s,s:s,s:s}", "id", items[i].rec.module_id, "title",
+                                      items[i].title, "flow_type", flow_type_names[items[i].flow],
+                                      "status", module_status_names[items[i].module_status]));
+        json_array_append_new(arr, item);
+    }
+    struct cursor last = {0};
+    if (n > page.limit) {
+        last.key_int = items[shown - 1].rec.updated_at;
+        snprintf(last.id, sizeof(last.id), "%s", items[shown - 1].rec.module_id);
+    }
+    return http_reply_json_new(r, 200,
+                               page_render_new(&page, scope, arr, n > page.limit ? &last : NULL));
+}

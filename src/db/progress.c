@@ -1,0 +1,144 @@
+/*
+ * Progress records on both backends; see progress.h.
+ *
+ * The compare-and-swap on `version` (progress_write): a record's first write is an INSERT,
+ * which the primary key lets only one of several concurrent first writers complete (the others
+ * see a unique violation). Later writes are "UPDATE … WHERE version = expected". On
+ * PostgreSQL, a concurrent UPDATE of the same row waits for the first to commit and then
+ * re-checks its WHERE clause against the new row (READ COMMITTED re-evaluation), so it changes
+ * nothing and reports 0 rows: the loser learns it lost without any explicit lock. On SQLite
+ * writers are serialised by the write transaction, which gives the same outcome. The request
+ * also reads the record FOR UPDATE before validating, so it validates against the state it
+ * will replace; the conditional UPDATE is what guarantees correctness regardless.
+ */
+#include "db/progress.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/err.h"
+
+#define PROGRESS_COLS                                                                              \
+    "p.user_id, p.module_id, p.status, p.percent, p.score, p.version, p.progress_data, "           \
+    "p.started_at, p.completed_at, p.updated_at"
+
+static void read_rec(const struct db_res *r, int row, struct arena *a, struct progress_rec *p)
+{
+    snprintf(p->user_id, sizeof(p->user_id), "%s", db_text(r, row, 0));
+    snprintf(p->module_id, sizeof(p->module_id), "%s", db_text(r, row, 1));
+    int st = module_enum_parse(progress_status_names, db_text(r, row, 2));
+    p->status = st < 0 ? PROGRESS_NOT_STARTED : (enum progress_status)st;
+    p->percent = (int)db_int(r, row, 3);
+    p->has_score = !db_isnull(r, row, 4);
+    p->score = (int)db_int(r, row, 4);
+    p->version = (int)db_int(r, row, 5);
+    p->data = arena_strdup(a, db_text(r, row, 6));
+    p->started_at = db_int(r, row, 7);
+    p->completed_at = db_int(r, row, 8);
+    p->updated_at = db_int(r, row, 9);
+}
+
+int progress_get(struct db_conn *c, struct arena *a, const char *user_id, const char *module_id,
+                 bool lock, struct progress_rec *out)
+{
+    bool pg = db_backend(db_conn_pool(c)) == DB_POSTGRES;
+    const char *sql = lock && pg ? "SELECT " PROGRESS_COLS " FROM progress p WHERE p.user_id = $1 "
+                                   "AND p.module_id = $2 FOR UPDATE"
+                                 : "SELECT " PROGRESS_COLS " FROM progress p WHERE p.user_id = $1 "
+                                   "AND p.module_id = $2";
+    struct db_res *r = NULL;
+    int rc = db_query(c, sql, DB_PARAMS(DB_P_TEXT(user_id), DB_P_TEXT(module_id)), &r);
+
+    if (rc == 0 && r->nrows == 0)
+        rc = TS_ENOTFOUND;
+    if (rc == 0)
+        read_rec(r, 0, a, out);
+    db_res_free(r);
+    return rc;
+}
+
+int progress_exists(struct db_conn *c, const char *user_id, const char *module_id, bool *out)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, "SELECT 1 FROM progress WHERE user_id = $1 AND module_id = $2",
+                      DB_PARAMS(DB_P_TEXT(user_id), DB_P_TEXT(module_id)), &r);
+
+    *out = rc == 0 && r->nrows > 0;
+    db_res_free(r);
+    return rc;
+}
+
+static struct db_param opt_time(int64_t t)
+{
+    return t != 0 ? DB_P_INT(t) : DB_P_NULL;
+}
+
+int progress_write(struct db_conn *c, const struct progress_rec *p, int expected)
+{
+    struct db_res *r = NULL;
+    struct db_param score = p->has_score ? DB_P_INT(p->score) : DB_P_NULL;
+    int rc;
+
+    if (expected == 0) {
+        rc = db_query(c,
+                      "INSERT INTO progress (user_id, module_id, status, percent, score, version, "
+                      "progress_data, started_at, completed_at, updated_at) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                      DB_PARAMS(DB_P_TEXT(p->user_id), DB_P_TEXT(p->module_id),
+                                DB_P_TEXT(progress_status_names[p->status]), DB_P_INT(p->percent),
+                                score, DB_P_INT(p->version), DB_P_TEXT(p->data),
+                                opt_time(p->started_at), opt_time(p->completed_at),
+                                DB_P_INT(p->updated_at)),
+                      NULL);
+        return rc; /* a unique violation is TS_ECONFLICT: another first write won */
+    }
+    rc =
+        db_query(c,
+                 "UPDATE progress SET status = $3, percent = $4, score = $5, version = $6, "
+                 "progress_data = $7, started_at = $8, completed_at = $9, updated_at = $10 "
+                 "WHERE user_id = $1 AND module_id = $2 AND version = $11",
+                 DB_PARAMS(DB_P_TEXT(p->user_id), DB_P_TEXT(p->module_id),
+                           DB_P_TEXT(progress_status_names[p->status]), DB_P_INT(p->percent), score,
+                           DB_P_INT(p->version), DB_P_TEXT(p->data), opt_time(p->started_at),
+                           opt_time(p->completed_at), DB_P_INT(p->updated_at), DB_P_INT(expected)),
+                 &r);
+    if (rc == 0 && r->affected == 0)
+        rc = TS_ECONFLICT;
+    db_res_free(r);
+    return rc;
+}
+
+int progress_list(struct db_conn *c, struct arena *a, const struct progress_filter *f,
+                  struct progress_item **items, int *n)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(
+        c,
+        "SELECT " PROGRESS_COLS ", m.title, m.flow_type, m.status FROM progress p "
+        "JOIN modules m ON m.id = p.module_id WHERE p.user_id = $1 AND "
+        "(CAST($2 AS TEXT) IS NULL OR p.status = $2) AND "
+        "(CAST($3 AS BIGINT) IS NULL OR p.updated_at < $3 OR "
+        "(p.updated_at = $3 AND p.module_id < $4)) "
+        "ORDER BY p.updated_at DESC, p.module_id DESC LIMIT $5",
+        DB_PARAMS(DB_P_TEXT(f->user_id),
+                  f->status >= 0 ? DB_P_TEXT(progress_status_names[f->status]) : DB_P_NULL,
+                  f->has_after ? DB_P_INT(f->after_updated_at) : DB_P_NULL,
+                  f->has_after ? DB_P_TEXT(f->after_module_id) : DB_P_NULL, DB_P_INT(f->limit)),
+        &r);
+
+    if (rc < 0)
+        return rc;
+    *n = r->nrows;
+    *items = arena_zalloc(a, sizeof(struct progress_item) * (size_t)(r->nrows ? r->nrows : 1));
+    for (int i = 0; i < r->nrows; i++) {
+        struct progress_item *it = &(*items)[i];
+        read_rec(r, i, a, &it->rec);
+        it->title = arena_strdup(a, db_text(r, i, 10));
+        int flow = module_enum_parse(flow_type_names, db_text(r, i, 11));
+        it->flow = flow < 0 ? FLOW_LINEAR : (enum flow_type)flow;
+        int st = module_enum_parse(module_status_names, db_text(r, i, 12));
+        it->module_status = st < 0 ? MODULE_DRAFT : (enum module_status)st;
+    }
+    db_res_free(r);
+    return 0;
+}

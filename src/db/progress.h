@@ -1,0 +1,64 @@
+/*
+ * Storage of progress records (migration 0004). Functions run on a connection the caller holds;
+ * loaded strings live in the caller's arena. Timestamps null in the database are 0 here.
+ * Errors: TS_ENOTFOUND, TS_ECONFLICT (the compare-and-swap lost), TS_EUNAVAIL, TS_EDB.
+ */
+#ifndef TS_DB_PROGRESS_H
+#define TS_DB_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "domain/module.h"
+#include "domain/progress.h"
+#include "util/arena.h"
+
+struct progress_rec {
+    char user_id[37];
+    char module_id[37];
+    enum progress_status status;
+    int percent;
+    bool has_score;
+    int score;
+    int version;      /* 0 = no record */
+    const char *data; /* progress_data, JSON text */
+    int64_t started_at, completed_at, updated_at;
+};
+
+/* The record of (user, module); `lock` holds its row until the transaction ends (PostgreSQL). */
+int progress_get(struct db_conn *c, struct arena *a, const char *user_id, const char *module_id,
+                 bool lock, struct progress_rec *out);
+
+/* Whether the user has a record for the module (it keeps an archived module visible). */
+int progress_exists(struct db_conn *c, const char *user_id, const char *module_id, bool *out);
+
+/*
+ * Writes `rec` if the stored version is still `expected` (0: no record yet). Returns
+ * TS_ECONFLICT when another write got there first: the compare-and-swap that makes exactly one
+ * of several concurrent writers of one version succeed.
+ */
+int progress_write(struct db_conn *c, const struct progress_rec *rec, int expected);
+
+/* A record joined with its module's summary, for the dashboard. */
+struct progress_item {
+    struct progress_rec rec;
+    const char *title;
+    enum flow_type flow;
+    enum module_status module_status;
+};
+
+struct progress_filter {
+    const char *user_id;
+    int status; /* enum progress_status or -1 */
+    bool has_after;
+    int64_t after_updated_at; /* keyset: strictly after (updated_at, module_id) in list order */
+    const char *after_module_id;
+    int limit;
+};
+
+/* The user's records, updated_at desc then module_id desc. */
+int progress_list(struct db_conn *c, struct arena *a, const struct progress_filter *f,
+                  struct progress_item **items, int *n);
+
+#endif
