@@ -298,6 +298,17 @@ int db_query(struct db_conn *c, const char *sql, const struct db_param *params, 
     return 0;
 }
 
+int db_exec_one(struct db_conn *c, const char *sql, const struct db_param *params, int nparams)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, sql, params, nparams, &r);
+
+    if (rc == 0 && r->affected == 0)
+        rc = TS_ENOTFOUND;
+    db_res_free(r);
+    return rc;
+}
+
 int db_exec_script(struct db_conn *c, const char *sql)
 {
     if (c->handle == NULL)

@@ -105,6 +105,9 @@ void db_rollback(struct db_conn *c);
 int db_query(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
              struct db_res **out);
 
+/* Runs a statement that must change at least one row: TS_ENOTFOUND when it changed none. */
+int db_exec_one(struct db_conn *c, const char *sql, const struct db_param *params, int nparams);
+
 /* Runs a parameterless multi-statement script (migrations only). */
 int db_exec_script(struct db_conn *c, const char *sql);
 

@@ -86,33 +86,22 @@ int modules_insert(struct db_conn *c, const struct module *m)
         NULL);
 }
 
-/* Maps "no row changed" to TS_ENOTFOUND. */
-static int exec_one(struct db_conn *c, const char *sql, const struct db_param *p, int n)
-{
-    struct db_res *r = NULL;
-    int rc = db_query(c, sql, p, n, &r);
-
-    if (rc == 0 && r->affected == 0)
-        rc = TS_ENOTFOUND;
-    db_res_free(r);
-    return rc;
-}
-
 int modules_update(struct db_conn *c, const struct module *m)
 {
-    return exec_one(c,
-                    "UPDATE modules SET title = $2, description = $3, status = $4, settings = $5, "
-                    "screen_count = $6, updated_at = $7, published_at = $8, archived_at = $9 "
-                    "WHERE id = $1",
-                    DB_PARAMS(DB_P_TEXT(m->id), DB_P_TEXT(m->title), DB_P_TEXT(m->description),
-                              DB_P_TEXT(module_status_names[m->status]), DB_P_TEXT(m->settings),
-                              DB_P_INT(m->screen_count), DB_P_INT(m->updated_at),
-                              opt_time(m->published_at), opt_time(m->archived_at)));
+    return db_exec_one(
+        c,
+        "UPDATE modules SET title = $2, description = $3, status = $4, settings = $5, "
+        "screen_count = $6, updated_at = $7, published_at = $8, archived_at = $9 "
+        "WHERE id = $1",
+        DB_PARAMS(DB_P_TEXT(m->id), DB_P_TEXT(m->title), DB_P_TEXT(m->description),
+                  DB_P_TEXT(module_status_names[m->status]), DB_P_TEXT(m->settings),
+                  DB_P_INT(m->screen_count), DB_P_INT(m->updated_at), opt_time(m->published_at),
+                  opt_time(m->archived_at)));
 }
 
 int modules_delete(struct db_conn *c, const char *id)
 {
-    return exec_one(c, "DELETE FROM modules WHERE id = $1", DB_PARAMS(DB_P_TEXT(id)));
+    return db_exec_one(c, "DELETE FROM modules WHERE id = $1", DB_PARAMS(DB_P_TEXT(id)));
 }
 
 int modules_list(struct db_conn *c, struct arena *a, const struct modules_filter *f,
@@ -215,17 +204,17 @@ int screens_insert(struct db_conn *c, const struct screen *s)
 
 int screens_update(struct db_conn *c, const struct screen *s)
 {
-    return exec_one(c,
-                    "UPDATE screens SET title = $2, content = $3, next_screen_id = $4, "
-                    "position = $5, updated_at = $6 WHERE id = $1",
-                    DB_PARAMS(DB_P_TEXT(s->id), DB_P_TEXT(s->title), DB_P_TEXT(s->content),
-                              opt_id(s->next_screen_id), DB_P_INT(s->position),
-                              DB_P_INT(s->updated_at)));
+    return db_exec_one(c,
+                       "UPDATE screens SET title = $2, content = $3, next_screen_id = $4, "
+                       "position = $5, updated_at = $6 WHERE id = $1",
+                       DB_PARAMS(DB_P_TEXT(s->id), DB_P_TEXT(s->title), DB_P_TEXT(s->content),
+                                 opt_id(s->next_screen_id), DB_P_INT(s->position),
+                                 DB_P_INT(s->updated_at)));
 }
 
 int screens_delete(struct db_conn *c, const char *screen_id)
 {
-    return exec_one(c, "DELETE FROM screens WHERE id = $1", DB_PARAMS(DB_P_TEXT(screen_id)));
+    return db_exec_one(c, "DELETE FROM screens WHERE id = $1", DB_PARAMS(DB_P_TEXT(screen_id)));
 }
 
 int screens_shift(struct db_conn *c, const char *module_id, int from, int delta)

@@ -76,32 +76,20 @@ int users_get_by_email(struct db_conn *c, struct arena *a, const char *email, st
                     DB_PARAMS(DB_P_TEXT(email)), out, password_hash);
 }
 
-/* Maps "no row changed" to TS_ENOTFOUND. */
-static int exec_one(struct db_conn *c, const char *sql, const struct db_param *p, int n)
-{
-    struct db_res *r = NULL;
-    int rc = db_query(c, sql, p, n, &r);
-
-    if (rc == 0 && r->affected == 0)
-        rc = TS_ENOTFOUND;
-    db_res_free(r);
-    return rc;
-}
-
 int users_update(struct db_conn *c, const struct user *u)
 {
-    return exec_one(c,
-                    "UPDATE users SET display_name = $2, role = $3, timezone = $4, active = $5, "
-                    "updated_at = $6 WHERE id = $1",
-                    DB_PARAMS(DB_P_TEXT(u->id), DB_P_TEXT(u->display_name),
-                              DB_P_TEXT(user_role_names[u->role]), DB_P_TEXT(u->timezone),
-                              DB_P_BOOL(u->active), DB_P_INT(u->updated_at)));
+    return db_exec_one(c,
+                       "UPDATE users SET display_name = $2, role = $3, timezone = $4, active = $5, "
+                       "updated_at = $6 WHERE id = $1",
+                       DB_PARAMS(DB_P_TEXT(u->id), DB_P_TEXT(u->display_name),
+                                 DB_P_TEXT(user_role_names[u->role]), DB_P_TEXT(u->timezone),
+                                 DB_P_BOOL(u->active), DB_P_INT(u->updated_at)));
 }
 
 int users_set_password(struct db_conn *c, const char *id, const char *password_hash, int64_t now_ms)
 {
-    return exec_one(c, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
-                    DB_PARAMS(DB_P_TEXT(id), DB_P_TEXT(password_hash), DB_P_INT(now_ms)));
+    return db_exec_one(c, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+                       DB_PARAMS(DB_P_TEXT(id), DB_P_TEXT(password_hash), DB_P_INT(now_ms)));
 }
 
 int users_list(struct db_conn *c, struct arena *a, const struct users_filter *f,

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util/str.h"
+
 const char *const progress_status_names[] = {"not_started", "in_progress", "completed",
                                              "passed",      "failed",      NULL};
 
@@ -26,6 +28,13 @@ int progress_find_screen(const struct progress_module *m, const char *id)
         if (strcmp(m->screens[i].id, id) == 0)
             return i;
     return -1;
+}
+
+int progress_screen_of(const struct progress_module *m, const char *s)
+{
+    char id[37];
+
+    return s != NULL && uuid_parse(s, id) ? progress_find_screen(m, id) : -1;
 }
 
 const struct progress_flow *progress_flow_for(enum flow_type flow)

@@ -71,6 +71,9 @@ json_t *progress_initial(enum flow_type flow);
 /* Index of screen `id` in the module, or -1. */
 int progress_find_screen(const struct progress_module *m, const char *id);
 
+/* Index of the screen a client string names (a UUID in any hex case), -1 when it names none. */
+int progress_screen_of(const struct progress_module *m, const char *s);
+
 /* Per-flow operations, chosen by progress_flow_for(). */
 struct progress_flow {
     /*
@@ -116,6 +119,16 @@ bool progress_requirement_met(const struct progress_module *m, int i, json_t *re
  */
 int progress_check_response(struct valid *v, const struct progress_module *m, int i, json_t *value,
                             json_t **out);
+
+/*
+ * Validates a PUT's `responses` object (the location points at the progress_data) into `res`:
+ * each key must name a screen (unknown_screen) that is reachable (`reachable[i]`, else
+ * screen_not_reachable), and each value passes progress_check_response() (else `bad[i]` is
+ * set, so requirements are not judged on a rejected value). Then every stored question answer
+ * is copied into `res`: a PUT can neither change nor remove them. `responses` may be NULL.
+ */
+void progress_check_responses(struct valid *v, const struct progress_module *m, json_t *stored,
+                              json_t *responses, const bool *reachable, bool *bad, json_t *res);
 
 /*
  * Grades and records one answer of a linear or branching question (§8.5). `qi` is the question

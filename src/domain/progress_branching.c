@@ -62,14 +62,6 @@ static size_t error_count(const struct valid *v)
     return json_array_size(v->errors);
 }
 
-/* Index of the screen a string names (any hex case), -1 when it names none. */
-static int screen_of(const struct progress_module *m, const char *s)
-{
-    char id[37];
-
-    return s != NULL && uuid_parse(s, id) ? progress_find_screen(m, id) : -1;
-}
-
 static void branching_free(struct branching_in *bi)
 {
     free(bi->step);
@@ -143,36 +135,16 @@ static void read_path(struct valid *v, const struct progress_module *m, json_t *
 
 /* --- 2. The rules ------------------------------------------------------------------------ */
 
-/* Same as the linear flow, with "reachable" meaning "a step of the new path". */
+/* The client's responses, reachable meaning "a step of the new path". */
 static void check_responses(struct valid *v, const struct progress_module *m, json_t *stored,
                             struct branching_in *bi, json_t *res)
 {
-    const char *key;
-    json_t *val;
+    bool *reachable = xcalloc((size_t)m->n + 1, sizeof(bool));
 
-    valid_push_key(v, "responses");
-    json_object_foreach(bi->responses, key, val)
-    {
-        int i = screen_of(m, key);
-        json_t *value = NULL;
-
-        valid_push_key(v, key);
-        if (i < 0)
-            valid_error(v, NULL, "unknown_screen", MSG_UNKNOWN_SCREEN);
-        else if (bi->path_ok && !bi->on_path[i])
-            valid_error(v, NULL, "screen_not_reachable", MSG_NOT_REACHABLE);
-        else if (progress_check_response(v, m, i, val, &value) < 0)
-            bi->bad[i] = true;
-        else if (value != NULL)
-            json_object_set_new(res, m->screens[i].id, value);
-        valid_pop(v);
-    }
-    valid_pop(v);
-    json_object_foreach(json_object_get(stored, "responses"), key, val)
-    {
-        if (progress_has_answer(stored, key))
-            json_object_set_new(res, key, json_deep_copy(val));
-    }
+    for (int i = 0; i < m->n; i++)
+        reachable[i] = !bi->path_ok || bi->on_path[i];
+    progress_check_responses(v, m, stored, bi->responses, reachable, bi->bad, res);
+    free(reachable);
 }
 
 /* The choice of a branch screen with this id, NULL when there is none (or id is NULL). */
@@ -358,7 +330,7 @@ static void summarize(const struct progress_module *m, json_t *data, struct prog
         return;
     }
     json_t *last_step = json_array_get(path, len - 1);
-    int last = screen_of(m, json_string_value(json_object_get(last_step, "screen_id")));
+    int last = progress_screen_of(m, json_string_value(json_object_get(last_step, "screen_id")));
     const char *choice = json_string_value(json_object_get(last_step, "choice_id"));
     const struct progress_screen *s = last >= 0 ? &m->screens[last] : NULL;
     if (s != NULL && s->type != SCREEN_BRANCH && s->next_screen_id == NULL &&

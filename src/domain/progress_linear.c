@@ -63,14 +63,6 @@ static void linear_free(struct linear_in *li)
     free(li->bad);
 }
 
-/* Index of the screen a JSON string names (any hex case), -1 when it names none. */
-static int screen_of(const struct progress_module *m, const char *s)
-{
-    char id[37];
-
-    return s != NULL && uuid_parse(s, id) ? progress_find_screen(m, id) : -1;
-}
-
 /* --- 1. Reading the PUT document --------------------------------------------------------- */
 
 static void read_shape(struct valid *v, json_t *in, struct linear_in *li)
@@ -108,7 +100,7 @@ static void read_completed(struct valid *v, const struct progress_module *m, str
         valid_push_index(v, k);
         li->at[k] = -1;
         if (valid_check_string(v, NULL, item, 0, SIZE_MAX, NULL) == V_OK) {
-            li->at[k] = screen_of(m, json_string_value(item));
+            li->at[k] = progress_screen_of(m, json_string_value(item));
             if (li->at[k] < 0)
                 valid_error(v, NULL, "unknown_screen", MSG_UNKNOWN_SCREEN);
             else if (li->done[li->at[k]])
@@ -137,37 +129,16 @@ static bool is_reachable(const struct linear_in *li, int i)
     return !li->completed_ok || i <= li->first_missing;
 }
 
-/* Checks the client's responses into `res` (reflection and checklist values), then adds the
- * stored question answers, which a PUT can neither change nor remove. */
+/* The client's responses, reachable meaning "every earlier screen completed". */
 static void check_responses(struct valid *v, const struct progress_module *m, json_t *stored,
                             struct linear_in *li, json_t *res)
 {
-    const char *key;
-    json_t *val;
+    bool *reachable = xcalloc((size_t)m->n + 1, sizeof(bool));
 
-    valid_push_key(v, "responses");
-    json_object_foreach(li->responses, key, val)
-    {
-        int i = screen_of(m, key);
-        json_t *value = NULL;
-
-        valid_push_key(v, key);
-        if (i < 0)
-            valid_error(v, NULL, "unknown_screen", MSG_UNKNOWN_SCREEN);
-        else if (!is_reachable(li, i))
-            valid_error(v, NULL, "screen_not_reachable", MSG_NOT_REACHABLE);
-        else if (progress_check_response(v, m, i, val, &value) < 0)
-            li->bad[i] = true;
-        else if (value != NULL)
-            json_object_set_new(res, m->screens[i].id, value);
-        valid_pop(v);
-    }
-    valid_pop(v);
-    json_object_foreach(json_object_get(stored, "responses"), key, val)
-    {
-        if (progress_has_answer(stored, key))
-            json_object_set_new(res, key, json_deep_copy(val));
-    }
+    for (int i = 0; i < m->n; i++)
+        reachable[i] = is_reachable(li, i);
+    progress_check_responses(v, m, stored, li->responses, reachable, li->bad, res);
+    free(reachable);
 }
 
 /*
@@ -205,7 +176,7 @@ static void check_regression(struct valid *v, const struct progress_module *m, j
         return;
     json_array_foreach(json_object_get(stored, "completed_screen_ids"), k, item)
     {
-        int i = screen_of(m, json_string_value(item));
+        int i = progress_screen_of(m, json_string_value(item));
         if (i >= 0 && !li->done[i]) {
             valid_error(v, "completed_screen_ids", "progress_regression", MSG_REGRESSION);
             return;
@@ -280,7 +251,7 @@ static void summarize(const struct progress_module *m, json_t *data, struct prog
     /* Counted by distinct screens of the module, so a stray id cannot push percent past 100. */
     json_array_foreach(completed, k, item)
     {
-        int i = screen_of(m, json_string_value(item));
+        int i = progress_screen_of(m, json_string_value(item));
         if (i >= 0 && !seen[i]) {
             seen[i] = true;
             done++;

@@ -201,6 +201,37 @@ out:
     return res;
 }
 
+void progress_check_responses(struct valid *v, const struct progress_module *m, json_t *stored,
+                              json_t *responses, const bool *reachable, bool *bad, json_t *res)
+{
+    const char *key;
+    json_t *val;
+
+    valid_push_key(v, "responses");
+    json_object_foreach(responses, key, val)
+    {
+        int i = progress_screen_of(m, key);
+        json_t *value = NULL;
+
+        valid_push_key(v, key);
+        if (i < 0)
+            valid_error(v, NULL, "unknown_screen", "Screen does not belong to this module");
+        else if (!reachable[i])
+            valid_error(v, NULL, "screen_not_reachable", "Screen is not reachable yet");
+        else if (progress_check_response(v, m, i, val, &value) < 0)
+            bad[i] = true;
+        else if (value != NULL)
+            json_object_set_new(res, m->screens[i].id, value);
+        valid_pop(v);
+    }
+    valid_pop(v);
+    json_object_foreach(json_object_get(stored, "responses"), key, val)
+    {
+        if (progress_has_answer(stored, key))
+            json_object_set_new(res, key, json_deep_copy(val));
+    }
+}
+
 int progress_check_response(struct valid *v, const struct progress_module *m, int i, json_t *value,
                             json_t **out)
 {
