@@ -26,9 +26,21 @@
 /* Slack between the server's statement_timeout and our own deadline. */
 #define CLIENT_SLACK_MS 250
 
+/* Statements prepared on this connection, by SQL text. Storage code passes a few dozen
+ * distinct statements, so each is parsed and planned once per connection instead of once per
+ * call (the extended protocol's unnamed statement is re-parsed every time). */
+#define PG_STMT_CACHE 128
+
+struct pg_stmt {
+    char *sql; /* NULL when the slot is free */
+    char name[16];
+};
+
 struct pg {
     PGconn *conn;
     bool broken;
+    int nstmts;
+    struct pg_stmt stmts[PG_STMT_CACHE];
 };
 
 /* Waits until the socket is ready for `events` or the deadline passes; 0, or -1 on timeout. */
@@ -102,6 +114,8 @@ static void pg_disconnect(void *handle)
     if (p == NULL)
         return;
     PQfinish(p->conn);
+    for (int i = 0; i < p->nstmts; i++)
+        free(p->stmts[i].sql);
     free(p);
 }
 
@@ -194,6 +208,38 @@ static void free_pgresult(void *owner)
     PQclear(owner);
 }
 
+/*
+ * The name of `sql` prepared on this connection, preparing it first when it is new; NULL when
+ * the cache is full (the caller then sends the statement unnamed). 0, or an error code.
+ */
+static int prepared(struct pg *p, int64_t deadline, const char *sql, const char **name)
+{
+    PGresult *r = NULL;
+
+    *name = NULL;
+    for (int i = 0; i < p->nstmts; i++)
+        if (strcmp(p->stmts[i].sql, sql) == 0) {
+            *name = p->stmts[i].name;
+            return 0;
+        }
+    if (p->nstmts == PG_STMT_CACHE)
+        return 0;
+    struct pg_stmt *st = &p->stmts[p->nstmts];
+    snprintf(st->name, sizeof(st->name), "ts%d", p->nstmts);
+    if (!PQsendPrepare(p->conn, st->name, sql, 0, NULL))
+        return result_error(p, NULL);
+    int rc = finish(p, deadline, &r);
+    if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = result_error(p, r);
+    PQclear(r);
+    if (rc < 0)
+        return rc;
+    st->sql = xstrdup(sql);
+    p->nstmts++;
+    *name = st->name;
+    return 0;
+}
+
 static int pg_query(void *handle, int timeout_ms, const char *sql, const struct db_param *params,
                     int nparams, struct db_res *res)
 {
@@ -220,7 +266,13 @@ static int pg_query(void *handle, int timeout_ms, const char *sql, const struct 
             values[i] = NULL;
         }
     }
-    if (!PQsendQueryParams(p->conn, sql, nparams, NULL, values, NULL, NULL, 0)) {
+    const char *name = NULL;
+    rc = prepared(p, deadline, sql, &name);
+    if (rc < 0)
+        return rc;
+    int sent = name != NULL ? PQsendQueryPrepared(p->conn, name, nparams, values, NULL, NULL, 0)
+                            : PQsendQueryParams(p->conn, sql, nparams, NULL, values, NULL, NULL, 0);
+    if (!sent) {
         p->broken = PQstatus(p->conn) != CONNECTION_OK;
         return result_error(p, NULL);
     }
