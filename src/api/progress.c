@@ -45,7 +45,7 @@ struct redact_ctx progress_redaction(const struct http_req *r, const struct modu
     if (ctx.full_view || data == NULL)
         return ctx;
     if (m->flow != FLOW_ASSESSMENT) {
-        ctx.answered = progress_has_answer(data, screen_id);
+        ctx.answered = screen_id != NULL && progress_has_answer(data, screen_id);
         return ctx;
     }
     json_t *settings = json_loads(m->settings, 0, NULL);

@@ -23,7 +23,8 @@ int progress_module_load(struct http_req *r, const struct module *m, struct prog
 
 /*
  * What the caller may see of the answer key of screen `screen_id` (§6.4), given their progress
- * document `data` (NULL without a record) and record status.
+ * document `data` (NULL without a record) and record status. With `screen_id` NULL, the parts
+ * that depend on the whole record only (`answered` stays false).
  */
 struct redact_ctx progress_redaction(const struct http_req *r, const struct module *m, json_t *data,
                                      enum progress_status status, const char *screen_id);

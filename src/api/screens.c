@@ -96,12 +96,14 @@ static int reply_list(struct http_req *r, const struct module *m, const struct m
 
     buf_init(&out, SIZE_MAX);
     buf_puts(&out, "{\"items\":[");
+    /* What depends on the whole record is worked out once; "answered" is per screen. */
+    struct redact_ctx ctx = {.full_view = true};
+    if (vw != NULL)
+        ctx = progress_redaction(r, m, vw->data, vw->status, NULL);
     for (int i = 0; i < v->n; i++) {
-        enum redact_level level = REDACT_NONE;
-        if (vw != NULL) {
-            struct redact_ctx ctx = progress_redaction(r, m, vw->data, vw->status, v->ps[i].id);
-            level = content_redact_level(m->flow, v->ps[i].type, &ctx);
-        }
+        if (vw != NULL && m->flow != FLOW_ASSESSMENT)
+            ctx.answered = progress_has_answer(vw->data, v->ps[i].id);
+        enum redact_level level = content_redact_level(m->flow, v->ps[i].type, &ctx);
         if (i > 0)
             buf_puts(&out, ",");
         buf_puts(&out, v->text[level][i]);
