@@ -342,6 +342,11 @@ int db_commit(struct db_conn *c)
     return rc;
 }
 
+bool db_in_tx(const struct db_conn *c)
+{
+    return c->in_tx;
+}
+
 void db_rollback(struct db_conn *c)
 {
     if (c->handle != NULL && !c->db->ops->is_broken(c->handle))

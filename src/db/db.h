@@ -101,6 +101,9 @@ int db_begin_write(struct db_conn *c);
 int db_commit(struct db_conn *c);
 void db_rollback(struct db_conn *c);
 
+/* True while a transaction begun on c is open. */
+bool db_in_tx(const struct db_conn *c);
+
 /* Runs `sql` with parameters. *out (caller frees with db_res_free) when out is not NULL. */
 int db_query(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
              struct db_res **out);

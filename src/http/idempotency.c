@@ -134,6 +134,10 @@ void http_idem_finish(struct http_req *r)
     r->idem_claimed = false;
     scope_of(r, &s);
     rc = http_conn(r, &c);
+    /* A handler that failed may have left its transaction open: the key's outcome must not be
+     * written into (and rolled back with) that transaction. */
+    if (rc == 0 && db_in_tx(c))
+        db_rollback(c);
     if (rc == 0 && r->status >= 200 && r->status < 300)
         rc = idem_complete(c, &s, r->status, r->reply_body ? r->reply_body : "");
     else if (rc == 0)

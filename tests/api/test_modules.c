@@ -593,6 +593,7 @@ Test(modules, idempotency_in_flight_expired_and_failed_requests)
     for (int i = 0; i < 2; i++) {
         ts_http(&srv, "POST", path, h, TS_CONTENT_SCREEN, &r);
         cr_assert_eq(r.status, 409, "%s", r.body);
+        ts_assert_json(&r, "{\"detail\":\"Only draft modules can be edited\"}");
         cr_assert_null(ts_header(&r, "Idempotent-Replayed"));
         ts_resp_free(&r);
     }
