@@ -18,10 +18,12 @@ ROUNDS=${ROUNDS:-3}                      # interleaved rounds per endpoint and t
 CONNS=${CONNS:-32}                       # wrk -t/-c and pgbench -c
 WARMUP=${WARMUP:-3}                      # seconds of warm-up per endpoint (each tool)
 ENDPOINTS=${ENDPOINTS:-"get_module get_screens put_progress"}
-BENCH_WORKERS=${BENCH_WORKERS:-32}       # server WORKER_THREADS
-BENCH_POOL=${BENCH_POOL:-32}             # server DB_POOL_SIZE
+BENCH_WORKERS=${BENCH_WORKERS:-8}        # server WORKER_THREADS (8/8 measured best on 2 cores, see docs/PERFORMANCE.md)
+BENCH_POOL=${BENCH_POOL:-8}              # server DB_POOL_SIZE
 PGBENCH_JOBS=${PGBENCH_JOBS:-2}          # pgbench -j (client threads)
-EXTENDED=${EXTENDED:-1}                  # 1: also run pgbench -M extended (the server's protocol)
+EXTENDED=${EXTENDED:-1}                  # 1: also run pgbench -M extended (unprepared statements)
+WRK_T2=${WRK_T2:-1}                      # 1: also run the GETs with wrk -t PGBENCH_JOBS (as few
+                                         #    client threads as pgbench has)
 COLDSTART_RUNS=${COLDSTART_RUNS:-5}      # 0 skips the cold start measurement
 SKIP_BUILD=${SKIP_BUILD:-0}
 LEARNERS=1000
@@ -125,17 +127,18 @@ kv() { # kv KEY LINE: the value of KEY=value in LINE
   sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"
 }
 
-# One wrk run. Appends a row to rounds.tsv; returns 1 if the run is invalid.
+# One wrk run (THREADS: wrk -t, default CONNS). Appends a row to rounds.tsv; returns 1 if the run
+# is invalid.
 run_wrk() {
-  local ep=$1 round=$2 dur=$3 offset=$4 tag=$5
-  local f="$out/raw/wrk-$ep-$tag.txt" s0 s1 p0 p1 cpu line
-  local args=(-t"$CONNS" -c"$CONNS" -d"${dur}s" --latency --timeout 5s
+  local ep=$1 round=$2 dur=$3 offset=$4 tag=$5 threads=${6:-$CONNS}
+  local f="$out/raw/wrk-$ep-$tag.txt" s0 s1 p0 p1 cpu line tool=wrk
+  [ "$threads" != "$CONNS" ] && tool=wrk-t$threads
+  local args=(-t"$threads" -c"$CONNS" -d"${dur}s" --latency --timeout 5s
     -s "$bench/wrk/$ep.lua" "http://127.0.0.1:$hport")
   [ "$ep" = put_progress ] && args+=(-- "$offset")
   s0=$(srv_ticks); p0=$(pg_ticks)
   { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "$WRK" "${args[@]}" >"$f" 2>&1; } 2>"$f.cpu"
   s1=$(srv_ticks); p1=$(pg_ticks)
-  cpu=$(awk '{printf "%.2f", $1 + $2}' "$f.cpu")
   line=$(grep '^BENCH ' "$f" || true)
   if [ -z "$line" ]; then
     log "wrk $ep $tag: no result line (see $f)"
@@ -147,12 +150,13 @@ run_wrk() {
   non2xx=$((non2xx + ${bad:-0}))
   [ "$round" = warmup ] && return 0
   local srv_us pg_us valid=yes
+  cpu=$(awk -v n="$req" '{printf "%.0f", n ? ($1 + $2) * 1e6 / n : 0}' "$f.cpu")
   srv_us=$(awk -v d=$((s1 - s0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   if [ "$non2xx" != 0 ] || [ "$errs" != 0 ]; then valid=NO; fi
-  printf '%s\t%s\twrk\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ep" "$round" "$rps" "$p50" "$p99" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ep" "$round" "$tool" "$rps" "$p50" "$p99" \
     "$((non2xx + errs))" "$srv_us" "$pg_us" "$cpu" "$(rss_kb)" "$valid" >>"$out/rounds.tsv"
-  log "wrk      $ep round $round: $rps req/s p50 $p50 ms p99 $p99 ms, server ${srv_us} µs/req, postgres ${pg_us} µs/req, bad $((non2xx + errs))"
+  log "$(printf '%-8s' "$tool") $ep round $round: $rps req/s p50 $p50 ms p99 $p99 ms, server ${srv_us} µs/req, postgres ${pg_us} µs/req, bad $((non2xx + errs))"
   [ "$valid" = yes ]
 }
 
@@ -170,12 +174,13 @@ run_pgbench() {
     log "pgbench $ep $tag failed (see $f)"
     return 1
   }
+  sleep 0.5 # let the postmaster reap the exited backends, so their CPU time is counted
   p1=$(pg_ticks)
   [ "$round" = warmup ] && return 0
-  cpu=$(awk '{printf "%.2f", $1 + $2}' "$f.cpu")
   local tps failed txs pcts pg_us valid=yes
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
   txs=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
+  cpu=$(awk -v n="$txs" '{printf "%.0f", n ? ($1 + $2) * 1e6 / n : 0}' "$f.cpu")
   failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")
   grep -q 'aborted' "$f" && valid=NO
   [ "${failed:-0}" != 0 ] && valid=NO
@@ -190,6 +195,64 @@ run_pgbench() {
   [ "$valid" = yes ]
 }
 
+# Statement signatures ("SELECT tokens", "BEGIN", "UPDATE progress", ...) of SQL text on stdin,
+# one statement per line.
+sql_signatures() {
+  awk '{ w = toupper($1); t = ""
+         if (match($0, / FROM [A-Za-z_]+/)) t = substr($0, RSTART + 6, RLENGTH - 6)
+         else if (w == "UPDATE") t = $2
+         else if (w == "INSERT") t = $3
+         sub(/;$/, "", w); print w (t != "" ? " " t : "") }'
+}
+
+# One traced request per endpoint (after one untraced request that warms the server's caches):
+# the statements PostgreSQL received (log_statement = all) go to statements.txt and their
+# signatures are compared with bench/pgbench/<endpoint>.sql. A mismatch means the pgbench
+# script no longer matches the server's code and the ratio would be meaningless.
+trace_statements() {
+  local m f ver ep n auth=(-H 'Authorization: Bearer tsk_bench_1000') ok=0
+  m=$(sed -n '/modules = {/{n;p;q}' "$out/ids.lua" | tr -d ' ",')
+  f=$(sed -n '/first = {/{n;p;q}' "$out/ids.lua" | tr -d ' ",')
+  psql -X -q "$url" -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()' >/dev/null
+  sleep 0.3
+  : >"$out/statements.txt"
+  for ep in $ENDPOINTS; do
+    for pass in warm traced; do
+      [ "$pass" = traced ] && { sleep 0.2; n=$(wc -l <"$work/pg/server.log"); }
+      case $ep in
+        get_module) curl -fs -o /dev/null "${auth[@]}" "http://127.0.0.1:$hport/api/v1/modules/$m" ;;
+        get_screens) curl -fs -o /dev/null "${auth[@]}" "http://127.0.0.1:$hport/api/v1/modules/$m/screens" ;;
+        put_progress)
+          ver=$(curl -fs "${auth[@]}" "http://127.0.0.1:$hport/api/v1/modules/$m/progress" |
+            sed -n 's/.*"version":\([0-9]*\).*/\1/p')
+          [ "$pass" = traced ] && { sleep 0.2; n=$(wc -l <"$work/pg/server.log"); }
+          curl -fs -o /dev/null "${auth[@]}" -X PUT -H 'Content-Type: application/json' \
+            -d "{\"version\":$ver,\"progress_data\":{\"current_screen_id\":null,\"completed_screen_ids\":[\"$f\"],\"responses\":{}}}" \
+            "http://127.0.0.1:$hport/api/v1/modules/$m/progress" ;;
+      esac || log "trace: $ep request failed"
+    done
+    sleep 0.3
+    tail -n +"$((n + 1))" "$work/pg/server.log" |
+      sed -n 's/.*LOG:  \(execute [^:]*\|statement\): //p' >"$work/server-$ep.sql"
+    grep -v -e '^--' -e '^\\' -e '^[[:space:]]*$' "$bench/pgbench/$ep.sql" | sed 's/ *\\gset.*//' >"$work/pgbench-$ep.sql"
+    {
+      echo "== $ep: statements the server sent for one request"
+      cat "$work/server-$ep.sql"
+      echo
+    } >>"$out/statements.txt"
+    if diff <(sql_signatures <"$work/server-$ep.sql") <(sql_signatures <"$work/pgbench-$ep.sql") >"$work/sigdiff"; then
+      log "statements of $ep match bench/pgbench/$ep.sql ($(wc -l <"$work/server-$ep.sql") statements)"
+    else
+      log "MISMATCH: bench/pgbench/$ep.sql does not run what the server runs (< server, > pgbench):"
+      cat "$work/sigdiff" >&2
+      echo "MISMATCH $ep" >>"$out/statements.txt"
+      ok=1
+    fi
+  done
+  psql -X -q "$url" -c 'ALTER SYSTEM RESET log_statement' -c 'SELECT pg_reload_conf()' >/dev/null
+  return $ok
+}
+
 # Medians per (endpoint, tool) and the summary table.
 summarise() {
   local t="$out/rounds.tsv"
@@ -197,10 +260,11 @@ summarise() {
     echo "# Benchmark summary ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
     echo "Medians of $ROUNDS rounds of ${DURATION}s, $CONNS connections; server WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL."
-    echo "Ratio = server req/s ÷ pgbench -M prepared tps (same statements, same run). CPU columns are"
-    echo "CPU time per request/transaction: server process, and the whole PostgreSQL cluster."
+    echo "Ratio = server req/s ÷ pgbench -M prepared tps (same statements, same run). CPU columns: CPU"
+    echo "time per request (per pgbench transaction) of the server process, the whole PostgreSQL cluster"
+    echo "and the load generator; all of them share the same cores."
     echo
-    echo "| endpoint | server req/s | pgbench tps | ratio | pgbench -M extended tps | ratio vs extended | server p50 / p99 ms | pgbench p50 / p99 ms | server CPU µs/req | PG CPU µs/req (server) | PG CPU µs/tx (pgbench) | RSS idle / after / peak MiB | valid |"
+    echo "| endpoint | server req/s | pgbench tps | ratio | server req/s, wrk -t$PGBENCH_JOBS (ratio) | pgbench -M extended tps | ratio vs extended | server p50 / p99 ms | pgbench p50 / p99 ms | CPU µs/req server + PG + wrk | CPU µs/tx PG + pgbench | RSS idle / after / peak MiB | valid |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for ep in $ENDPOINTS; do
       awk -F'\t' -v ep="$ep" -v idle="$rss_idle" -v hwm="${hwm[$ep]:-0}" '
@@ -214,16 +278,25 @@ summarise() {
         { NR_++; E[NR_] = $1; T[NR_] = $3; for (k = 4; k <= NF; k++) C[NR_, k] = $k; if ($3 == "wrk" && $11 + 0 > rss_after) rss_after = $11; if ($12 != "yes") bad = 1 }
         END {
           s = med("wrk", 4); p = med("pgbench", 4); x = med("pgbench-ext", 4)
-          printf "| %s | %.0f | %.0f | %.2f | %s | %s | %.2f / %.2f | %.2f / %.2f | %s | %s | %s | %.1f / %.1f / %.1f | %s |\n",
-            ep, s, p, p > 0 ? s / p : 0, x == "nan" ? "-" : sprintf("%.0f", x),
-            x == "nan" || x == 0 ? "-" : sprintf("%.2f", s / x),
+          ratio = (p > 0) ? s / p : 0
+          t2 = med("wrk-t'"$PGBENCH_JOBS"'", 4); t2s = "-"
+          if (t2 != "nan" && p > 0) t2s = sprintf("%.0f (%.2f)", t2, t2 / p)
+          xs = "-"; xr = "-"
+          if (x != "nan" && x > 0) { xs = sprintf("%.0f", x); xr = sprintf("%.2f", s / x) }
+          ws = med("wrk", 8); wp = med("wrk", 9); wc = med("wrk", 10); pp = med("pgbench", 9); pc = med("pgbench", 10)
+          printf "| %s | %.0f | %.0f | %.2f | %s | %s | %s | %.2f / %.2f | %.2f / %.2f | %d + %d + %d = %d | %d + %d = %d | %.1f / %.1f / %.1f | %s |\n",
+            ep, s, p, ratio, t2s, xs, xr,
             med("wrk", 5), med("wrk", 6), med("pgbench", 5), med("pgbench", 6),
-            med("wrk", 8), med("wrk", 9), med("pgbench", 9),
-            idle / 1024, rss_after / 1024, hwm / 1024, bad ? "NO" : "yes"
+            ws, wp, wc, ws + wp + wc, pp, pc, pp + pc,
+            idle / 1024, rss_after / 1024, hwm / 1024, (bad ? "NO" : "yes")
         }' <(awk -F'\t' -v ep="$ep" '$1 == ep' "$t")
     done
     echo
     [ -f "$out/coldstart.txt" ] && echo "Cold start (exec to /healthz 200): $(grep '^COLDSTART' "$out/coldstart.txt")"
+    if grep -q '^MISMATCH' "$out/statements.txt" 2>/dev/null; then
+      echo; echo "**WARNING: a pgbench script does not match the server's statements (statements.txt).**"
+    fi
+    true
   } >"$out/summary.md"
 }
 
@@ -293,9 +366,10 @@ start_server
 sleep 1
 rss_idle=$(rss_kb)
 log "server pid $srv_pid on :$hport, idle RSS $((rss_idle / 1024)) MiB"
-printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_s\trss_kb\tvalid\n' >"$out/rounds.tsv"
-declare -A hwm
 status=0
+trace_statements || { status=1; log "pgbench scripts out of date: fix them before trusting the ratios"; }
+printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_us_per_req\trss_kb\tvalid\n' >"$out/rounds.tsv"
+declare -A hwm
 for ep in $ENDPOINTS; do
   log "== $ep: warm-up ${WARMUP}s each"
   run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
@@ -304,6 +378,9 @@ for ep in $ENDPOINTS; do
     run_wrk "$ep" "$r" "$DURATION" $((r * CONNS)) "r$r" || status=1
     run_pgbench "$ep" "$r" "$DURATION" prepared "r$r" || status=1
     if [ "$EXTENDED" = 1 ]; then run_pgbench "$ep" "$r" "$DURATION" extended "r$r" || status=1; fi
+    if [ "$WRK_T2" = 1 ] && [ "$ep" != put_progress ]; then
+      run_wrk "$ep" "$r" "$DURATION" 0 "r$r-t2" "$PGBENCH_JOBS" || status=1
+    fi
   done
   hwm[$ep]=$(hwm_kb)
 done

@@ -2,10 +2,11 @@
 -- src/api/modules.c modules_load_or_reply -> src/db/modules.c modules_get): two statements,
 -- no transaction. A published module seen by a learner needs no progress_exists check.
 --
--- Variables (pgbench -D): learners, modules, now (ms). The token hash is computed from the
--- token text as the server computes it (hex SHA-256); bench_ids maps the random integer to
--- a module id (an index probe on a 200-row table, the only statement text not in the server).
+-- Variables (pgbench -D): learners, modules, now (ms). The statements are the server's, except
+-- that two parameters are computed in SQL from pgbench's random integers: the token hash (hex
+-- SHA-256 of 'tsk_bench_<n>', as src/util/crypto.c computes it) and the module id
+-- (bench_module_uuid, see generate.sql). Both cost a hash of a short string.
 \set n random(1, :learners)
 \set m random(1, :modules)
 SELECT u.id, u.email, u.display_name, u.role, u.timezone, u.active, u.created_at, u.updated_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = encode(sha256(convert_to('tsk_bench_' || :n, 'UTF8')), 'hex') AND t.expires_at > :now AND u.active;
-SELECT m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author_id, u.display_name, m.copied_from_id, m.screen_count, m.created_at, m.updated_at, m.published_at, m.archived_at FROM modules m JOIN users u ON u.id = m.author_id WHERE m.id = (SELECT module_id FROM bench_ids WHERE n = :m);
+SELECT m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author_id, u.display_name, m.copied_from_id, m.screen_count, m.created_at, m.updated_at, m.published_at, m.archived_at FROM modules m JOIN users u ON u.id = m.author_id WHERE m.id = bench_module_uuid(:m);
