@@ -260,14 +260,17 @@ summarise() {
     echo "# Benchmark summary ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
     echo "Medians of $ROUNDS rounds of ${DURATION}s, $CONNS connections; server WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL."
-    echo "Ratio = server req/s ÷ pgbench -M prepared tps (same statements, same run). CPU columns: CPU"
+    echo "Ratio = server req/s ÷ pgbench -M prepared tps (same statements, same run), of the medians and"
+    echo "(in parentheses) the median of the ratios of adjacent runs, which is steadier when the machine's"
+    echo "speed drifts during the run. CPU columns: CPU"
     echo "time per request (per pgbench transaction) of the server process, the whole PostgreSQL cluster"
     echo "and the load generator; all of them share the same cores."
     echo
-    echo "| endpoint | server req/s | pgbench tps | ratio | server req/s, wrk -t$PGBENCH_JOBS (ratio) | pgbench -M extended tps | ratio vs extended | server p50 / p99 ms | pgbench p50 / p99 ms | CPU µs/req server + PG + wrk | CPU µs/tx PG + pgbench | RSS idle / after / peak MiB | valid |"
+    echo "| endpoint | server req/s | pgbench tps | ratio (per round) | server req/s, wrk -t$PGBENCH_JOBS (ratio) | pgbench -M extended tps | ratio vs extended | server p50 / p99 ms | pgbench p50 / p99 ms | CPU µs/req server + PG + wrk | CPU µs/tx PG + pgbench | RSS idle / after / peak MiB | valid |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for ep in $ENDPOINTS; do
-      awk -F'\t' -v ep="$ep" -v idle="$rss_idle" -v hwm="${hwm[$ep]:-0}" '
+      awk -F'\t' -v ep="$ep" -v idle="$(sed -n 's/^idle //p' "$out/rss.txt")" \
+        -v hwm="$(sed -n "s/^peak $ep //p" "$out/rss.txt")" '
         function med(tool, col,   n, i, j, a, tmp) {
           n = 0
           for (i = 1; i <= NR_; i++) if (E[i] == ep && T[i] == tool) a[++n] = C[i, col] + 0
@@ -275,17 +278,23 @@ summarise() {
           for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { tmp = a[i]; a[i] = a[j]; a[j] = tmp }
           return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
         }
-        { NR_++; E[NR_] = $1; T[NR_] = $3; for (k = 4; k <= NF; k++) C[NR_, k] = $k; if ($3 == "wrk" && $11 + 0 > rss_after) rss_after = $11; if ($12 != "yes") bad = 1 }
+        { NR_++; E[NR_] = $1; R[NR_] = $2; T[NR_] = $3; for (k = 4; k <= NF; k++) C[NR_, k] = $k; if ($3 == "wrk" && $11 + 0 > rss_after) rss_after = $11; if ($12 != "yes") bad = 1 }
         END {
           s = med("wrk", 4); p = med("pgbench", 4); x = med("pgbench-ext", 4)
           ratio = (p > 0) ? s / p : 0
+          # the same ratio taken round by round (each wrk run against the pgbench run next to it)
+          n = 0
+          for (i = 1; i <= NR_; i++) if (T[i] == "wrk")
+            for (j = 1; j <= NR_; j++) if (T[j] == "pgbench" && R[j] == R[i] && C[j, 4] > 0) rr[++n] = C[i, 4] / C[j, 4]
+          for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (rr[j] < rr[i]) { tmp = rr[i]; rr[i] = rr[j]; rr[j] = tmp }
+          rround = n == 0 ? 0 : (n % 2 ? rr[(n + 1) / 2] : (rr[n / 2] + rr[n / 2 + 1]) / 2)
           t2 = med("wrk-t'"$PGBENCH_JOBS"'", 4); t2s = "-"
           if (t2 != "nan" && p > 0) t2s = sprintf("%.0f (%.2f)", t2, t2 / p)
           xs = "-"; xr = "-"
           if (x != "nan" && x > 0) { xs = sprintf("%.0f", x); xr = sprintf("%.2f", s / x) }
           ws = med("wrk", 8); wp = med("wrk", 9); wc = med("wrk", 10); pp = med("pgbench", 9); pc = med("pgbench", 10)
-          printf "| %s | %.0f | %.0f | %.2f | %s | %s | %s | %.2f / %.2f | %.2f / %.2f | %d + %d + %d = %d | %d + %d = %d | %.1f / %.1f / %.1f | %s |\n",
-            ep, s, p, ratio, t2s, xs, xr,
+          printf "| %s | %.0f | %.0f | %.2f (%.2f) | %s | %s | %s | %.2f / %.2f | %.2f / %.2f | %d + %d + %d = %d | %d + %d = %d | %.1f / %.1f / %.1f | %s |\n",
+            ep, s, p, ratio, rround, t2s, xs, xr,
             med("wrk", 5), med("wrk", 6), med("pgbench", 5), med("pgbench", 6),
             ws, wp, wc, ws + wp + wc, pp, pc, pp + pc,
             idle / 1024, rss_after / 1024, hwm / 1024, (bad ? "NO" : "yes")
@@ -299,6 +308,18 @@ summarise() {
     true
   } >"$out/summary.md"
 }
+
+if [ "${1:-}" = --summary ]; then # bench/run.sh --summary DIR: rewrite DIR/summary.md
+  out=$(cd "${2:?usage: run.sh --summary DIR}" && pwd)
+  eval "$(sed -n 's/^settings: //p' "$out/machine.txt" | tr ' ' '\n' |
+    sed -n 's/^\(DURATION\|ROUNDS\|CONNS\|PGBENCH_JOBS\)=/\1=/p; s/^WORKER_THREADS=/BENCH_WORKERS=/p; s/^DB_POOL_SIZE=/BENCH_POOL=/p')"
+  ENDPOINTS=$(awk -F'\t' 'NR > 1 && !seen[$1]++ {printf "%s ", $1}' "$out/rounds.tsv")
+  summarise
+  cat "$out/summary.md"
+  trap - EXIT
+  rm -rf "$work"
+  exit 0
+fi
 
 # --- 1. build ------------------------------------------------------------------------------------
 if [ "$SKIP_BUILD" != 1 ]; then
@@ -365,11 +386,11 @@ fi
 start_server
 sleep 1
 rss_idle=$(rss_kb)
+echo "idle $rss_idle" >"$out/rss.txt"
 log "server pid $srv_pid on :$hport, idle RSS $((rss_idle / 1024)) MiB"
 status=0
 trace_statements || { status=1; log "pgbench scripts out of date: fix them before trusting the ratios"; }
 printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_us_per_req\trss_kb\tvalid\n' >"$out/rounds.tsv"
-declare -A hwm
 for ep in $ENDPOINTS; do
   log "== $ep: warm-up ${WARMUP}s each"
   run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
@@ -382,7 +403,7 @@ for ep in $ENDPOINTS; do
       run_wrk "$ep" "$r" "$DURATION" 0 "r$r-t2" "$PGBENCH_JOBS" || status=1
     fi
   done
-  hwm[$ep]=$(hwm_kb)
+  echo "peak $ep $(hwm_kb)" >>"$out/rss.txt"
 done
 stop_server
 
