@@ -22,6 +22,7 @@ BENCH_WORKERS=${BENCH_WORKERS:-8}        # server WORKER_THREADS (8/8 measured b
 BENCH_POOL=${BENCH_POOL:-8}              # server DB_POOL_SIZE
 PGBENCH_JOBS=${PGBENCH_JOBS:-2}          # pgbench -j (client threads)
 EXTENDED=${EXTENDED:-1}                  # 1: also run pgbench -M extended (unprepared statements)
+POOL_BASELINE=${POOL_BASELINE:-1}        # 1: also run pgbench -c BENCH_POOL (the server's DB concurrency)
 WRK_T2=${WRK_T2:-1}                      # 1: also run the GETs with wrk -t PGBENCH_JOBS (as few
                                          #    client threads as pgbench has)
 COLDSTART_RUNS=${COLDSTART_RUNS:-5}      # 0 skips the cold start measurement
@@ -41,11 +42,14 @@ if (((ROUNDS + 1) * CONNS >= PUT_LO)); then
   exit 2
 fi
 
-out=${BENCH_OUT:-$bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-work=$(mktemp -d /tmp/ts-bench.XXXXXX)
-chmod 755 "$work" # the cluster runs as user postgres
+work=
+if [ "${1:-}" != --summary ]; then
+  out=${BENCH_OUT:-$bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  work=$(mktemp -d /tmp/ts-bench.XXXXXX)
+  chmod 755 "$work" # the cluster runs as user postgres
+fi
 pg_started=0
 srv_pid=
 
@@ -59,7 +63,7 @@ cleanup() {
     cp "$work/pg/server.log" "$out/postgres.log" 2>/dev/null
     "$root/scripts/pg-cluster.sh" stop "$work/pg" || "$root/scripts/pg-cluster.sh" kill "$work/pg"
   fi
-  rm -rf "$work"
+  [ -n "$work" ] && rm -rf "$work"
   exit $rc
 }
 trap cleanup EXIT
@@ -162,12 +166,12 @@ run_wrk() {
 
 # One pgbench run (mode prepared or extended). Appends a row to rounds.tsv.
 run_pgbench() {
-  local ep=$1 round=$2 dur=$3 mode=$4 tag=$5
-  local f="$out/raw/pgbench-$mode-$ep-$tag.txt" d="$work/pgblog-$mode-$ep-$tag" p0 p1 cpu
+  local ep=$1 round=$2 dur=$3 mode=$4 tag=$5 conns=${6:-$CONNS} script=${7:-$1}
+  local f="$out/raw/pgbench-$mode-c$conns-$script-$tag.txt" d="$work/pgblog-$mode-$script-$tag" p0 p1 cpu
   mkdir -p "$d"
-  local args=(-M "$mode" -c "$CONNS" -j "$PGBENCH_JOBS" -T "$dur" -n
+  local args=(-M "$mode" -c "$conns" -j "$PGBENCH_JOBS" -T "$dur" -n
     -D learners=$LEARNERS -D modules=$MODULES -D now="$(date +%s%3N)"
-    -D put_lo=$PUT_LO -D put_hi=$PUT_HI -f "$bench/pgbench/$ep.sql")
+    -D put_lo=$PUT_LO -D put_hi=$PUT_HI -f "$bench/pgbench/$script.sql")
   [ "$round" != warmup ] && args+=(-l --log-prefix="$d/log")
   p0=$(pg_ticks)
   { TIMEFORMAT='%U %S'; time "$PGBENCH" "${args[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || {
@@ -188,6 +192,8 @@ run_pgbench() {
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$txs" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   local tool=pgbench
   [ "$mode" = extended ] && tool=pgbench-ext
+  [ "$conns" != "$CONNS" ] && tool=pgbench-c$conns
+  [ "$script" != "$ep" ] && tool=pgbench-${script#"${ep}_"}
   printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t-\t%s\t%s\t-\t%s\n' "$ep" "$round" "$tool" "$tps" \
     "${pcts% *}" "${pcts#* }" "${failed:-0}" "$pg_us" "$cpu" "$valid" >>"$out/rounds.tsv"
   log "$(printf '%-8s' "$tool") $ep round $round: $tps tps p50 ${pcts% *} ms p99 ${pcts#* } ms, postgres ${pg_us} µs/tx"
@@ -266,7 +272,7 @@ summarise() {
     echo "time per request (per pgbench transaction) of the server process, the whole PostgreSQL cluster"
     echo "and the load generator; all of them share the same cores."
     echo
-    echo "| endpoint | server req/s | pgbench tps | ratio (per round) | server req/s, wrk -t$PGBENCH_JOBS (ratio) | pgbench -M extended tps | ratio vs extended | server p50 / p99 ms | pgbench p50 / p99 ms | CPU µs/req server + PG + wrk | CPU µs/tx PG + pgbench | RSS idle / after / peak MiB | valid |"
+    echo "| endpoint | server req/s | pgbench tps | ratio (per round) | server req/s, wrk -t$PGBENCH_JOBS (ratio) | pgbench -c $BENCH_POOL tps (server ratio) | pgbench -M extended tps (server ratio) | server p50 / p99 ms | pgbench p50 / p99 ms | CPU µs/req server + PG + wrk | CPU µs/tx PG + pgbench | RSS idle / after / peak MiB | valid |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for ep in $ENDPOINTS; do
       awk -F'\t' -v ep="$ep" -v idle="$(sed -n 's/^idle //p' "$out/rss.txt")" \
@@ -290,17 +296,25 @@ summarise() {
           rround = n == 0 ? 0 : (n % 2 ? rr[(n + 1) / 2] : (rr[n / 2] + rr[n / 2 + 1]) / 2)
           t2 = med("wrk-t'"$PGBENCH_JOBS"'", 4); t2s = "-"
           if (t2 != "nan" && p > 0) t2s = sprintf("%.0f (%.2f)", t2, t2 / p)
-          xs = "-"; xr = "-"
-          if (x != "nan" && x > 0) { xs = sprintf("%.0f", x); xr = sprintf("%.2f", s / x) }
+          xs = "-"; cs = "-"
+          if (x != "nan" && x > 0) xs = sprintf("%.0f (%.2f)", x, s / x)
+          c8 = med("pgbench-c'"$BENCH_POOL"'", 4)
+          if (c8 != "nan" && c8 > 0) cs = sprintf("%.0f (%.2f)", c8, s / c8)
           ws = med("wrk", 8); wp = med("wrk", 9); wc = med("wrk", 10); pp = med("pgbench", 9); pc = med("pgbench", 10)
           printf "| %s | %.0f | %.0f | %.2f (%.2f) | %s | %s | %s | %.2f / %.2f | %.2f / %.2f | %d + %d + %d = %d | %d + %d = %d | %.1f / %.1f / %.1f | %s |\n",
-            ep, s, p, ratio, rround, t2s, xs, xr,
+            ep, s, p, ratio, rround, t2s, cs, xs,
             med("wrk", 5), med("wrk", 6), med("pgbench", 5), med("pgbench", 6),
             ws, wp, wc, ws + wp + wc, pp, pc, pp + pc,
             idle / 1024, rss_after / 1024, hwm / 1024, (bad ? "NO" : "yes")
         }' <(awk -F'\t' -v ep="$ep" '$1 == ep' "$t")
     done
     echo
+    for ep in $ENDPOINTS; do
+      awk -F'\t' -v ep="$ep" '$1 == ep && $3 == "wrk" {w[++nw] = $4} $1 == ep && $3 == "pgbench-uncached" {u[++nu] = $4}
+        function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                                        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+        END { if (nu > 0) printf "%s without the module view cache (pgbench/%s_uncached.sql, screens read from the database): %.0f tps; server ratio %.2f.\n\n", ep, ep, med(u, nu), med(w, nw) / med(u, nu) }' "$out/rounds.tsv"
+    done
     [ -f "$out/coldstart.txt" ] && echo "Cold start (exec to /healthz 200): $(grep '^COLDSTART' "$out/coldstart.txt")"
     if grep -q '^MISMATCH' "$out/statements.txt" 2>/dev/null; then
       echo; echo "**WARNING: a pgbench script does not match the server's statements (statements.txt).**"
@@ -316,8 +330,6 @@ if [ "${1:-}" = --summary ]; then # bench/run.sh --summary DIR: rewrite DIR/summ
   ENDPOINTS=$(awk -F'\t' 'NR > 1 && !seen[$1]++ {printf "%s ", $1}' "$out/rounds.tsv")
   summarise
   cat "$out/summary.md"
-  trap - EXIT
-  rm -rf "$work"
   exit 0
 fi
 
@@ -399,6 +411,12 @@ for ep in $ENDPOINTS; do
     run_wrk "$ep" "$r" "$DURATION" $((r * CONNS)) "r$r" || status=1
     run_pgbench "$ep" "$r" "$DURATION" prepared "r$r" || status=1
     if [ "$EXTENDED" = 1 ]; then run_pgbench "$ep" "$r" "$DURATION" extended "r$r" || status=1; fi
+    if [ "$POOL_BASELINE" = 1 ] && [ "$BENCH_POOL" != "$CONNS" ]; then
+      run_pgbench "$ep" "$r" "$DURATION" prepared "r$r-c$BENCH_POOL" "$BENCH_POOL" || status=1
+    fi
+    if [ -f "$bench/pgbench/${ep}_uncached.sql" ]; then
+      run_pgbench "$ep" "$r" "$DURATION" prepared "r$r-uncached" "$CONNS" "${ep}_uncached" || status=1
+    fi
     if [ "$WRK_T2" = 1 ] && [ "$ep" != put_progress ]; then
       run_wrk "$ep" "$r" "$DURATION" 0 "r$r-t2" "$PGBENCH_JOBS" || status=1
     fi
