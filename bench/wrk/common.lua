@@ -27,7 +27,7 @@ function M.auth(n)
    return { ["Authorization"] = "Bearer tsk_bench_" .. n }
 end
 
--- Prints the result line; `extra` is a function(thread) returning counters to add up.
+-- Prints the result line, with the per-thread counters named in `names` added up.
 function M.report(summary, latency, names)
    local e = summary.errors
    local sums = {}
