@@ -117,21 +117,6 @@ static int commit_and_reply(struct http_req *r, int status, json_t *body)
     return http_reply_json_new(r, status, body);
 }
 
-/* Begins the write transaction on the request's connection; 0 or -1 after replying. */
-static int begin_or_reply(struct http_req *r)
-{
-    struct db_conn *c;
-    int rc = http_conn(r, &c);
-
-    if (rc == 0)
-        rc = db_begin_write(c);
-    if (rc < 0) {
-        http_reply_err(r, rc);
-        return -1;
-    }
-    return 0;
-}
-
 /* --- list ------------------------------------------------------------------------------- */
 
 int api_modules_list(struct http_req *r)
@@ -195,13 +180,9 @@ static void parse_settings(struct http_req *r, struct valid *v, enum flow_type f
     json_t *norm = NULL;
 
     valid_push_key(v, "settings");
-    if (settings_validate(v, flow, settings, &norm) == 0) {
-        char *dump = json_dumps(norm, JSON_COMPACT);
-        *text = arena_strdup(&r->arena, dump ? dump : "{}");
-        free(dump);
-    }
+    if (settings_validate(v, flow, settings, &norm) == 0)
+        *text = http_dump_new(&r->arena, norm);
     valid_pop(v);
-    json_decref(norm);
 }
 
 int api_modules_create(struct http_req *r)
@@ -266,7 +247,7 @@ int api_modules_patch(struct http_req *r)
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
 
-    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, id, true, true, &m) < 0)
+    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, id, true, true, &m) < 0)
         return 0;
     if (m.status != MODULE_DRAFT)
         return http_reply_detail(r, 409, "Only draft modules can be edited");
@@ -293,7 +274,7 @@ int api_modules_delete(struct http_req *r)
     struct module m;
     char id[37];
 
-    if (module_id_or_reply(r, id) < 0 || begin_or_reply(r) < 0 ||
+    if (module_id_or_reply(r, id) < 0 || http_begin_write_or_reply(r) < 0 ||
         modules_load_or_reply(r, id, true, true, &m) < 0)
         return 0;
     if (m.status != MODULE_DRAFT)
@@ -344,7 +325,7 @@ int api_modules_publish(struct http_req *r)
     struct module m;
     char id[37];
 
-    if (module_id_or_reply(r, id) < 0 || begin_or_reply(r) < 0 ||
+    if (module_id_or_reply(r, id) < 0 || http_begin_write_or_reply(r) < 0 ||
         modules_load_or_reply(r, id, true, true, &m) < 0)
         return 0;
     if (m.status == MODULE_PUBLISHED)
@@ -364,7 +345,7 @@ int api_modules_archive(struct http_req *r)
     struct module m;
     char id[37];
 
-    if (module_id_or_reply(r, id) < 0 || begin_or_reply(r) < 0 ||
+    if (module_id_or_reply(r, id) < 0 || http_begin_write_or_reply(r) < 0 ||
         modules_load_or_reply(r, id, true, true, &m) < 0)
         return 0;
     if (m.status != MODULE_PUBLISHED)
@@ -395,17 +376,6 @@ static const char *map_id(const struct id_map *map, const char *id)
     return id;
 }
 
-/* Serialises `doc` into the arena and drops it. */
-static const char *dump_new(struct arena *a, json_t *doc)
-{
-    char *text = json_dumps(doc, JSON_COMPACT);
-    const char *out = arena_strdup(a, text ? text : "{}");
-
-    free(text);
-    json_decref(doc);
-    return out;
-}
-
 /* Rewrites a settings or content document's screen references through `map`. */
 static const char *rewrite(struct arena *a, const struct id_map *map, const char *text)
 {
@@ -424,7 +394,7 @@ static const char *rewrite(struct arena *a, const struct id_map *map, const char
             json_object_set_new(choice, "next_screen_id",
                                 json_string(map_id(map, json_string_value(next))));
     }
-    return doc != NULL ? dump_new(a, doc) : text;
+    return doc != NULL ? http_dump_new(a, doc) : text;
 }
 
 /* Inserts the copy of `src` as module `dst` with screens renumbered through a new id map. */
@@ -472,7 +442,7 @@ int api_modules_copy(struct http_req *r)
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
         return 0;
     /* Only the owner or an admin may copy: copies carry the answer keys. */
-    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, id, true, false, &src) < 0)
+    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, id, true, false, &src) < 0)
         return 0;
 
     dst = src;

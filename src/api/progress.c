@@ -95,11 +95,7 @@ static int load_record(struct http_req *r, const struct module *m, bool lock,
     memset(p, 0, sizeof(*p));
     snprintf(p->user_id, sizeof(p->user_id), "%s", r->user->id);
     snprintf(p->module_id, sizeof(p->module_id), "%s", m->id);
-    json_t *init = progress_initial(m->flow);
-    char *text = json_dumps(init, JSON_COMPACT);
-    p->data = arena_strdup(&r->arena, text ? text : "{}");
-    free(text);
-    json_decref(init);
+    p->data = http_dump_new(&r->arena, progress_initial(m->flow));
     return 0;
 }
 
@@ -135,10 +131,9 @@ static int module_or_reply(struct http_req *r, struct valid *body_v, struct modu
  */
 static int begin_write_or_reply(struct http_req *r, const struct module *m, struct progress_rec *p)
 {
-    int rc = db_begin_write(r->conn);
-
-    if (rc == 0)
-        rc = load_record(r, m, true, p);
+    if (http_begin_write_or_reply(r) < 0)
+        return -1;
+    int rc = load_record(r, m, true, p);
     if (rc < 0) {
         http_reply_err(r, rc);
         return -1;
@@ -172,13 +167,10 @@ static int store(struct http_req *r, const struct module *m, const struct progre
 {
     struct progress_summary sum;
     int64_t now = time_now_ms();
-    char *text = json_dumps(data, JSON_COMPACT);
 
     progress_flow_for(m->flow)->summarize(pm, data, &sum);
-    json_decref(data);
     *out = *old;
-    out->data = arena_strdup(&r->arena, text ? text : "{}");
-    free(text);
+    out->data = http_dump_new(&r->arena, data);
     out->status = sum.status;
     out->percent = sum.percent;
     out->has_score = sum.has_score;

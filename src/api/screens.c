@@ -73,20 +73,6 @@ static int path_ids_or_reply(struct http_req *r, char module_id[37], char screen
     return http_valid_or_reply(r, &v);
 }
 
-static int begin_or_reply(struct http_req *r)
-{
-    struct db_conn *c;
-    int rc = http_conn(r, &c);
-
-    if (rc == 0)
-        rc = db_begin_write(c);
-    if (rc < 0) {
-        http_reply_err(r, rc);
-        return -1;
-    }
-    return 0;
-}
-
 /* The view's screens as {"items":[...]}: the full view for owners (vw NULL or an owner), else
  * each screen at the redaction level of the viewer's progress. */
 static int reply_list(struct http_req *r, const struct module *m, const struct module_view *v,
@@ -164,13 +150,9 @@ static void parse_content(struct http_req *r, struct valid *v, enum screen_type 
     json_t *norm = NULL;
 
     valid_push_key(v, "content");
-    if (content_validate(v, type, content, &norm) == 0) {
-        char *dump = json_dumps(norm, JSON_COMPACT);
-        *text = arena_strdup(&r->arena, dump ? dump : "{}");
-        free(dump);
-    }
+    if (content_validate(v, type, content, &norm) == 0)
+        *text = http_dump_new(&r->arena, norm);
     valid_pop(v);
-    json_decref(norm);
 }
 
 /* §6.2: next_screen_id only on non-branch screens of branching modules. */
@@ -233,7 +215,7 @@ int api_screens_create(struct http_req *r)
     in.next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, s.next_screen_id);
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
         return 0;
-    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0 ||
+    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0 ||
         create_rules_or_reply(r, &m, &in) < 0)
         return 0;
 
@@ -276,7 +258,7 @@ int api_screens_patch(struct http_req *r)
     int has_next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, next);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
+    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
         return 0;
     if (m.status != MODULE_DRAFT)
         return http_reply_detail(r, 409, "Only draft modules can be edited");
@@ -311,7 +293,7 @@ int api_screens_delete(struct http_req *r)
     struct screen s;
     char mid[37], sid[37];
 
-    if (path_ids_or_reply(r, mid, sid) < 0 || begin_or_reply(r) < 0 ||
+    if (path_ids_or_reply(r, mid, sid) < 0 || http_begin_write_or_reply(r) < 0 ||
         modules_load_or_reply(r, mid, true, true, &m) < 0)
         return 0;
     if (m.status != MODULE_DRAFT)
@@ -391,7 +373,7 @@ int api_screens_order(struct http_req *r)
     }
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    if (begin_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
+    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
         return 0;
     if (m.status != MODULE_DRAFT)
         return http_reply_detail(r, 409, "Only draft modules can be edited");

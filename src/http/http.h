@@ -162,6 +162,12 @@ void http_add_header(struct http_req *r, const char *name, const char *value);
  * TS_EUNAVAIL. */
 int http_conn(struct http_req *r, struct db_conn **out);
 
+/* Serialises `doc` as compact JSON into the arena and drops it (steals `doc`). "{}" for NULL. */
+const char *http_dump_new(struct arena *a, json_t *doc);
+
+/* Opens a write transaction on the request's connection; 0, or -1 after replying 503/500. */
+int http_begin_write_or_reply(struct http_req *r);
+
 /* Runs fn(arg) when the request is freed (after the reply was sent), last registered first. */
 void http_on_free(struct http_req *r, void (*fn)(void *arg), void *arg);
 

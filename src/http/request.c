@@ -387,6 +387,30 @@ out:
     log_set_request_id(NULL);
 }
 
+int http_begin_write_or_reply(struct http_req *r)
+{
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = db_begin_write(c);
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+const char *http_dump_new(struct arena *a, json_t *doc)
+{
+    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+    const char *out = arena_strdup(a, text != NULL ? text : "{}");
+
+    free(text);
+    json_decref(doc);
+    return out;
+}
+
 int http_conn(struct http_req *r, struct db_conn **out)
 {
     if (r->conn == NULL) {
