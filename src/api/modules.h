@@ -23,14 +23,18 @@ void modules_path_id(struct http_req *r, struct valid *v, const char *name, char
 /*
  * Loads module `id` for the caller, on the request's connection: 404 when it does not exist or
  * the caller may not see it (§1.5), 403 when `need_owner` and the caller is neither its author
- * nor an admin. `lock` holds the row until the transaction ends. *owner tells whether the
- * caller has the full view. Returns 0, or -1 after replying.
+ * nor an admin. `lock` holds the row until the transaction ends; without it, the copy read
+ * with the token (ROUTE_MODULE_CONTEXT) is used when there is one. Returns 0, or -1 after
+ * replying.
  */
 int modules_load_or_reply(struct http_req *r, const char *id, bool need_owner, bool lock,
                           struct module *m);
 
 /* Whether the caller is the module's author or an admin (the full view, editing rights). */
 bool modules_is_owner(const struct http_req *r, const struct module *m);
+
+/* What the auth step read about `module_id` with the token, or NULL (db/caller.h). */
+const struct caller *modules_context(const struct http_req *r, const char *module_id);
 
 /* Whether the caller has a progress record for the module (keeps an archived module visible
  * and writable). */

@@ -14,6 +14,7 @@
 #include "api/module_cache.h"
 #include "api/modules.h"
 #include "api/page.h"
+#include "db/caller.h"
 #include "util/err.h"
 #include "util/time.h"
 
@@ -84,11 +85,29 @@ static json_t *progress_json(const struct module *m, const struct progress_rec *
                      "updated_at", time_or_null(p->updated_at));
 }
 
-/* The caller's record, or the version-0 state without one. `lock` inside a transaction. */
-static int load_record(struct http_req *r, const struct module *m, bool lock,
+int progress_caller_record(struct http_req *r, const struct module *m, struct progress_rec *p)
+{
+    const struct caller *cl = modules_context(r, m->id);
+
+    if (cl == NULL)
+        return progress_get(r->conn, &r->arena, r->user->id, m->id, false, p);
+    if (!cl->progress_found)
+        return TS_ENOTFOUND;
+    *p = cl->record;
+    return 0;
+}
+
+/* How load_record() reads: the copy read with the token when there is one; the row as it is
+ * now; the row locked until the transaction ends. */
+enum record_read { RECORD_CONTEXT, RECORD_FRESH, RECORD_LOCKED };
+
+/* The caller's record, or the version-0 state without one. */
+static int load_record(struct http_req *r, const struct module *m, enum record_read how,
                        struct progress_rec *p)
 {
-    int rc = progress_get(r->conn, &r->arena, r->user->id, m->id, lock, p);
+    int rc = how == RECORD_CONTEXT
+                 ? progress_caller_record(r, m, p)
+                 : progress_get(r->conn, &r->arena, r->user->id, m->id, how == RECORD_LOCKED, p);
 
     if (rc != TS_ENOTFOUND)
         return rc;
@@ -126,14 +145,22 @@ static int module_or_reply(struct http_req *r, struct valid *body_v, struct modu
 }
 
 /*
- * Opens the write transaction, loads the record for update and checks §8's writable rule:
- * published, or archived while the caller has a record. 0, or -1 after replying 409/503.
+ * Loads the record a write will replace and checks §8's writable rule: published, or archived
+ * while the caller has a record. 0, or -1 after replying 409/503.
+ *
+ * Two ways to write. A PUT carries the version it replaces, so it reads the record without a
+ * lock or a transaction (the copy read with the token) and lets the compare-and-swap of
+ * store() decide: a concurrent write in between makes it a version conflict, which is the
+ * answer the client gets anyway. The server-driven writes (answer, submit, attempts) carry no
+ * version: they open the write transaction and lock the record, so concurrent ones serialise
+ * and the second sees the first's outcome (e.g. "Question already answered").
  */
-static int begin_write_or_reply(struct http_req *r, const struct module *m, struct progress_rec *p)
+static int load_writable_or_reply(struct http_req *r, const struct module *m, bool locked,
+                                  struct progress_rec *p)
 {
-    if (http_begin_write_or_reply(r) < 0)
+    if (locked && http_begin_write_or_reply(r) < 0)
         return -1;
-    int rc = load_record(r, m, true, p);
+    int rc = load_record(r, m, locked ? RECORD_LOCKED : RECORD_CONTEXT, p);
     if (rc < 0) {
         http_reply_err(r, rc);
         return -1;
@@ -150,7 +177,7 @@ static int reply_version_conflict(struct http_req *r, const struct module *m)
     struct progress_rec now;
 
     db_rollback(r->conn);
-    int rc = load_record(r, m, false, &now);
+    int rc = load_record(r, m, RECORD_FRESH, &now);
     if (rc < 0)
         return http_reply_err(r, rc);
     return http_reply_json_new(
@@ -160,7 +187,8 @@ static int reply_version_conflict(struct http_req *r, const struct module *m)
 
 /*
  * Stores `data` (taken) as the next version of `old`: recomputes status, percent, score and
- * the timestamps, writes with the compare-and-swap, commits. On success *out is the new record.
+ * the timestamps, writes with the compare-and-swap, commits the transaction when one is open
+ * (else the single statement is its own). On success *out is the new record.
  */
 static int store(struct http_req *r, const struct module *m, const struct progress_module *pm,
                  const struct progress_rec *old, json_t *data, struct progress_rec *out)
@@ -184,7 +212,7 @@ static int store(struct http_req *r, const struct module *m, const struct progre
     bool was_done = old->version > 0 && old->completed_at != 0 && old->status == sum.status;
     out->completed_at = done ? (was_done ? old->completed_at : now) : 0;
     int rc = progress_write(r->conn, out, old->version);
-    if (rc == 0)
+    if (rc == 0 && db_in_tx(r->conn))
         rc = db_commit(r->conn);
     return rc;
 }
@@ -215,7 +243,7 @@ int api_progress_get(struct http_req *r)
 
     if (module_or_reply(r, NULL, &m, NULL) < 0)
         return 0;
-    int rc = load_record(r, &m, false, &p);
+    int rc = load_record(r, &m, RECORD_CONTEXT, &p);
     if (rc < 0)
         return http_reply_err(r, rc);
     return http_reply_json_new(r, 200, progress_json(&m, &p));
@@ -233,7 +261,7 @@ int api_progress_put(struct http_req *r)
     valid_init(&v, &r->arena, "body");
     parse_version(&v, r->json, &version);
     valid_object(&v, r->json, "progress_data", V_REQUIRED, &data);
-    if (module_or_reply(r, &v, &m, NULL) < 0 || begin_write_or_reply(r, &m, &old) < 0)
+    if (module_or_reply(r, &v, &m, NULL) < 0 || load_writable_or_reply(r, &m, false, &old) < 0)
         return 0;
     if (version != old.version)
         return reply_version_conflict(r, &m);
@@ -335,7 +363,8 @@ int api_progress_answer(struct http_req *r)
         rc = TS_ENOTFOUND; /* not a screen of this module */
     if (rc < 0)
         return http_reply_err(r, rc);
-    if (begin_write_or_reply(r, &m, &old) < 0 || answerable_or_reply(r, &m, &pm.screens[qi]) < 0)
+    if (load_writable_or_reply(r, &m, true, &old) < 0 ||
+        answerable_or_reply(r, &m, &pm.screens[qi]) < 0)
         return 0;
     json_t *stored = http_own_json(r, json_loads(old.data, 0, NULL));
     valid_init(&pv, &r->arena, "path");
@@ -372,7 +401,7 @@ static int assessment_write_or_reply(struct http_req *r, struct module *m, struc
 
     valid_init(&v, &r->arena, "body");
     parse_version(&v, r->json, &version);
-    if (module_or_reply(r, &v, m, NULL) < 0 || begin_write_or_reply(r, m, p) < 0)
+    if (module_or_reply(r, &v, m, NULL) < 0 || load_writable_or_reply(r, m, true, p) < 0)
         return -1;
     if (m->flow != FLOW_ASSESSMENT) {
         http_reply_detail(r, 409, "Not an assessment module");

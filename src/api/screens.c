@@ -49,7 +49,7 @@ static int viewer_or_reply(struct http_req *r, const struct module *m, struct vi
     vw->data = NULL;
     vw->status = PROGRESS_NOT_STARTED;
     if (!modules_is_owner(r, m))
-        rc = progress_get(r->conn, &r->arena, r->user->id, m->id, false, &p);
+        rc = progress_caller_record(r, m, &p);
     if (rc == 0 && !modules_is_owner(r, m)) {
         vw->data = http_own_json(r, json_loads(p.data, 0, NULL));
         vw->status = p.status;

@@ -349,6 +349,8 @@ bool db_in_tx(const struct db_conn *c)
 
 void db_rollback(struct db_conn *c)
 {
+    if (!c->in_tx)
+        return;
     if (c->handle != NULL && !c->db->ops->is_broken(c->handle))
         run(c, "ROLLBACK", NULL, 0, NULL);
     c->in_tx = false;

@@ -6,10 +6,7 @@
 
 #include "util/err.h"
 
-#define MODULE_COLS                                                                                \
-    "m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author_id, "               \
-    "u.display_name, m.copied_from_id, m.screen_count, m.created_at, m.updated_at, "               \
-    "m.published_at, m.archived_at"
+#define MODULE_COLS MODULES_COLUMNS("m", "u")
 #define MODULE_FROM " FROM modules m JOIN users u ON u.id = m.author_id "
 
 #define SCREEN_COLS                                                                                \
@@ -26,22 +23,28 @@ static int parse_enum(const char *const *names, const char *s)
     return v < 0 ? 0 : v;
 }
 
+int modules_read_row(const struct db_res *r, int row, int col, struct arena *a, struct module *m)
+{
+    copy_id(m->id, db_text(r, row, col));
+    m->title = arena_strdup(a, db_text(r, row, col + 1));
+    m->description = arena_strdup(a, db_text(r, row, col + 2));
+    m->flow = (enum flow_type)parse_enum(flow_type_names, db_text(r, row, col + 3));
+    m->status = (enum module_status)parse_enum(module_status_names, db_text(r, row, col + 4));
+    m->settings = arena_strdup(a, db_text(r, row, col + 5));
+    copy_id(m->author_id, db_text(r, row, col + 6));
+    m->author_name = arena_strdup(a, db_text(r, row, col + 7));
+    copy_id(m->copied_from_id, db_text(r, row, col + 8));
+    m->screen_count = (int)db_int(r, row, col + 9);
+    m->created_at = db_int(r, row, col + 10);
+    m->updated_at = db_int(r, row, col + 11);
+    m->published_at = db_int(r, row, col + 12);
+    m->archived_at = db_int(r, row, col + 13);
+    return col + MODULES_NCOLUMNS;
+}
+
 static void read_module(const struct db_res *r, int row, struct arena *a, struct module *m)
 {
-    copy_id(m->id, db_text(r, row, 0));
-    m->title = arena_strdup(a, db_text(r, row, 1));
-    m->description = arena_strdup(a, db_text(r, row, 2));
-    m->flow = (enum flow_type)parse_enum(flow_type_names, db_text(r, row, 3));
-    m->status = (enum module_status)parse_enum(module_status_names, db_text(r, row, 4));
-    m->settings = arena_strdup(a, db_text(r, row, 5));
-    copy_id(m->author_id, db_text(r, row, 6));
-    m->author_name = arena_strdup(a, db_text(r, row, 7));
-    copy_id(m->copied_from_id, db_text(r, row, 8));
-    m->screen_count = (int)db_int(r, row, 9);
-    m->created_at = db_int(r, row, 10);
-    m->updated_at = db_int(r, row, 11);
-    m->published_at = db_int(r, row, 12);
-    m->archived_at = db_int(r, row, 13);
+    modules_read_row(r, row, 0, a, m);
 }
 
 static struct db_param opt_time(int64_t t)

@@ -41,6 +41,18 @@ struct screen {
     int64_t created_at, updated_at;
 };
 
+/* The columns modules_read_row() reads, of module alias `m` joined with its author as alias
+ * `a` (string literals), in its order. */
+#define MODULES_COLUMNS(m, a)                                                                      \
+    m ".id, " m ".title, " m ".description, " m ".flow_type, " m ".status, " m ".settings, " m     \
+      ".author_id, " a ".display_name, " m ".copied_from_id, " m ".screen_count, " m               \
+      ".created_at, " m ".updated_at, " m ".published_at, " m ".archived_at"
+
+#define MODULES_NCOLUMNS 14
+
+/* Reads MODULES_COLUMNS starting at column `col` of `row`; returns the column after them. */
+int modules_read_row(const struct db_res *r, int row, int col, struct arena *a, struct module *m);
+
 /* Loads a module. `lock` takes a row lock until the transaction ends (PostgreSQL; SQLite's
  * write transaction already excludes other writers). */
 int modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock, struct module *out);

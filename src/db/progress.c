@@ -18,24 +18,29 @@
 
 #include "util/err.h"
 
-#define PROGRESS_COLS                                                                              \
-    "p.user_id, p.module_id, p.status, p.percent, p.score, p.version, p.progress_data, "           \
-    "p.started_at, p.completed_at, p.updated_at"
+#define PROGRESS_COLS PROGRESS_COLUMNS("p")
+
+int progress_read_row(const struct db_res *r, int row, int col, struct arena *a,
+                      struct progress_rec *p)
+{
+    snprintf(p->user_id, sizeof(p->user_id), "%s", db_text(r, row, col));
+    snprintf(p->module_id, sizeof(p->module_id), "%s", db_text(r, row, col + 1));
+    int st = module_enum_parse(progress_status_names, db_text(r, row, col + 2));
+    p->status = st < 0 ? PROGRESS_NOT_STARTED : (enum progress_status)st;
+    p->percent = (int)db_int(r, row, col + 3);
+    p->has_score = !db_isnull(r, row, col + 4);
+    p->score = (int)db_int(r, row, col + 4);
+    p->version = (int)db_int(r, row, col + 5);
+    p->data = arena_strdup(a, db_text(r, row, col + 6));
+    p->started_at = db_int(r, row, col + 7);
+    p->completed_at = db_int(r, row, col + 8);
+    p->updated_at = db_int(r, row, col + 9);
+    return col + 10;
+}
 
 static void read_rec(const struct db_res *r, int row, struct arena *a, struct progress_rec *p)
 {
-    snprintf(p->user_id, sizeof(p->user_id), "%s", db_text(r, row, 0));
-    snprintf(p->module_id, sizeof(p->module_id), "%s", db_text(r, row, 1));
-    int st = module_enum_parse(progress_status_names, db_text(r, row, 2));
-    p->status = st < 0 ? PROGRESS_NOT_STARTED : (enum progress_status)st;
-    p->percent = (int)db_int(r, row, 3);
-    p->has_score = !db_isnull(r, row, 4);
-    p->score = (int)db_int(r, row, 4);
-    p->version = (int)db_int(r, row, 5);
-    p->data = arena_strdup(a, db_text(r, row, 6));
-    p->started_at = db_int(r, row, 7);
-    p->completed_at = db_int(r, row, 8);
-    p->updated_at = db_int(r, row, 9);
+    progress_read_row(r, row, 0, a, p);
 }
 
 int progress_get(struct db_conn *c, struct arena *a, const char *user_id, const char *module_id,

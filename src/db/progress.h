@@ -26,6 +26,15 @@ struct progress_rec {
     int64_t started_at, completed_at, updated_at;
 };
 
+/* The columns progress_read_row() reads, of table alias `p` (a string literal), in its order. */
+#define PROGRESS_COLUMNS(p)                                                                        \
+    p ".user_id, " p ".module_id, " p ".status, " p ".percent, " p ".score, " p ".version, " p     \
+      ".progress_data, " p ".started_at, " p ".completed_at, " p ".updated_at"
+
+/* Reads PROGRESS_COLUMNS starting at column `col` of `row`; returns the column after them. */
+int progress_read_row(const struct db_res *r, int row, int col, struct arena *a,
+                      struct progress_rec *p);
+
 /* The record of (user, module); `lock` holds its row until the transaction ends (PostgreSQL). */
 int progress_get(struct db_conn *c, struct arena *a, const char *user_id, const char *module_id,
                  bool lock, struct progress_rec *out);

@@ -8,17 +8,23 @@
 
 #define USER_COLS "id, email, display_name, role, timezone, active, created_at, updated_at"
 
+int users_read_row(const struct db_res *r, int row, int col, struct arena *a, struct user *u)
+{
+    snprintf(u->id, sizeof(u->id), "%s", db_text(r, row, col));
+    u->email = arena_strdup(a, db_text(r, row, col + 1));
+    u->display_name = arena_strdup(a, db_text(r, row, col + 2));
+    int role = user_role_parse(db_text(r, row, col + 3));
+    u->role = role < 0 ? ROLE_LEARNER : (enum user_role)role;
+    u->timezone = arena_strdup(a, db_text(r, row, col + 4));
+    u->active = db_bool(r, row, col + 5);
+    u->created_at = db_int(r, row, col + 6);
+    u->updated_at = db_int(r, row, col + 7);
+    return col + 8;
+}
+
 static void read_user(const struct db_res *r, int row, struct arena *a, struct user *u)
 {
-    snprintf(u->id, sizeof(u->id), "%s", db_text(r, row, 0));
-    u->email = arena_strdup(a, db_text(r, row, 1));
-    u->display_name = arena_strdup(a, db_text(r, row, 2));
-    int role = user_role_parse(db_text(r, row, 3));
-    u->role = role < 0 ? ROLE_LEARNER : (enum user_role)role;
-    u->timezone = arena_strdup(a, db_text(r, row, 4));
-    u->active = db_bool(r, row, 5);
-    u->created_at = db_int(r, row, 6);
-    u->updated_at = db_int(r, row, 7);
+    users_read_row(r, row, 0, a, u);
 }
 
 /* Runs a query expected to return at most one user row. */
@@ -44,11 +50,11 @@ static int one_user(struct db_conn *c, struct arena *a, const char *sql, const s
 int users_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
                    struct user *out)
 {
-    return one_user(c, a,
-                    "SELECT u.id, u.email, u.display_name, u.role, u.timezone, u.active, "
-                    "u.created_at, u.updated_at FROM tokens t JOIN users u ON u.id = t.user_id "
-                    "WHERE t.hash = $1 AND t.expires_at > $2 AND u.active",
-                    DB_PARAMS(DB_P_TEXT(token_hash), DB_P_INT(now_ms)), out, NULL);
+    return one_user(
+        c, a,
+        "SELECT " USERS_COLUMNS("u") " FROM tokens t JOIN users u ON u.id = t.user_id "
+                                     "WHERE t.hash = $1 AND t.expires_at > $2 AND u.active",
+        DB_PARAMS(DB_P_TEXT(token_hash), DB_P_INT(now_ms)), out, NULL);
 }
 
 int users_insert(struct db_conn *c, const struct user *u, const char *password_hash)

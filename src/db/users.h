@@ -14,6 +14,14 @@
 #include "domain/user.h"
 #include "util/arena.h"
 
+/* The columns users_read_row() reads, of table alias `t` (a string literal), in its order. */
+#define USERS_COLUMNS(t)                                                                           \
+    t ".id, " t ".email, " t ".display_name, " t ".role, " t ".timezone, " t ".active, " t         \
+      ".created_at, " t ".updated_at"
+
+/* Reads USERS_COLUMNS starting at column `col` of `row`; returns the column after them. */
+int users_read_row(const struct db_res *r, int row, int col, struct arena *a, struct user *u);
+
 /* The active user owning an unexpired token with this hash. */
 int users_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
                    struct user *out);

@@ -4,9 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "db/users.h"
+#include "db/caller.h"
 #include "util/crypto.h"
 #include "util/err.h"
+#include "util/str.h"
 #include "util/time.h"
 
 const char *http_bearer_token(const struct http_req *r)
@@ -45,14 +46,20 @@ int http_auth_or_reply(struct http_req *r)
         return -1;
     }
     crypto_token_hash(token, hash);
+    /* A route about one module reads it (and the caller's record) with the token; a malformed
+     * id is left for the handler to report. */
+    const char *raw = r->route->flags & ROUTE_MODULE_CONTEXT ? http_param(r, "module_id") : NULL;
+    char module_id[37];
+    bool with_module = raw != NULL && uuid_parse(raw, module_id);
     rc = http_conn(r, &c);
     if (rc == 0) {
-        struct user *u = arena_zalloc(&r->arena, sizeof(*u));
-        rc = users_by_token(c, &r->arena, hash, time_now_ms(), u);
+        struct caller *cl = arena_zalloc(&r->arena, sizeof(*cl));
+        rc = caller_by_token(c, &r->arena, hash, time_now_ms(), with_module ? module_id : NULL, cl);
         if (rc == 0) {
-            r->user = u;
-            r->user_id = u->id;
+            r->user = &cl->user;
+            r->user_id = cl->user.id;
             r->token_hash = arena_strdup(&r->arena, hash);
+            r->caller = with_module ? cl : NULL;
         }
     }
     if (rc == TS_ENOTFOUND)

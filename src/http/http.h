@@ -27,6 +27,7 @@ struct http_req;
 struct http_server;
 struct http_cleanup;
 struct db;
+struct caller;
 
 typedef int (*http_handler)(struct http_req *r);
 
@@ -38,6 +39,9 @@ enum {
     ROUTE_BODY = 1 << 0,          /* takes a JSON body (415/400/422 rules of §1.2) */
     ROUTE_BODY_OPTIONAL = 1 << 1, /* with ROUTE_BODY: an empty body is fine */
     ROUTE_IDEMPOTENT = 1 << 2,    /* honours Idempotency-Key (§1.8) */
+    /* The path's {module_id} is read with the token, with the caller's progress record on it,
+     * in one statement (db/caller.h); the handler's unlocked reads of them use that copy. */
+    ROUTE_MODULE_CONTEXT = 1 << 3,
 };
 
 struct route {
@@ -97,6 +101,9 @@ struct http_req {
     struct user *user;      /* the caller; NULL on public routes */
     const char *user_id;    /* user->id, for the access log */
     const char *token_hash; /* hash of the bearer token used */
+    /* What the auth step read with the token (ROUTE_MODULE_CONTEXT routes with a valid
+     * module_id); NULL otherwise. */
+    const struct caller *caller;
 
     /* Idempotency-Key (http/idempotency.c): the key, and whether this request claimed it. */
     const char *idem_key;

@@ -1,0 +1,36 @@
+/*
+ * The caller's request context in one statement: the user owning a bearer token, together with
+ * the module a route is about and the caller's progress record on it.
+ *
+ * Every module-scoped read and every progress write needs these three rows before it can do
+ * anything; reading them with one statement costs one database round trip instead of three
+ * (docs/PERFORMANCE.md). The rows are read without locks, exactly as the separate reads were.
+ * Errors: TS_ENOTFOUND (no active user owns an unexpired token with this hash), TS_EUNAVAIL,
+ * TS_EDB.
+ */
+#ifndef TS_DB_CALLER_H
+#define TS_DB_CALLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "db/modules.h"
+#include "db/progress.h"
+#include "db/users.h"
+
+struct caller {
+    struct user user;
+    char module_id[37];         /* the module asked for; "" when none was */
+    bool module_found;          /* it exists (visibility is the handler's business) */
+    struct module module;       /* when module_found */
+    bool progress_found;        /* the caller has a progress record on it */
+    struct progress_rec record; /* when progress_found */
+};
+
+/* Loads the caller by token hash and, when `module_id` (a canonical UUID) is not NULL, that
+ * module and the caller's record on it. Strings live in arena `a`. */
+int caller_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
+                    const char *module_id, struct caller *out);
+
+#endif
