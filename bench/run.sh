@@ -16,21 +16,18 @@ bench=$root/bench
 # --- knobs (environment) -----------------------------------------------------------------
 DURATION=${DURATION:-10}                 # seconds per measured run
 ROUNDS=${ROUNDS:-3}                      # interleaved rounds per endpoint and tool
-CONNS=${CONNS:-32}                       # wrk -t/-c and pgbench -c
+CONNS=${CONNS:-32}                       # wrk -c and pgbench -c
 WARMUP=${WARMUP:-3}                      # seconds of warm-up per endpoint (each tool)
 ENDPOINTS=${ENDPOINTS:-"get_module get_screens put_progress"}
 BENCH_WORKERS=${BENCH_WORKERS:-8}        # server WORKER_THREADS (8/8 measured best on 2 cores, see docs/PERFORMANCE.md)
 BENCH_POOL=${BENCH_POOL:-8}              # server DB_POOL_SIZE
 PGBENCH_JOBS=${PGBENCH_JOBS:-2}          # pgbench -j (client threads)
-EXTENDED=${EXTENDED:-1}                  # 1: also run pgbench -M extended (unprepared statements)
-POOL_BASELINE=${POOL_BASELINE:-1}        # 1: also run pgbench -c BENCH_POOL (the server's DB concurrency)
-WRK_T2=${WRK_T2:-1}                      # 1: also run the GETs with wrk -t PGBENCH_JOBS (as few
-                                         #    client threads as pgbench has)
+WRK_THREADS=${WRK_THREADS:-2}            # wrk -t: as many client threads as pgbench has
 COLDSTART_RUNS=${COLDSTART_RUNS:-5}      # 0 skips the cold start measurement
 SKIP_BUILD=${SKIP_BUILD:-0}
 LEARNERS=1000
 MODULES=200
-PUT_LO=501                               # pgbench PUT learners; wrk PUT uses 1..(ROUNDS+1)*CONNS
+PUT_LO=501                               # pgbench PUT learners; wrk PUT uses 1..(ROUNDS+1)*WRK_THREADS
 PUT_HI=$LEARNERS
 
 PGBIN=/usr/lib/postgresql/15/bin
@@ -38,8 +35,8 @@ PGBENCH=$PGBIN/pgbench
 WRK=${WRK:-wrk}
 BIN=$root/build-bench/trainsmart
 
-if (((ROUNDS + 1) * CONNS >= PUT_LO)); then
-  echo "run.sh: (ROUNDS+1)*CONNS must stay below $PUT_LO (wrk and pgbench PUT learners are disjoint)" >&2
+if (((ROUNDS + 1) * WRK_THREADS >= PUT_LO)); then
+  echo "run.sh: (ROUNDS+1)*WRK_THREADS must stay below $PUT_LO (wrk and pgbench PUT learners are disjoint)" >&2
   exit 2
 fi
 
@@ -132,13 +129,11 @@ kv() { # kv KEY LINE: the value of KEY=value in LINE
   sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"
 }
 
-# One wrk run (THREADS: wrk -t, default CONNS). Appends a row to rounds.tsv; returns 1 if the run
-# is invalid.
+# One wrk run. Appends a row to rounds.tsv; returns 1 if the run is invalid.
 run_wrk() {
-  local ep=$1 round=$2 dur=$3 offset=$4 tag=$5 threads=${6:-$CONNS}
+  local ep=$1 round=$2 dur=$3 offset=$4 tag=$5
   local f="$out/raw/wrk-$ep-$tag.txt" s0 s1 p0 p1 cpu line tool=wrk
-  [ "$threads" != "$CONNS" ] && tool=wrk-t$threads
-  local args=(-t"$threads" -c"$CONNS" -d"${dur}s" --latency --timeout 5s
+  local args=(-t"$WRK_THREADS" -c"$CONNS" -d"${dur}s" --latency --timeout 5s
     -s "$bench/wrk/$ep.lua" "http://127.0.0.1:$hport")
   [ "$ep" = put_progress ] && args+=(-- "$offset")
   s0=$(srv_ticks); p0=$(pg_ticks)
@@ -166,12 +161,12 @@ run_wrk() {
   [ "$valid" = yes ]
 }
 
-# One pgbench run (mode prepared or extended). Appends a row to rounds.tsv.
+# One pgbench -M prepared run of bench/pgbench/SCRIPT.sql. Appends a row to rounds.tsv.
 run_pgbench() {
-  local ep=$1 round=$2 dur=$3 mode=$4 tag=$5 conns=${6:-$CONNS} script=${7:-$1}
-  local f="$out/raw/pgbench-$mode-c$conns-$script-$tag.txt" d="$work/pgblog-$mode-$script-$tag" p0 p1 cpu
+  local ep=$1 round=$2 dur=$3 tag=$4 script=$5
+  local f="$out/raw/pgbench-$script-$tag.txt" d="$work/pgblog-$script-$tag" p0 p1 cpu
   mkdir -p "$d"
-  local args=(-M "$mode" -c "$conns" -j "$PGBENCH_JOBS" -T "$dur" -n
+  local args=(-M prepared -c "$CONNS" -j "$PGBENCH_JOBS" -T "$dur" -n
     -D learners=$LEARNERS -D modules=$MODULES -D now="$(date +%s%3N)"
     -D put_lo=$PUT_LO -D put_hi=$PUT_HI -f "$bench/pgbench/$script.sql")
   [ "$round" != warmup ] && args+=(-l --log-prefix="$d/log")
@@ -193,8 +188,6 @@ run_pgbench() {
   pcts=$(pg_percentiles "$d"/log*)
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$txs" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   local tool=pgbench
-  [ "$mode" = extended ] && tool=pgbench-ext
-  [ "$conns" != "$CONNS" ] && tool=pgbench-c$conns
   [ "$script" != "$ep" ] && tool=pgbench-${script#"${ep}_"}
   printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t-\t%s\t%s\t-\t%s\n' "$ep" "$round" "$tool" "$tps" \
     "${pcts% *}" "${pcts#* }" "${failed:-0}" "$pg_us" "$cpu" "$valid" >>"$out/rounds.tsv"
@@ -215,7 +208,7 @@ sql_signatures() {
 
 # One traced request per endpoint (after one untraced request that warms the server's caches):
 # the statements PostgreSQL received (log_statement = all) go to statements.txt and their
-# signatures are compared with bench/pgbench/<endpoint>.sql. A mismatch means the pgbench
+# signatures are compared with bench/pgbench/<endpoint>_server.sql. A mismatch means the pgbench
 # script no longer matches the server's code and the ratio would be meaningless.
 trace_statements() {
   local m f ver ep n auth=(-H 'Authorization: Bearer tsk_bench_1000') ok=0
@@ -242,16 +235,16 @@ trace_statements() {
     sleep 0.3
     tail -n +"$((n + 1))" "$work/pg/server.log" |
       sed -n 's/.*LOG:  \(execute [^:]*\|statement\): //p' >"$work/server-$ep.sql"
-    grep -v -e '^--' -e '^\\' -e '^[[:space:]]*$' "$bench/pgbench/$ep.sql" | sed 's/ *\\gset.*//' >"$work/pgbench-$ep.sql"
+    grep -v -e '^--' -e '^\\' -e '^[[:space:]]*$' "$bench/pgbench/${ep}_server.sql" | sed 's/ *\\gset.*//' >"$work/pgbench-$ep.sql"
     {
       echo "== $ep: statements the server sent for one request"
       cat "$work/server-$ep.sql"
       echo
     } >>"$out/statements.txt"
     if diff <(sql_signatures <"$work/server-$ep.sql") <(sql_signatures <"$work/pgbench-$ep.sql") >"$work/sigdiff"; then
-      log "statements of $ep match bench/pgbench/$ep.sql ($(wc -l <"$work/server-$ep.sql") statements)"
+      log "statements of $ep match bench/pgbench/${ep}_server.sql ($(wc -l <"$work/server-$ep.sql") statements)"
     else
-      log "MISMATCH: bench/pgbench/$ep.sql does not run what the server runs (< server, > pgbench):"
+      log "MISMATCH: bench/pgbench/${ep}_server.sql does not run what the server runs (< server, > pgbench):"
       cat "$work/sigdiff" >&2
       echo "MISMATCH $ep" >>"$out/statements.txt"
       ok=1
@@ -267,15 +260,19 @@ summarise() {
   {
     echo "# Benchmark summary ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
-    echo "Medians of $ROUNDS rounds of ${DURATION}s, $CONNS connections; server WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL."
-    echo "Ratio = server req/s ÷ pgbench -M prepared tps (same statements, same run), of the medians and"
-    echo "(in parentheses) the median of the ratios of adjacent runs, which is steadier when the machine's"
-    echo "speed drifts during the run. CPU columns: CPU"
-    echo "time per request (per pgbench transaction) of the server process, the whole PostgreSQL cluster"
-    echo "and the load generator; all of them share the same cores."
+    echo "Medians of $ROUNDS rounds of ${DURATION}s, $CONNS connections (wrk -t$WRK_THREADS, pgbench -j$PGBENCH_JOBS -M prepared);"
+    echo "server WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL."
     echo
-    echo "| endpoint | server req/s | pgbench tps | ratio (per round) | server req/s, wrk -t$PGBENCH_JOBS (ratio) | pgbench -c $BENCH_POOL tps (server ratio) | pgbench -M extended tps (server ratio) | server p50 / p99 ms | pgbench p50 / p99 ms | CPU µs/req server + PG + wrk | CPU µs/tx PG + pgbench | RSS idle / after / peak MiB | valid |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "- **ceiling**: pgbench/<endpoint>.sql, the SQL the endpoint needs done one statement at a time (token"
+    echo "  lookup, its reads and writes); the issue's baseline. **server SQL**: pgbench/<endpoint>_server.sql,"
+    echo "  exactly the statements the server sends; the ratio to it is what the HTTP layer costs."
+    echo "- Ratios: of the medians, and (in parentheses) the median of the ratios of runs in the same round,"
+    echo "  which is steadier when the machine's speed drifts."
+    echo "- CPU: time per request (per pgbench transaction) of the server process, the whole PostgreSQL cluster"
+    echo "  and the load generator; all of them share the same cores."
+    echo
+    echo "| endpoint | server req/s | ceiling tps | ratio | server SQL tps | ratio | server p50 / p99 ms | ceiling p50 / p99 ms | CPU µs/req server + PG + wrk | CPU µs/tx PG + pgbench: ceiling; server SQL | RSS idle / after / peak MiB | valid |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     for ep in $ENDPOINTS; do
       awk -F'\t' -v ep="$ep" -v idle="$(sed -n 's/^idle //p' "$out/rss.txt")" \
         -v hwm="$(sed -n "s/^peak $ep //p" "$out/rss.txt")" '
@@ -286,37 +283,27 @@ summarise() {
           for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { tmp = a[i]; a[i] = a[j]; a[j] = tmp }
           return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
         }
-        { NR_++; E[NR_] = $1; R[NR_] = $2; T[NR_] = $3; for (k = 4; k <= NF; k++) C[NR_, k] = $k; if ($3 == "wrk" && $11 + 0 > rss_after) rss_after = $11; if ($12 != "yes") bad = 1 }
-        END {
-          s = med("wrk", 4); p = med("pgbench", 4); x = med("pgbench-ext", 4)
-          ratio = (p > 0) ? s / p : 0
-          # the same ratio taken round by round (each wrk run against the pgbench run next to it)
+        # the ratio taken round by round: each wrk run against the pgbench run of its round
+        function rounds(tool,   n, i, j, rr, tmp) {
           n = 0
           for (i = 1; i <= NR_; i++) if (T[i] == "wrk")
-            for (j = 1; j <= NR_; j++) if (T[j] == "pgbench" && R[j] == R[i] && C[j, 4] > 0) rr[++n] = C[i, 4] / C[j, 4]
+            for (j = 1; j <= NR_; j++) if (T[j] == tool && R[j] == R[i] && C[j, 4] > 0) rr[++n] = C[i, 4] / C[j, 4]
           for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (rr[j] < rr[i]) { tmp = rr[i]; rr[i] = rr[j]; rr[j] = tmp }
-          rround = n == 0 ? 0 : (n % 2 ? rr[(n + 1) / 2] : (rr[n / 2] + rr[n / 2 + 1]) / 2)
-          t2 = med("wrk-t'"$PGBENCH_JOBS"'", 4); t2s = "-"
-          if (t2 != "nan" && p > 0) t2s = sprintf("%.0f (%.2f)", t2, t2 / p)
-          xs = "-"; cs = "-"
-          if (x != "nan" && x > 0) xs = sprintf("%.0f (%.2f)", x, s / x)
-          c8 = med("pgbench-c'"$BENCH_POOL"'", 4)
-          if (c8 != "nan" && c8 > 0) cs = sprintf("%.0f (%.2f)", c8, s / c8)
-          ws = med("wrk", 8); wp = med("wrk", 9); wc = med("wrk", 10); pp = med("pgbench", 9); pc = med("pgbench", 10)
-          printf "| %s | %.0f | %.0f | %.2f (%.2f) | %s | %s | %s | %.2f / %.2f | %.2f / %.2f | %d + %d + %d = %d | %d + %d = %d | %.1f / %.1f / %.1f | %s |\n",
-            ep, s, p, ratio, rround, t2s, cs, xs,
+          return n == 0 ? 0 : (n % 2 ? rr[(n + 1) / 2] : (rr[n / 2] + rr[n / 2 + 1]) / 2)
+        }
+        { NR_++; E[NR_] = $1; R[NR_] = $2; T[NR_] = $3; for (k = 4; k <= NF; k++) C[NR_, k] = $k; if ($3 == "wrk" && $11 + 0 > rss_after) rss_after = $11; if ($12 != "yes") bad = 1 }
+        END {
+          s = med("wrk", 4); p = med("pgbench", 4); q = med("pgbench-server", 4)
+          ws = med("wrk", 8); wp = med("wrk", 9); wc = med("wrk", 10)
+          pp = med("pgbench", 9); pc = med("pgbench", 10); qp = med("pgbench-server", 9); qc = med("pgbench-server", 10)
+          printf "| %s | %.0f | %.0f | %.2f (%.2f) | %.0f | %.2f (%.2f) | %.2f / %.2f | %.2f / %.2f | %d + %d + %d = %d | %d + %d = %d; %d + %d = %d | %.1f / %.1f / %.1f | %s |\n",
+            ep, s, p, (p > 0 ? s / p : 0), rounds("pgbench"), q, (q > 0 ? s / q : 0), rounds("pgbench-server"),
             med("wrk", 5), med("wrk", 6), med("pgbench", 5), med("pgbench", 6),
-            ws, wp, wc, ws + wp + wc, pp, pc, pp + pc,
+            ws, wp, wc, ws + wp + wc, pp, pc, pp + pc, qp, qc, qp + qc,
             idle / 1024, rss_after / 1024, hwm / 1024, (bad ? "NO" : "yes")
         }' <(awk -F'\t' -v ep="$ep" '$1 == ep' "$t")
     done
     echo
-    for ep in $ENDPOINTS; do
-      awk -F'\t' -v ep="$ep" '$1 == ep && $3 == "wrk" {w[++nw] = $4} $1 == ep && $3 == "pgbench-uncached" {u[++nu] = $4}
-        function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-                                        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-        END { if (nu > 0) printf "%s without the module view cache (pgbench/%s_uncached.sql, screens read from the database): %.0f tps; server ratio %.2f.\n\n", ep, ep, med(u, nu), med(w, nw) / med(u, nu) }' "$out/rounds.tsv"
-    done
     [ -f "$out/coldstart.txt" ] && echo "Cold start (exec to /healthz 200): $(grep '^COLDSTART' "$out/coldstart.txt")"
     if grep -q '^MISMATCH' "$out/statements.txt" 2>/dev/null; then
       echo; echo "**WARNING: a pgbench script does not match the server's statements (statements.txt).**"
@@ -328,7 +315,7 @@ summarise() {
 if [ "${1:-}" = --summary ]; then # bench/run.sh --summary DIR: rewrite DIR/summary.md
   out=$(cd "${2:?usage: run.sh --summary DIR}" && pwd)
   eval "$(sed -n 's/^settings: //p' "$out/machine.txt" | tr ' ' '\n' |
-    sed -n 's/^\(DURATION\|ROUNDS\|CONNS\|PGBENCH_JOBS\)=/\1=/p; s/^WORKER_THREADS=/BENCH_WORKERS=/p; s/^DB_POOL_SIZE=/BENCH_POOL=/p')"
+    sed -n 's/^\(DURATION\|ROUNDS\|CONNS\|PGBENCH_JOBS\|WRK_THREADS\)=/\1=/p; s/^WORKER_THREADS=/BENCH_WORKERS=/p; s/^DB_POOL_SIZE=/BENCH_POOL=/p')"
   ENDPOINTS=$(awk -F'\t' 'NR > 1 && !seen[$1]++ {printf "%s ", $1}' "$out/rounds.tsv")
   summarise
   cat "$out/summary.md"
@@ -376,7 +363,7 @@ SQL
   echo "postgres: $("$PGBIN/postgres" --version)"
   echo "wrk: $("$WRK" -v 2>&1 | head -n1)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null) ($(git -C "$root" status --porcelain -- src migrations | wc -l) changed files under src/ migrations/)"
-  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS"
+  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS WRK_THREADS=$WRK_THREADS"
   echo "loadavg before: $(cat /proc/loadavg)"
 } >"$out/machine.txt"
 cat "$out/generate.log" >>"$out/machine.txt"
@@ -408,20 +395,11 @@ printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\t
 for ep in $ENDPOINTS; do
   log "== $ep: warm-up ${WARMUP}s each"
   run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
-  run_pgbench "$ep" warmup "$WARMUP" prepared warmup || status=1
+  run_pgbench "$ep" warmup "$WARMUP" warmup "$ep" || status=1
   for r in $(seq 1 "$ROUNDS"); do
-    run_wrk "$ep" "$r" "$DURATION" $((r * CONNS)) "r$r" || status=1
-    run_pgbench "$ep" "$r" "$DURATION" prepared "r$r" || status=1
-    if [ "$EXTENDED" = 1 ]; then run_pgbench "$ep" "$r" "$DURATION" extended "r$r" || status=1; fi
-    if [ "$POOL_BASELINE" = 1 ] && [ "$BENCH_POOL" != "$CONNS" ]; then
-      run_pgbench "$ep" "$r" "$DURATION" prepared "r$r-c$BENCH_POOL" "$BENCH_POOL" || status=1
-    fi
-    if [ -f "$bench/pgbench/${ep}_uncached.sql" ]; then
-      run_pgbench "$ep" "$r" "$DURATION" prepared "r$r-uncached" "$CONNS" "${ep}_uncached" || status=1
-    fi
-    if [ "$WRK_T2" = 1 ] && [ "$ep" != put_progress ]; then
-      run_wrk "$ep" "$r" "$DURATION" 0 "r$r-t2" "$PGBENCH_JOBS" || status=1
-    fi
+    run_wrk "$ep" "$r" "$DURATION" $((r * WRK_THREADS)) "r$r" || status=1
+    run_pgbench "$ep" "$r" "$DURATION" "r$r" "$ep" || status=1
+    run_pgbench "$ep" "$r" "$DURATION" "r$r" "${ep}_server" || status=1
   done
   echo "peak $ep $(hwm_kb)" >>"$out/rss.txt"
 done

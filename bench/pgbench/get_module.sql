@@ -1,11 +1,12 @@
--- GET /api/v1/modules/{id} as the server runs it (src/http/auth.c users_by_token, then
--- src/api/modules.c modules_load_or_reply -> src/db/modules.c modules_get): two statements,
--- no transaction. A published module seen by a learner needs no progress_exists check.
+-- Ceiling of GET /api/v1/modules/{id} (the issue's baseline): the SQL the endpoint needs, one
+-- statement at a time: the token lookup and the module row. The server reads both with one
+-- statement (get_module_server.sql).
 --
--- Variables (pgbench -D): learners, modules, now (ms). The statements are the server's, except
--- that two parameters are computed in SQL from pgbench's random integers: the token hash (hex
+-- Variables (pgbench -D): learners, modules, now (ms), put_lo/put_hi. pgbench cannot hold
+-- strings, so two parameters are computed in SQL from its random integers: the token hash (hex
 -- SHA-256 of 'tsk_bench_<n>', as src/util/crypto.c computes it) and the module id
--- (bench_module_uuid, see generate.sql). Both cost a hash of a short string.
+-- (bench_module_uuid, see generate.sql). Both cost a hash of a short string. \gset carries the
+-- values a later statement needs, as code would carry them in memory.
 \set n random(1, :learners)
 \set m random(1, :modules)
 SELECT u.id, u.email, u.display_name, u.role, u.timezone, u.active, u.created_at, u.updated_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = encode(sha256(convert_to('tsk_bench_' || :n, 'UTF8')), 'hex') AND t.expires_at > :now AND u.active;

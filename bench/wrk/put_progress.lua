@@ -1,14 +1,15 @@
 -- PUT /api/v1/modules/{id}/progress: valid, never stale, compare-and-swap writes.
 --
---   wrk -t32 -c32 -d10s --latency -s bench/wrk/put_progress.lua http://127.0.0.1:PORT -- OFFSET
+--   wrk -t2 -c32 -d10s --latency -s bench/wrk/put_progress.lua http://127.0.0.1:PORT -- OFFSET
 --
--- Run with as many threads as connections (-t N -c N): each thread then has one connection and
--- its requests are strictly sequential, so it always knows the stored version. Thread k acts as
--- learner OFFSET + k (OFFSET defaults to 0) and cycles over the modules in order. generate.sql
+-- Thread k acts as learner OFFSET + k (OFFSET defaults to 0) and cycles over the modules in
+-- order, one request per module at a time: a module whose last request has not been answered
+-- yet is skipped, so with fewer connections than modules no write is ever stale. generate.sql
 -- seeds every (learner, module) record at version 1 with the first screen completed; each
 -- request re-sends that state ("completed_screen_ids" = [first screen], a content screen
--- without requirement, so completed ⊇ stored holds) with the version this thread last saw,
--- and a 200 increments it. Use a fresh OFFSET range for each run: the versions live only here.
+-- without requirement, so completed ⊇ stored holds) with the version the thread last saw for
+-- that module, taken from the answers' "module_id" and "version". Use a fresh OFFSET range for
+-- each run: the versions live only here.
 --
 -- Any non-200 answer makes the run invalid: they are counted per thread and printed by done()
 -- (bad=…), with the first status and body seen.
@@ -17,8 +18,8 @@ local ids = c.ids
 
 function setup(thread) c.setup(thread) end
 
-local learner, idx, pending
-local version = {}
+local learner, idx
+local version, busy, index = {}, {}, {}
 bad = 0
 ok = 0
 first_bad = nil
@@ -32,12 +33,16 @@ function init(args)
    end
    -- Threads start at different modules so they do not all hit the same rows together.
    idx = (thread_no * 7) % #ids.modules
-   for i = 1, #ids.modules do version[i] = 1 end
+   for i, id in ipairs(ids.modules) do
+      version[i] = 1
+      busy[i] = false
+      index[id] = i
+   end
 end
 
 function request()
-   idx = idx % #ids.modules + 1
-   pending = idx
+   repeat idx = idx % #ids.modules + 1 until not busy[idx]
+   busy[idx] = true
    local body = string.format(
       '{"version":%d,"progress_data":{"current_screen_id":null,' ..
       '"completed_screen_ids":["%s"],"responses":{}}}', version[idx], ids.first[idx])
@@ -47,8 +52,10 @@ function request()
 end
 
 function response(status, headers, body)
-   if status == 200 then
-      version[pending] = version[pending] + 1
+   local i = index[string.match(body or "", '"module_id":"([^"]+)"') or ""]
+   if i ~= nil then busy[i] = false end
+   if status == 200 and i ~= nil then
+      version[i] = tonumber(string.match(body, '"version":(%d+)'))
       ok = ok + 1
    else
       bad = bad + 1

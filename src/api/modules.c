@@ -7,6 +7,7 @@
 #include "api/modules.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/page.h"
@@ -21,33 +22,78 @@
 
 /* --- rendering and loading ---------------------------------------------------------------- */
 
-static json_t *time_or_null(int64_t ms)
+/* ,"key":"<escaped s>" */
+static void put_string(struct buf *b, const char *key, const char *s)
+{
+    buf_printf(b, ",\"%s\":\"", key);
+    buf_json_escape(b, s);
+    buf_puts(b, "\"");
+}
+
+/* ,"key":"<RFC 3339>" or ,"key":null for 0 */
+static void put_time(struct buf *b, const char *key, int64_t ms)
 {
     char text[TIME_RFC3339_LEN];
 
-    if (ms == 0)
-        return json_null();
+    if (ms == 0) {
+        buf_printf(b, ",\"%s\":null", key);
+        return;
+    }
     time_format_ms(ms, text);
-    return json_string(text);
+    buf_printf(b, ",\"%s\":\"%s\"", key, text);
 }
 
-static json_t *id_or_null(const char *id)
+/*
+ * Written directly as text: GET module is a hot read, and building a jansson tree (parsing the
+ * settings, packing, dumping, freeing) was most of its user-space time (docs/PERFORMANCE.md).
+ * The stored settings are JSON the server wrote after validating it (jsonb on PostgreSQL), so
+ * they are copied as they are.
+ */
+void modules_render(struct buf *b, const struct module *m)
 {
-    return id[0] != '\0' ? json_string(id) : json_null();
+    buf_printf(b, "{\"id\":\"%s\"", m->id);
+    put_string(b, "title", m->title);
+    put_string(b, "description", m->description);
+    buf_printf(b, ",\"flow_type\":\"%s\",\"status\":\"%s\",\"settings\":%s",
+               flow_type_names[m->flow], module_status_names[m->status],
+               m->settings != NULL && m->settings[0] != '\0' ? m->settings : "{}");
+    buf_printf(b, ",\"author_id\":\"%s\"", m->author_id);
+    put_string(b, "author_name", m->author_name);
+    if (m->copied_from_id[0] != '\0')
+        buf_printf(b, ",\"copied_from_id\":\"%s\"", m->copied_from_id);
+    else
+        buf_puts(b, ",\"copied_from_id\":null");
+    buf_printf(b, ",\"screen_count\":%d", m->screen_count);
+    put_time(b, "created_at", m->created_at);
+    put_time(b, "updated_at", m->updated_at);
+    put_time(b, "published_at", m->published_at);
+    put_time(b, "archived_at", m->archived_at);
+    buf_puts(b, "}");
 }
 
 json_t *modules_to_json(const struct module *m)
 {
-    json_t *settings = json_loads(m->settings, 0, NULL);
+    struct buf b;
 
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:o,s:i,s:o,s:o,s:o,s:o}", "id", m->id,
-                     "title", m->title, "description", m->description, "flow_type",
-                     flow_type_names[m->flow], "status", module_status_names[m->status], "settings",
-                     settings != NULL ? settings : json_object(), "author_id", m->author_id,
-                     "author_name", m->author_name, "copied_from_id", id_or_null(m->copied_from_id),
-                     "screen_count", m->screen_count, "created_at", time_or_null(m->created_at),
-                     "updated_at", time_or_null(m->updated_at), "published_at",
-                     time_or_null(m->published_at), "archived_at", time_or_null(m->archived_at));
+    buf_init(&b, SIZE_MAX);
+    modules_render(&b, m);
+    json_t *obj = json_loadb(b.data, b.len, 0, NULL);
+    buf_free(&b);
+    if (obj == NULL)
+        abort(); /* only out of memory: the text is JSON by construction */
+    return obj;
+}
+
+/* 200 with module `m`, rendered straight to text. */
+static int reply_module(struct http_req *r, const struct module *m)
+{
+    struct buf b;
+
+    buf_init(&b, SIZE_MAX);
+    modules_render(&b, m);
+    http_reply_raw(r, 200, "application/json", b.data, b.len);
+    buf_free(&b);
+    return 0;
 }
 
 void modules_path_id(struct http_req *r, struct valid *v, const char *name, char out[37])
@@ -73,7 +119,7 @@ int modules_engaged(struct http_req *r, const struct module *m, bool *engaged)
      * assignments (§11) will be the second reason. */
     const struct caller *cl = modules_context(r, m->id);
 
-    if (cl != NULL) {
+    if (cl != NULL && cl->record_read) {
         *engaged = cl->progress_found;
         return 0;
     }
@@ -88,7 +134,7 @@ int modules_load_or_reply(struct http_req *r, const char *id, bool need_owner, b
     bool engaged = false;
     int rc = 0;
 
-    if (cl != NULL) { /* read with the token (ROUTE_MODULE_CONTEXT) */
+    if (cl != NULL) { /* read with the token (ROUTE_WITH_MODULE) */
         if (cl->module_found)
             *m = cl->module;
         else
@@ -248,7 +294,7 @@ int api_modules_get(struct http_req *r)
 
     if (module_id_or_reply(r, id) < 0 || modules_load_or_reply(r, id, false, false, &m) < 0)
         return 0;
-    return http_reply_json_new(r, 200, modules_to_json(&m));
+    return reply_module(r, &m);
 }
 
 int api_modules_patch(struct http_req *r)

@@ -4,6 +4,7 @@
 
 #include "db/modules.h"
 #include "http/http.h"
+#include "util/buf.h"
 
 int api_modules_list(struct http_req *r);    /* GET /api/v1/modules */
 int api_modules_create(struct http_req *r);  /* POST /api/v1/modules */
@@ -14,7 +15,10 @@ int api_modules_publish(struct http_req *r); /* POST /api/v1/modules/{module_id}
 int api_modules_archive(struct http_req *r); /* POST /api/v1/modules/{module_id}/archive */
 int api_modules_copy(struct http_req *r);    /* POST /api/v1/modules/{module_id}/copy */
 
-/* The Module object of §3 (settings parsed from the stored JSON). */
+/* The Module object of §3 as JSON text, appended to `b`. */
+void modules_render(struct buf *b, const struct module *m);
+
+/* The same as a jansson value, for replies that embed it in a larger document. */
 json_t *modules_to_json(const struct module *m);
 
 /* Reads the path parameter `name` as a UUID into out; records uuid_parsing in v. */
@@ -24,7 +28,7 @@ void modules_path_id(struct http_req *r, struct valid *v, const char *name, char
  * Loads module `id` for the caller, on the request's connection: 404 when it does not exist or
  * the caller may not see it (§1.5), 403 when `need_owner` and the caller is neither its author
  * nor an admin. `lock` holds the row until the transaction ends; without it, the copy read
- * with the token (ROUTE_MODULE_CONTEXT) is used when there is one. Returns 0, or -1 after
+ * with the token (ROUTE_WITH_MODULE) is used when there is one. Returns 0, or -1 after
  * replying.
  */
 int modules_load_or_reply(struct http_req *r, const char *id, bool need_owner, bool lock,

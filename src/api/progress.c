@@ -89,7 +89,7 @@ int progress_caller_record(struct http_req *r, const struct module *m, struct pr
 {
     const struct caller *cl = modules_context(r, m->id);
 
-    if (cl == NULL)
+    if (cl == NULL || !cl->record_read)
         return progress_get(r->conn, &r->arena, r->user->id, m->id, false, p);
     if (!cl->progress_found)
         return TS_ENOTFOUND;

@@ -22,7 +22,7 @@ int api_progress_dashboard(struct http_req *r); /* GET /api/v1/users/me/progress
 int progress_module_load(struct http_req *r, const struct module *m, struct progress_module *pm);
 
 /* The caller's record on `m` without a lock: the copy read with the token when the route has
- * one (ROUTE_MODULE_CONTEXT), else from the database. TS_ENOTFOUND without a record. */
+ * one (ROUTE_WITH_RECORD), else from the database. TS_ENOTFOUND without a record. */
 int progress_caller_record(struct http_req *r, const struct module *m, struct progress_rec *p);
 
 /*

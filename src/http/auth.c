@@ -48,13 +48,18 @@ int http_auth_or_reply(struct http_req *r)
     crypto_token_hash(token, hash);
     /* A route about one module reads it (and the caller's record) with the token; a malformed
      * id is left for the handler to report. */
-    const char *raw = r->route->flags & ROUTE_MODULE_CONTEXT ? http_param(r, "module_id") : NULL;
+    unsigned flags = r->route->flags;
+    enum caller_reads reads = flags & ROUTE_WITH_RECORD   ? CALLER_MODULE_RECORD
+                              : flags & ROUTE_WITH_MODULE ? CALLER_MODULE
+                                                          : CALLER_USER;
+    const char *raw = reads != CALLER_USER ? http_param(r, "module_id") : NULL;
     char module_id[37];
     bool with_module = raw != NULL && uuid_parse(raw, module_id);
     rc = http_conn(r, &c);
     if (rc == 0) {
         struct caller *cl = arena_zalloc(&r->arena, sizeof(*cl));
-        rc = caller_by_token(c, &r->arena, hash, time_now_ms(), with_module ? module_id : NULL, cl);
+        rc = caller_by_token(c, &r->arena, hash, time_now_ms(), with_module ? reads : CALLER_USER,
+                             module_id, cl);
         if (rc == 0) {
             r->user = &cl->user;
             r->user_id = cl->user.id;

@@ -39,9 +39,11 @@ enum {
     ROUTE_BODY = 1 << 0,          /* takes a JSON body (415/400/422 rules of §1.2) */
     ROUTE_BODY_OPTIONAL = 1 << 1, /* with ROUTE_BODY: an empty body is fine */
     ROUTE_IDEMPOTENT = 1 << 2,    /* honours Idempotency-Key (§1.8) */
-    /* The path's {module_id} is read with the token, with the caller's progress record on it,
-     * in one statement (db/caller.h); the handler's unlocked reads of them use that copy. */
-    ROUTE_MODULE_CONTEXT = 1 << 3,
+    /* The path's {module_id} is read with the token in one statement (db/caller.h); the
+     * handler's unlocked reads of it use that copy. */
+    ROUTE_WITH_MODULE = 1 << 3,
+    /* Also the caller's progress record on that module. */
+    ROUTE_WITH_RECORD = 1 << 4,
 };
 
 struct route {
@@ -101,8 +103,8 @@ struct http_req {
     struct user *user;      /* the caller; NULL on public routes */
     const char *user_id;    /* user->id, for the access log */
     const char *token_hash; /* hash of the bearer token used */
-    /* What the auth step read with the token (ROUTE_MODULE_CONTEXT routes with a valid
-     * module_id); NULL otherwise. */
+    /* What the auth step read with the token (ROUTE_WITH_MODULE / ROUTE_WITH_RECORD routes
+     * with a valid module_id); NULL otherwise. */
     const struct caller *caller;
 
     /* Idempotency-Key (http/idempotency.c): the key, and whether this request claimed it. */

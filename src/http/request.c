@@ -179,7 +179,7 @@ static void assign_ids(struct http_req *r)
     if (rid != NULL && request_id_is_valid(rid))
         snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
     else
-        crypto_uuid_v4(r->request_id);
+        crypto_request_id(r->request_id);
     read_traceparent(r);
 }
 

@@ -13,7 +13,8 @@
 
 #define BODY ROUTE_BODY
 #define IDEM ROUTE_IDEMPOTENT
-#define CTX ROUTE_MODULE_CONTEXT
+#define WITH_MODULE ROUTE_WITH_MODULE
+#define WITH_RECORD ROUTE_WITH_RECORD
 #define OPTIONAL_BODY (ROUTE_BODY | ROUTE_BODY_OPTIONAL)
 #define MODULE "/api/v1/modules/{module_id}"
 #define SCREEN MODULE "/screens/{screen_id}"
@@ -33,7 +34,7 @@ const struct route routes_table[] = {
     /* §5 modules */
     {"GET", "/api/v1/modules", api_modules_list, ACCESS_ANY, 0, "List modules"},
     {"POST", "/api/v1/modules", api_modules_create, ACCESS_AUTHOR, BODY | IDEM, "Create a module"},
-    {"GET", MODULE, api_modules_get, ACCESS_ANY, CTX, "Get a module"},
+    {"GET", MODULE, api_modules_get, ACCESS_ANY, WITH_MODULE, "Get a module"},
     {"PATCH", MODULE, api_modules_patch, ACCESS_AUTHOR, BODY, "Edit a draft module"},
     {"DELETE", MODULE, api_modules_delete, ACCESS_AUTHOR, 0, "Delete a draft module"},
     {"POST", MODULE "/publish", api_modules_publish, ACCESS_AUTHOR, 0, "Publish a module"},
@@ -41,19 +42,20 @@ const struct route routes_table[] = {
     {"POST", MODULE "/copy", api_modules_copy, ACCESS_AUTHOR, OPTIONAL_BODY | IDEM,
      "Copy a module"},
     /* §6 screens */
-    {"GET", MODULE "/screens", api_screens_list, ACCESS_ANY, CTX, "List screens"},
+    {"GET", MODULE "/screens", api_screens_list, ACCESS_ANY, WITH_RECORD, "List screens"},
     {"POST", MODULE "/screens", api_screens_create, ACCESS_AUTHOR, BODY | IDEM, "Add a screen"},
-    {"GET", SCREEN, api_screens_get, ACCESS_ANY, CTX, "Get a screen"},
+    {"GET", SCREEN, api_screens_get, ACCESS_ANY, WITH_RECORD, "Get a screen"},
     {"PATCH", SCREEN, api_screens_patch, ACCESS_AUTHOR, BODY, "Edit a screen"},
     {"DELETE", SCREEN, api_screens_delete, ACCESS_AUTHOR, 0, "Delete a screen"},
     {"PUT", MODULE "/screen-order", api_screens_order, ACCESS_AUTHOR, BODY, "Reorder screens"},
     /* §8 progress */
-    {"GET", MODULE "/progress", api_progress_get, ACCESS_ANY, CTX, "Own progress"},
-    {"PUT", MODULE "/progress", api_progress_put, ACCESS_ANY, BODY | CTX, "Save progress"},
-    {"POST", SCREEN "/answer", api_progress_answer, ACCESS_ANY, BODY | CTX, "Answer a question"},
-    {"POST", MODULE "/progress/submit", api_progress_submit, ACCESS_ANY, BODY | CTX,
+    {"GET", MODULE "/progress", api_progress_get, ACCESS_ANY, WITH_RECORD, "Own progress"},
+    {"PUT", MODULE "/progress", api_progress_put, ACCESS_ANY, BODY | WITH_RECORD, "Save progress"},
+    {"POST", SCREEN "/answer", api_progress_answer, ACCESS_ANY, BODY | WITH_MODULE,
+     "Answer a question"},
+    {"POST", MODULE "/progress/submit", api_progress_submit, ACCESS_ANY, BODY | WITH_MODULE,
      "Submit an assessment attempt"},
-    {"POST", MODULE "/progress/attempts", api_progress_attempts, ACCESS_ANY, BODY | CTX,
+    {"POST", MODULE "/progress/attempts", api_progress_attempts, ACCESS_ANY, BODY | WITH_MODULE,
      "Start the next attempt"},
     {"GET", "/api/v1/users/me/progress", api_progress_dashboard, ACCESS_ANY, 0, "Own progress"},
     /* §14 ops */

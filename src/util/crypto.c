@@ -105,13 +105,12 @@ void crypto_token_new(char token[CRYPTO_TOKEN_LEN], char hash[CRYPTO_TOKEN_HASH_
     crypto_token_hash(token, hash);
 }
 
-void crypto_uuid_v4(char out[UUID_STR_LEN])
+/* Writes 16 bytes as a v4 UUID (version and variant bits set). */
+static void format_uuid_v4(unsigned char b[16], char out[UUID_STR_LEN])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char b[16];
     int o = 0;
 
-    randombytes_buf(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     for (int i = 0; i < 16; i++) {
@@ -121,4 +120,40 @@ void crypto_uuid_v4(char out[UUID_STR_LEN])
         out[o++] = hex[b[i] & 15];
     }
     out[o] = '\0';
+}
+
+void crypto_uuid_v4(char out[UUID_STR_LEN])
+{
+    unsigned char b[16];
+
+    randombytes_buf(b, sizeof(b));
+    format_uuid_v4(b, out);
+}
+
+/* splitmix64's output function: a bijection of 64-bit words that spreads every input bit. */
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+void crypto_request_id(char out[UUID_STR_LEN])
+{
+    /* Per thread: 128 random bits drawn once, then a counter. The first half is the thread's
+     * random prefix, the second a bijection of (random start + counter), so ids never repeat
+     * within a thread and collide across threads or instances only as random UUIDs do. */
+    static _Thread_local uint64_t prefix, next;
+    static _Thread_local bool seeded;
+    unsigned char b[16];
+
+    if (!seeded) {
+        randombytes_buf(&prefix, sizeof(prefix));
+        randombytes_buf(&next, sizeof(next));
+        seeded = true;
+    }
+    uint64_t lo = mix64(next++);
+    memcpy(b, &prefix, 8);
+    memcpy(b + 8, &lo, 8);
+    format_uuid_v4(b, out);
 }

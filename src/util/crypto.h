@@ -15,6 +15,10 @@ int crypto_init(void);
 /* A random UUID v4 in canonical lowercase form. */
 void crypto_uuid_v4(char out[UUID_STR_LEN]);
 
+/* A unique id in UUID v4 form for requests and logs: random per thread, then counted, so it
+ * costs no system call (not for secrets or stored ids). */
+void crypto_request_id(char out[UUID_STR_LEN]);
+
 /* Access tokens: "tsk_" + 43 base64url characters of 256 random bits. */
 #define CRYPTO_TOKEN_LEN 48      /* 47 characters plus NUL */
 #define CRYPTO_TOKEN_HASH_LEN 65 /* 64 hex characters plus NUL */

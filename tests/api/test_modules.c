@@ -86,6 +86,40 @@ Test(modules, create_renders_a_complete_draft)
     ts_resp_free(&r);
 }
 
+Test(modules, get_returns_text_fields_exactly_as_stored)
+{
+    /* GET renders the module straight to text (src/api/modules.c modules_render): quotes,
+     * backslashes, control characters and non-ASCII text must come back as they were sent. */
+    /* the title as JSON text, the way it is sent */
+    const char *title =
+        "Fire \\\"safety\\\" \\\\ first\\n\\ttabs \\u0001 \\u00fc\\u00df \\ud83d\\udd25";
+    char body[256], id[37], path[128];
+    struct ts_resp r;
+    snprintf(body, sizeof(body),
+             "{\"title\":\"%s\",\"description\":\"</script>\",\"flow_type\":\"branching\"}", title);
+    ts_as(&srv, &author, "POST", "/api/v1/modules", body, &r);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    snprintf(id, sizeof(id), "%s", str(&r, "id"));
+    json_t *created = json_deep_copy(r.json);
+    ts_resp_free(&r);
+    snprintf(path, sizeof(path), M, id);
+    ts_as(&srv, &author, "GET", path, NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(json_equal(r.json, created), "GET %s\nPOST %s", r.body,
+              json_dumps(created, JSON_COMPACT));
+    char quoted[128];
+    snprintf(quoted, sizeof(quoted), "\"%s\"", title);
+    json_t *want = json_loads(quoted, JSON_DECODE_ANY, NULL);
+    cr_assert_not_null(want);
+    cr_assert(json_equal(json_object_get(r.json, "title"), want), "%s", r.body);
+    cr_assert_str_eq(str(&r, "description"), "</script>");
+    cr_assert(
+        json_is_null(json_object_get(json_object_get(r.json, "settings"), "start_screen_id")));
+    json_decref(want);
+    json_decref(created);
+    ts_resp_free(&r);
+}
+
 Test(modules, settings_defaults_per_flow)
 {
     const char *cases[][2] = {{"linear", "{}"},

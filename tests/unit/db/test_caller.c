@@ -99,15 +99,18 @@ TestSuite(caller, .init = setup, .fini = teardown, .timeout = 60);
 Test(caller, unknown_or_expired_token_is_not_found_whatever_the_module)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-none", NOW, MODULE, &cl), TS_ENOTFOUND);
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-old", NOW, MODULE, &cl), TS_ENOTFOUND);
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-old", NOW, NULL, &cl), TS_ENOTFOUND);
+    cr_assert_eq(caller_by_token(conn, &arena, "hash-none", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
+                 TS_ENOTFOUND);
+    cr_assert_eq(caller_by_token(conn, &arena, "hash-old", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
+                 TS_ENOTFOUND);
+    cr_assert_eq(caller_by_token(conn, &arena, "hash-old", NOW, CALLER_USER, NULL, &cl),
+                 TS_ENOTFOUND);
 }
 
 Test(caller, without_a_module_only_the_user_is_read)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, NULL, &cl), 0);
+    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_USER, NULL, &cl), 0);
     cr_assert_str_eq(cl.user.id, LEARNER);
     cr_assert_str_eq(cl.user.display_name, "Lee");
     cr_assert_str_eq(cl.module_id, "");
@@ -118,7 +121,8 @@ Test(caller, without_a_module_only_the_user_is_read)
 Test(caller, module_and_record_come_with_the_user)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, MODULE, &cl), 0);
+    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
+                 0);
     cr_assert_str_eq(cl.user.id, LEARNER);
     cr_assert_eq(cl.user.role, ROLE_LEARNER);
     cr_assert_str_eq(cl.module_id, MODULE);
@@ -129,6 +133,7 @@ Test(caller, module_and_record_come_with_the_user)
     cr_assert_str_eq(cl.module.author_name, "Ada", "the author's name, not the caller's");
     cr_assert_eq(cl.module.status, MODULE_PUBLISHED);
     cr_assert_eq(cl.module.published_at, NOW);
+    cr_assert(cl.record_read);
     cr_assert(cl.progress_found);
     cr_assert_str_eq(cl.record.user_id, LEARNER);
     cr_assert_str_eq(cl.record.module_id, MODULE);
@@ -142,7 +147,8 @@ Test(caller, module_and_record_come_with_the_user)
 Test(caller, module_without_a_record_of_this_caller)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, OTHER_MODULE, &cl), 0);
+    cr_assert_eq(
+        caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_MODULE_RECORD, OTHER_MODULE, &cl), 0);
     cr_assert(cl.module_found);
     cr_assert_str_eq(cl.module.id, OTHER_MODULE);
     cr_assert_not(cl.progress_found);
@@ -151,9 +157,9 @@ Test(caller, module_without_a_record_of_this_caller)
 Test(caller, missing_module_leaves_the_user_found)
 {
     struct caller cl;
-    cr_assert_eq(
-        caller_by_token(conn, &arena, "hash-lee", NOW, "55555555-5555-4555-8555-555555555555", &cl),
-        0);
+    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_MODULE_RECORD,
+                                 "55555555-5555-4555-8555-555555555555", &cl),
+                 0);
     cr_assert_str_eq(cl.user.id, LEARNER);
     cr_assert_not(cl.module_found);
     cr_assert_not(cl.progress_found);

@@ -1,5 +1,7 @@
 /* Token and password helpers (util/crypto.c). */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/crypto.h"
@@ -63,4 +65,48 @@ Test(crypto, uuid_v4_is_canonical)
         cr_assert(i == 8 || i == 13 || i == 18 || i == 23
                       ? u[i] == '-'
                       : strchr("0123456789abcdef", u[i]) != NULL);
+}
+
+static void assert_uuid_v4_form(const char *u)
+{
+    cr_assert_eq(strlen(u), 36);
+    cr_assert_eq(u[14], '4');
+    cr_assert(strchr("89ab", u[19]) != NULL);
+    for (int i = 0; i < 36; i++)
+        cr_assert(i == 8 || i == 13 || i == 18 || i == 23
+                      ? u[i] == '-'
+                      : strchr("0123456789abcdef", u[i]) != NULL);
+}
+
+static void *request_ids(void *arg)
+{
+    char(*ids)[UUID_STR_LEN] = arg;
+    for (int i = 0; i < 1000; i++)
+        crypto_request_id(ids[i]);
+    return NULL;
+}
+
+static int cmp_ids(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+Test(crypto, request_ids_are_uuid_shaped_and_unique_across_threads)
+{
+    static char ids[4000][UUID_STR_LEN];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, request_ids, ids[i * 1000]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4000; i++)
+        assert_uuid_v4_form(ids[i]);
+    qsort(ids, 4000, UUID_STR_LEN, cmp_ids);
+    for (int i = 1; i < 4000; i++)
+        cr_assert_str_neq(ids[i - 1], ids[i]);
+    /* consecutive ids of one thread do not look consecutive */
+    char a[UUID_STR_LEN], b[UUID_STR_LEN];
+    crypto_request_id(a);
+    crypto_request_id(b);
+    cr_assert_neq(strncmp(a + 24, b + 24, 8), 0);
 }

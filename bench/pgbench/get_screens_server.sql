@@ -1,0 +1,13 @@
+-- GET /api/v1/modules/{id}/screens exactly as the server runs it for a learner: the one
+-- statement of src/db/caller.c (caller, module, caller's record). The screens come from the
+-- module view cache (src/api/module_cache.c: published modules are immutable), so in the steady
+-- state the server reads no screen rows; nor does this script.
+--
+-- Variables (pgbench -D): learners, modules, now (ms), put_lo/put_hi. pgbench cannot hold
+-- strings, so two parameters are computed in SQL from its random integers: the token hash (hex
+-- SHA-256 of 'tsk_bench_<n>', as src/util/crypto.c computes it) and the module id
+-- (bench_module_uuid, see generate.sql). Both cost a hash of a short string. \gset carries the
+-- values a later statement needs, as code would carry them in memory.
+\set n random(1, :learners)
+\set m random(1, :modules)
+SELECT u.id, u.email, u.display_name, u.role, u.timezone, u.active, u.created_at, u.updated_at, m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author_id, a.display_name, m.copied_from_id, m.screen_count, m.created_at, m.updated_at, m.published_at, m.archived_at, p.user_id, p.module_id, p.status, p.percent, p.score, p.version, p.progress_data, p.started_at, p.completed_at, p.updated_at FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN modules m ON m.id = bench_module_uuid(:m) LEFT JOIN users a ON a.id = m.author_id LEFT JOIN progress p ON p.user_id = u.id AND p.module_id = m.id WHERE t.hash = encode(sha256(convert_to('tsk_bench_' || :n, 'UTF8')), 'hex') AND t.expires_at > :now AND u.active;
