@@ -896,6 +896,57 @@ Test(progress, archived_module_stays_open_to_learners_with_a_record)
     ts_resp_free(&r);
 }
 
+/*
+ * The routes that read their module (and the caller's record) with the token, in one statement
+ * (ROUTE_WITH_MODULE / ROUTE_WITH_RECORD): a bad token is still 401 although the module exists,
+ * an unknown module 404, a malformed id 422 at the same place as elsewhere, and an id written
+ * in upper case still finds the module and the caller's record.
+ */
+Test(progress, routes_that_read_the_module_with_the_token_answer_as_the_others)
+{
+    static const struct {
+        const char *method, *suffix, *body;
+    } routes[] = {
+        {"GET", "", NULL},
+        {"GET", "/screens", NULL},
+        {"GET", "/progress", NULL},
+        {"PUT", "/progress", "{\"version\":0,\"progress_data\":{}}"},
+        {"POST", "/progress/submit", "{\"version\":0}"},
+        {"POST", "/progress/attempts", "{\"version\":0}"},
+    };
+    const char *bad_token[] = {"Authorization: Bearer tsk_not_a_token",
+                               "Content-Type: application/json", NULL};
+    char mid[37], id[4][37], upper[37], path[200];
+    struct ts_resp r;
+    linear4(mid, id);
+    cr_assert_eq(put(&learner, mid, 0, linear_doc(NULL, json_pack("[s]", id[0]), NULL), &r), 200);
+    ts_resp_free(&r);
+    for (int i = 0; i < 37; i++)
+        upper[i] = (char)(mid[i] >= 'a' && mid[i] <= 'f' ? mid[i] - 'a' + 'A' : mid[i]);
+    for (size_t k = 0; k < sizeof(routes) / sizeof(routes[0]); k++) {
+        const char *m = routes[k].method, *b = routes[k].body;
+        snprintf(path, sizeof(path), "/api/v1/modules/%s%s", mid, routes[k].suffix);
+        ts_http(&srv, m, path, bad_token, b, &r);
+        cr_assert_eq(r.status, 401, "%s %s: %s", m, path, r.body);
+        ts_resp_free(&r);
+        snprintf(path, sizeof(path), "/api/v1/modules/%s%s", "00000000-0000-4000-8000-000000000000",
+                 routes[k].suffix);
+        ts_as(&srv, &learner, m, path, b, &r);
+        cr_assert_eq(r.status, 404, "%s %s: %s", m, path, r.body);
+        ts_resp_free(&r);
+        snprintf(path, sizeof(path), "/api/v1/modules/not-a-uuid%s", routes[k].suffix);
+        ts_as(&srv, &learner, m, path, b, &r);
+        expect_422(r.status, &r, "[\"path\",\"module_id\"]", "uuid_parsing");
+        ts_resp_free(&r);
+    }
+    snprintf(path, sizeof(path), "/api/v1/modules/%s/progress", upper);
+    ts_as(&srv, &learner, "GET", path, NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(version_of(&r), 1, "the caller's record, found through the upper-case id");
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "module_id")), mid);
+    ts_resp_free(&r);
+}
+
 Test(progress, nobody_reaches_another_users_progress)
 {
     char mid[37], id[4][37], path[160];
