@@ -23,8 +23,9 @@ struct config {
     int db_pool_size;
     int db_timeout_ms;
     int worker_threads;
-    int log_level; /* enum log_level */
-    bool cors_any; /* CORS_ORIGINS=* */
+    int module_cache_mb; /* memory budget of the module view cache (api/module_cache.c) */
+    int log_level;       /* enum log_level */
+    bool cors_any;       /* CORS_ORIGINS=* */
     int cors_count;
     char cors_origins[CONFIG_MAX_ORIGINS][256];
     bool allow_registration;

@@ -1,14 +1,17 @@
 /*
  * Module views and their cache; see module_cache.h.
  *
- * The cache is a small array scanned linearly under one mutex: at MODULE_CACHE_SIZE entries a
- * scan is a few hundred string compares, far below one database round trip, and the mutex is
- * held for nothing else. Views are built outside the lock; when two requests build the same
- * view at once, the first to insert wins and the other frees its copy.
+ * The cache is a hash table of views (chained, by module id) threaded on a least-recently-used
+ * list, under one mutex that is held for nothing but these pointer moves. Each view counts its
+ * approximate memory (rendered texts, parsed content, strings); while the total is over the
+ * budget (MODULE_CACHE_MB) the least recently used views leave. Views are built outside the
+ * lock; when two requests build the same view at once, the first to insert wins and the other
+ * frees its copy. A view larger than the whole budget is used once and not kept.
  */
 #include "api/module_cache.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +24,20 @@ struct view_box {
     struct module_view view;
     struct arena arena; /* screens' strings */
     json_t **docs;      /* parsed content, one per screen */
-    int refs;           /* under cache_mu */
+    size_t bytes;       /* approximate memory held */
+    /* Under cache_mu: */
+    int refs;
+    bool cached;
+    struct view_box *chain;         /* next in the hash bucket */
+    struct view_box *newer, *older; /* the LRU list */
 };
 
-struct slot {
-    struct view_box *box;
-    unsigned long used; /* LRU clock */
-};
+#define BUCKETS 4096 /* a power of two */
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct slot cache[MODULE_CACHE_SIZE];
-static unsigned long cache_clock;
+static struct view_box *buckets[BUCKETS];
+static struct view_box *newest, *oldest;
+static size_t cache_bytes;
 
 static void box_free(struct view_box *b)
 {
@@ -113,22 +119,79 @@ static int build(struct http_req *r, const struct module *m, struct view_box **o
         v->ps[i] = (struct progress_screen){s->id, s->type, b->docs[i],
                                             s->next_screen_id[0] ? s->next_screen_id : NULL};
         v->text[0][i] = module_screen_render(s, b->docs[i], REDACT_NONE);
-        for (int l = 1; l < REDACT_LEVELS; l++)
+        b->bytes += strlen(v->text[0][i]) + 1;
+        for (int l = 1; l < REDACT_LEVELS; l++) {
             v->text[l][i] = s->type == SCREEN_QUESTION
                                 ? module_screen_render(s, b->docs[i], (enum redact_level)l)
                                 : v->text[0][i];
+            if (v->text[l][i] != v->text[0][i])
+                b->bytes += strlen(v->text[l][i]) + 1;
+        }
+        /* the screen's strings in the arena, and jansson's tree of the content (measured at
+         * about four times its text) */
+        b->bytes += sizeof(*s) + strlen(s->title) + 5 * strlen(s->content) + 64;
     }
+    b->bytes +=
+        sizeof(*b) + n * (sizeof(json_t *) + sizeof(*v->ps) + REDACT_LEVELS * sizeof(char *));
     *out = b;
     return 0;
+}
+
+static size_t bucket_of(const char *id)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (; *id != '\0'; id++)
+        h = (h ^ (unsigned char)*id) * 16777619u;
+    return h & (BUCKETS - 1);
+}
+
+static void lru_unlink(struct view_box *b)
+{
+    if (b->newer != NULL)
+        b->newer->older = b->older;
+    else
+        newest = b->older;
+    if (b->older != NULL)
+        b->older->newer = b->newer;
+    else
+        oldest = b->newer;
+    b->newer = b->older = NULL;
+}
+
+static void lru_push(struct view_box *b)
+{
+    b->older = newest;
+    b->newer = NULL;
+    if (newest != NULL)
+        newest->newer = b;
+    newest = b;
+    if (oldest == NULL)
+        oldest = b;
+}
+
+/* Takes `b` out of the cache and drops the cache's reference (caller holds cache_mu). */
+static void evict_locked(struct view_box *b)
+{
+    struct view_box **p = &buckets[bucket_of(b->view.module_id)];
+
+    while (*p != b)
+        p = &(*p)->chain;
+    *p = b->chain;
+    b->chain = NULL;
+    lru_unlink(b);
+    b->cached = false;
+    cache_bytes -= b->bytes;
+    unref_locked(b);
 }
 
 /* Finds a cached view and takes a reference (caller holds cache_mu). */
 static struct view_box *lookup_locked(const char *id)
 {
-    for (int i = 0; i < MODULE_CACHE_SIZE; i++) {
-        struct view_box *b = cache[i].box;
-        if (b != NULL && strcmp(b->view.module_id, id) == 0) {
-            cache[i].used = ++cache_clock;
+    for (struct view_box *b = buckets[bucket_of(id)]; b != NULL; b = b->chain) {
+        if (strcmp(b->view.module_id, id) == 0) {
+            lru_unlink(b);
+            lru_push(b);
             b->refs++;
             return b;
         }
@@ -136,37 +199,39 @@ static struct view_box *lookup_locked(const char *id)
     return NULL;
 }
 
-/* Inserts `b` (the caller's reference stays the caller's), evicting the least recently used
- * entry when full; returns the view to use: `b`, or one another request inserted first. */
-static struct view_box *insert_locked(struct view_box *b)
+/* Inserts `b` (the caller's reference stays the caller's) and evicts the least recently used
+ * views while over `budget` bytes; returns the view to use: `b`, or one another request
+ * inserted first. */
+static struct view_box *insert_locked(struct view_box *b, size_t budget)
 {
     struct view_box *have = lookup_locked(b->view.module_id);
-    struct slot *victim = &cache[0];
 
     if (have != NULL) {
         unref_locked(b);
         return have;
     }
-    for (int i = 0; i < MODULE_CACHE_SIZE; i++) {
-        if (cache[i].box == NULL) {
-            victim = &cache[i];
-            break;
-        }
-        if (cache[i].used < victim->used)
-            victim = &cache[i];
-    }
-    if (victim->box != NULL)
-        unref_locked(victim->box);
-    victim->box = b;
-    victim->used = ++cache_clock;
+    if (b->bytes > budget)
+        return b; /* used by this request only */
+    size_t i = bucket_of(b->view.module_id);
+    b->chain = buckets[i];
+    buckets[i] = b;
+    lru_push(b);
+    b->cached = true;
     b->refs++; /* the cache's own reference */
+    cache_bytes += b->bytes;
+    while (cache_bytes > budget && oldest != b) {
+        log_msg(LOG_DEBUG, "cache", "module view %s evicted (%zu bytes; budget %zu)",
+                oldest->view.module_id, oldest->bytes, budget);
+        evict_locked(oldest);
+    }
     return b;
 }
 
 int module_view_get(struct http_req *r, const struct module *m, const struct module_view **out)
 {
     struct view_box *b = NULL;
-    bool cacheable = m->status != MODULE_DRAFT;
+    size_t budget = (size_t)r->cfg->module_cache_mb << 20;
+    bool cacheable = m->status != MODULE_DRAFT && budget > 0;
     int rc;
 
     if (cacheable) {
@@ -180,7 +245,7 @@ int module_view_get(struct http_req *r, const struct module *m, const struct mod
             return rc;
         if (cacheable) {
             pthread_mutex_lock(&cache_mu);
-            b = insert_locked(b);
+            b = insert_locked(b, budget);
             pthread_mutex_unlock(&cache_mu);
         }
     }
@@ -200,10 +265,15 @@ int module_view_find(const struct module_view *v, const char *id)
 void module_cache_clear(void)
 {
     pthread_mutex_lock(&cache_mu);
-    for (int i = 0; i < MODULE_CACHE_SIZE; i++) {
-        if (cache[i].box != NULL)
-            unref_locked(cache[i].box);
-        cache[i].box = NULL;
-    }
+    while (oldest != NULL)
+        evict_locked(oldest);
     pthread_mutex_unlock(&cache_mu);
+}
+
+size_t module_cache_bytes(void)
+{
+    pthread_mutex_lock(&cache_mu);
+    size_t n = cache_bytes;
+    pthread_mutex_unlock(&cache_mu);
+    return n;
 }

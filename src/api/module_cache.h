@@ -4,7 +4,7 @@
  *
  * Only drafts can change their screens (§5): once a module is published or archived its
  * screens are immutable, even across instances. Views of such modules are kept in a
- * process-wide cache (least recently used out, at most MODULE_CACHE_SIZE modules), so the hot
+ * process-wide cache (least recently used out, within MODULE_CACHE_MB of memory), so the hot
  * reads (GET …/screens, every progress write) read no screen rows at all and parse no content.
  * Views of drafts are built for the request and dropped after it.
  *
@@ -18,8 +18,6 @@
 #include "domain/content.h"
 #include "domain/progress.h"
 #include "http/http.h"
-
-#define MODULE_CACHE_SIZE 256
 
 struct module_view {
     char module_id[37];
@@ -44,5 +42,8 @@ char *module_screen_render(const struct screen *s, json_t *content, enum redact_
 
 /* Drops every cached view (tests, shutdown). */
 void module_cache_clear(void);
+
+/* The approximate memory the cached views hold. */
+size_t module_cache_bytes(void);
 
 #endif

@@ -430,3 +430,132 @@ Test(screens, idempotent_screen_creation_adds_one_screen)
     ts_resp_free(&b);
     cr_assert_eq(screen_ids(&author, mid, ids, 4), 1);
 }
+
+/* --- the module view cache under a small budget, and turned off ---------------------------- */
+
+static struct ts_server small;
+static struct ts_user small_admin, small_author, small_learner;
+
+static void start_small(const char *megabytes)
+{
+    char setting[64];
+    snprintf(setting, sizeof(setting), "MODULE_CACHE_MB=%s", megabytes);
+    const char *env[] = {setting, "LOG_LEVEL=debug", NULL};
+    ts_server_start(&small, env);
+    ts_admin(&small, &small_admin);
+    ts_user_with_role(&small, &small_admin, "author", &small_author);
+    ts_learner(&small, &small_learner);
+}
+
+static void start_one_megabyte(void)
+{
+    start_small("1");
+}
+
+static void start_cache_off(void)
+{
+    start_small("0");
+}
+
+static void stop_small(void)
+{
+    cr_assert_eq(ts_server_stop(&small), 0);
+}
+
+/* A published module of four content screens of 19,000 characters (the n-th letter repeated;
+ * the most a body may have is 20,000) and a question: about half a megabyte in the cache, so a
+ * 1 MB budget holds two such modules. */
+static void big_module(int n, char mid[37])
+{
+    static char body[19200];
+    char letter = (char)('a' + n), sid[37];
+    ts_module(&small, &small_author, "{\"title\":\"Big\",\"flow_type\":\"linear\"}", mid);
+    for (int s = 0; s < 4; s++) {
+        int len =
+            snprintf(body, sizeof(body),
+                     "{\"type\":\"content\",\"title\":\"Part %d\",\"content\":{\"body\":\"", s);
+        memset(body + len, letter, 19000);
+        snprintf(body + len + 19000, sizeof(body) - (size_t)len - 19000, "\"}}");
+        ts_screen(&small, &small_author, mid, body, sid);
+    }
+    ts_screen(&small, &small_author, mid, TS_QUESTION_SCREEN, sid);
+    ts_publish(&small, &small_author, mid);
+}
+
+/* Reads module n's screens as the learner; "" when every part is right, else what is wrong.
+ * (No assertions: it runs on several threads; the test asserts on the main one.) */
+static const char *big_module_problem(int n, const char *mid)
+{
+    char path[128];
+    struct ts_resp r;
+    const char *problem = "";
+    snprintf(path, sizeof(path), "/api/v1/modules/%s/screens", mid);
+    ts_as(&small, &small_learner, "GET", path, NULL, &r);
+    json_t *items = json_object_get(r.json, "items");
+    if (r.status != 200 || json_array_size(items) != 5)
+        problem = "not 200 with five screens";
+    for (size_t s = 0; s < 4 && *problem == '\0'; s++) {
+        json_t *scr = json_array_get(items, s);
+        const char *text =
+            json_string_value(json_object_get(json_object_get(scr, "content"), "body"));
+        if (text == NULL || strlen(text) != 19000 || text[0] != 'a' + n || text[18999] != 'a' + n)
+            problem = "a content screen's body is not the module's own";
+        else if (strcmp(json_string_value(json_object_get(scr, "module_id")), mid) != 0)
+            problem = "a screen of another module";
+    }
+    if (*problem == '\0' && json_object_get(json_object_get(json_array_get(items, 4), "content"),
+                                            "correct_option_ids") != NULL)
+        problem = "the answer key is shown to a learner who has not answered";
+    ts_resp_free(&r);
+    return problem;
+}
+
+struct reader {
+    char (*mids)[37];
+    int n;
+    const char *problem;
+};
+
+static void *read_all(void *arg)
+{
+    struct reader *rd = arg;
+    rd->problem = "";
+    for (int round = 0; round < 3 && *rd->problem == '\0'; round++)
+        for (int i = 0; i < rd->n && *rd->problem == '\0'; i++)
+            rd->problem = big_module_problem(i, rd->mids[i]);
+    return NULL;
+}
+
+/* Five modules through a cache that holds two: views are evicted while other requests still use
+ * them, and every answer stays whole (the sanitizers watch the reference counts). */
+Test(screen_cache, evictions_under_a_small_budget_keep_answers_right, .init = start_one_megabyte,
+     .fini = stop_small, .timeout = 120)
+{
+    char mids[5][37];
+    for (int i = 0; i < 5; i++)
+        big_module(i, mids[i]);
+    struct reader rd[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        rd[i] = (struct reader){mids, 5, NULL};
+        cr_assert_eq(pthread_create(&t[i], NULL, read_all, &rd[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_str_empty(rd[i].problem, "reader %d: %s", i, rd[i].problem);
+    }
+    char *log = ts_server_log(&small);
+    cr_assert_not_null(strstr(log, "evicted"), "the budget made the cache evict views");
+    free(log);
+}
+
+Test(screen_cache, turned_off_every_read_is_built_afresh, .init = start_cache_off,
+     .fini = stop_small, .timeout = 120)
+{
+    char mids[2][37];
+    for (int i = 0; i < 2; i++)
+        big_module(i, mids[i]);
+    struct reader rd = {mids, 2, NULL};
+    read_all(&rd);
+    cr_assert_str_empty(rd.problem, "%s", rd.problem);
+}
