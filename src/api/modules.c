@@ -186,6 +186,42 @@ static int commit_and_reply(struct http_req *r, int status, json_t *body)
     return http_reply_json_new(r, status, body);
 }
 
+/* The path's module, owned by the caller, loaded and locked in a new write transaction (the
+ * start of every owner's edit). 0, or -1 after replying. */
+static int owned_for_write_or_reply(struct http_req *r, struct module *m)
+{
+    char id[37];
+
+    if (module_id_or_reply(r, id) < 0 || http_begin_write_or_reply(r) < 0)
+        return -1;
+    return modules_load_or_reply(r, id, true, true, m);
+}
+
+/* Writes the edited module, commits and replies 200 with it. */
+static int update_and_reply(struct http_req *r, const struct module *m)
+{
+    int rc = modules_update(r->conn, m);
+
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return commit_and_reply(r, 200, modules_to_json(m));
+}
+
+static json_t *render_module_item(const void *item)
+{
+    return modules_to_json(item);
+}
+
+static void module_item_key(const void *item, struct cursor *out)
+{
+    const struct module *m = item;
+
+    out->key_int = m->created_at;
+    snprintf(out->id, sizeof(out->id), "%s", m->id);
+}
+
+static const struct page_item_ops module_items = {render_module_item, module_item_key};
+
 /* --- list ------------------------------------------------------------------------------- */
 
 int api_modules_list(struct http_req *r)
@@ -227,17 +263,7 @@ int api_modules_list(struct http_req *r)
         rc = modules_list(c, &r->arena, &f, &items, &n);
     if (rc < 0)
         return http_reply_err(r, rc);
-    json_t *arr = json_array();
-    int shown = n > page.limit ? page.limit : n;
-    for (int i = 0; i < shown; i++)
-        json_array_append_new(arr, modules_to_json(&items[i]));
-    struct cursor last = {0};
-    if (n > page.limit) {
-        last.key_int = items[shown - 1].created_at;
-        snprintf(last.id, sizeof(last.id), "%s", items[shown - 1].id);
-    }
-    return http_reply_json_new(r, 200,
-                               page_render_new(&page, scope, arr, n > page.limit ? &last : NULL));
+    return page_reply(r, &page, scope, items, sizeof(*items), n, &module_items);
 }
 
 /* --- create ----------------------------------------------------------------------------- */
@@ -332,19 +358,14 @@ int api_modules_patch(struct http_req *r)
     if (description != NULL)
         m.description = description;
     m.updated_at = time_now_ms();
-    int rc = modules_update(r->conn, &m);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    return commit_and_reply(r, 200, modules_to_json(&m));
+    return update_and_reply(r, &m);
 }
 
 int api_modules_delete(struct http_req *r)
 {
     struct module m;
-    char id[37];
 
-    if (module_id_or_reply(r, id) < 0 || http_begin_write_or_reply(r) < 0 ||
-        modules_load_or_reply(r, id, true, true, &m) < 0)
+    if (owned_for_write_or_reply(r, &m) < 0)
         return 0;
     if (m.status != MODULE_DRAFT)
         return http_reply_detail(r, 409, "Only draft modules can be deleted");
@@ -392,10 +413,8 @@ static int publish_checks_or_reply(struct http_req *r, const struct module *m)
 int api_modules_publish(struct http_req *r)
 {
     struct module m;
-    char id[37];
 
-    if (module_id_or_reply(r, id) < 0 || http_begin_write_or_reply(r) < 0 ||
-        modules_load_or_reply(r, id, true, true, &m) < 0)
+    if (owned_for_write_or_reply(r, &m) < 0)
         return 0;
     if (m.status == MODULE_PUBLISHED)
         return http_reply_detail(r, 409, "Module is already published");
@@ -403,28 +422,20 @@ int api_modules_publish(struct http_req *r)
         return 0;
     m.status = MODULE_PUBLISHED;
     m.published_at = m.updated_at = time_now_ms();
-    int rc = modules_update(r->conn, &m);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    return commit_and_reply(r, 200, modules_to_json(&m));
+    return update_and_reply(r, &m);
 }
 
 int api_modules_archive(struct http_req *r)
 {
     struct module m;
-    char id[37];
 
-    if (module_id_or_reply(r, id) < 0 || http_begin_write_or_reply(r) < 0 ||
-        modules_load_or_reply(r, id, true, true, &m) < 0)
+    if (owned_for_write_or_reply(r, &m) < 0)
         return 0;
     if (m.status != MODULE_PUBLISHED)
         return http_reply_detail(r, 409, "Only published modules can be archived");
     m.status = MODULE_ARCHIVED;
     m.archived_at = m.updated_at = time_now_ms();
-    int rc = modules_update(r->conn, &m);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    return commit_and_reply(r, 200, modules_to_json(&m));
+    return update_and_reply(r, &m);
 }
 
 /* --- copy ------------------------------------------------------------------------------- */

@@ -66,3 +66,18 @@ json_t *page_render_new(const struct page_in *p, const char *scope, json_t *item
     }
     return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
 }
+
+int page_reply(struct http_req *r, const struct page_in *p, const char *scope, const void *items,
+               size_t size, int n, const struct page_item_ops *ops)
+{
+    const char *base = items;
+    int shown = n > p->limit ? p->limit : n;
+    json_t *arr = json_array();
+    struct cursor last = {0};
+
+    for (int i = 0; i < shown; i++)
+        json_array_append_new(arr, ops->render(base + (size_t)i * size));
+    if (n > p->limit)
+        ops->key(base + (size_t)(shown - 1) * size, &last);
+    return http_reply_json_new(r, 200, page_render_new(p, scope, arr, n > p->limit ? &last : NULL));
+}

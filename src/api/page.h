@@ -32,4 +32,18 @@ int page_parse(struct http_req *r, struct valid *v, const char *scope, struct pa
 json_t *page_render_new(const struct page_in *p, const char *scope, json_t *items,
                         const struct cursor *last);
 
+/* How page_reply() renders one item and reads its sort key (keyset columns). */
+struct page_item_ops {
+    json_t *(*render)(const void *item);
+    void (*key)(const void *item, struct cursor *out);
+};
+
+/*
+ * Replies 200 with one page of the `n` items of `size` bytes each that the query returned when
+ * asked for p->limit + 1 (one more tells whether a next page exists): the first p->limit of
+ * them, and the cursor after the last one shown when there are more.
+ */
+int page_reply(struct http_req *r, const struct page_in *p, const char *scope, const void *items,
+               size_t size, int n, const struct page_item_ops *ops);
+
 #endif

@@ -460,6 +460,30 @@ int api_progress_attempts(struct http_req *r)
 
 /* --- dashboard --------------------------------------------------------------------------- */
 
+/* A dashboard item: the record with a summary of its module. */
+static json_t *render_dashboard_item(const void *item)
+{
+    const struct progress_item *it = item;
+    struct module m = {.flow = it->flow};
+    json_t *out = progress_json(&m, &it->rec);
+
+    json_object_set_new(out, "module",
+                        json_pack("{s:s,s:s,s:s,s:s}", "id", it->rec.module_id, "title", it->title,
+                                  "flow_type", flow_type_names[it->flow], "status",
+                                  module_status_names[it->module_status]));
+    return out;
+}
+
+static void dashboard_item_key(const void *item, struct cursor *out)
+{
+    const struct progress_item *it = item;
+
+    out->key_int = it->rec.updated_at;
+    snprintf(out->id, sizeof(out->id), "%s", it->rec.module_id);
+}
+
+static const struct page_item_ops dashboard_items = {render_dashboard_item, dashboard_item_key};
+
 int api_progress_dashboard(struct http_req *r)
 {
     struct progress_filter f = {.user_id = r->user->id, .status = -1};
@@ -488,22 +512,5 @@ int api_progress_dashboard(struct http_req *r)
         rc = progress_list(c, &r->arena, &f, &items, &n);
     if (rc < 0)
         return http_reply_err(r, rc);
-    json_t *arr = json_array();
-    int shown = n > page.limit ? page.limit : n;
-    for (int i = 0; i < shown; i++) {
-        struct module m = {.flow = items[i].flow};
-        json_t *item = progress_json(&m, &items[i].rec);
-        json_object_set_new(item, "module",
-                            json_pack("{s:s,s:s,s:s,s:s}", "id", items[i].rec.module_id, "title",
-                                      items[i].title, "flow_type", flow_type_names[items[i].flow],
-                                      "status", module_status_names[items[i].module_status]));
-        json_array_append_new(arr, item);
-    }
-    struct cursor last = {0};
-    if (n > page.limit) {
-        last.key_int = items[shown - 1].rec.updated_at;
-        snprintf(last.id, sizeof(last.id), "%s", items[shown - 1].rec.module_id);
-    }
-    return http_reply_json_new(r, 200,
-                               page_render_new(&page, scope, arr, n > page.limit ? &last : NULL));
+    return page_reply(r, &page, scope, items, sizeof(*items), n, &dashboard_items);
 }

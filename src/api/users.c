@@ -113,6 +113,21 @@ int api_users_get(struct http_req *r)
 }
 
 /* GET /api/v1/users: filters role, active, q; order created_at desc, id desc. */
+static json_t *render_user_item(const void *item)
+{
+    return users_to_json(item);
+}
+
+static void user_item_key(const void *item, struct cursor *out)
+{
+    const struct user *u = item;
+
+    out->key_int = u->created_at;
+    snprintf(out->id, sizeof(out->id), "%s", u->id);
+}
+
+static const struct page_item_ops user_items = {render_user_item, user_item_key};
+
 int api_users_list(struct http_req *r)
 {
     struct users_filter f = {.role = -1, .active = -1};
@@ -151,15 +166,5 @@ int api_users_list(struct http_req *r)
     if (rc < 0)
         return http_reply_err(r, rc);
 
-    json_t *arr = json_array();
-    int shown = n > page.limit ? page.limit : n;
-    for (int i = 0; i < shown; i++)
-        json_array_append_new(arr, users_to_json(&items[i]));
-    struct cursor last = {0};
-    if (n > page.limit) {
-        last.key_int = items[shown - 1].created_at;
-        snprintf(last.id, sizeof(last.id), "%s", items[shown - 1].id);
-    }
-    return http_reply_json_new(r, 200,
-                               page_render_new(&page, scope, arr, n > page.limit ? &last : NULL));
+    return page_reply(r, &page, scope, items, sizeof(*items), n, &user_items);
 }
