@@ -53,7 +53,7 @@ int http_auth_or_reply(struct http_req *r)
                               : flags & ROUTE_WITH_MODULE ? CALLER_MODULE
                                                           : CALLER_USER;
     const char *raw = reads != CALLER_USER ? http_param(r, "module_id") : NULL;
-    char module_id[37];
+    char module_id[37] = "";
     bool with_module = raw != NULL && uuid_parse(raw, module_id);
     rc = http_conn(r, &c);
     if (rc == 0) {
