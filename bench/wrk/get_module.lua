@@ -1,5 +1,5 @@
 -- GET /api/v1/modules/{id}: a random published module, as a random learner.
---   wrk -t32 -c32 -d10s --latency -s bench/wrk/get_module.lua http://127.0.0.1:PORT
+--   wrk -t2 -c32 -d10s --latency -s bench/wrk/get_module.lua http://127.0.0.1:PORT
 local c = dofile((os.getenv("BENCH_DIR") or "bench") .. "/wrk/common.lua")
 local ids = c.ids
 

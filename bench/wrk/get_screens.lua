@@ -1,6 +1,6 @@
 -- GET /api/v1/modules/{id}/screens: a random published module, as a random learner (12 screens,
 -- question content redacted).
---   wrk -t32 -c32 -d10s --latency -s bench/wrk/get_screens.lua http://127.0.0.1:PORT
+--   wrk -t2 -c32 -d10s --latency -s bench/wrk/get_screens.lua http://127.0.0.1:PORT
 local c = dofile((os.getenv("BENCH_DIR") or "bench") .. "/wrk/common.lua")
 local ids = c.ids
 

@@ -7,9 +7,11 @@
  * PostgreSQL, a concurrent UPDATE of the same row waits for the first to commit and then
  * re-checks its WHERE clause against the new row (READ COMMITTED re-evaluation), so it changes
  * nothing and reports 0 rows: the loser learns it lost without any explicit lock. On SQLite
- * writers are serialised by the write transaction, which gives the same outcome. The request
- * also reads the record FOR UPDATE before validating, so it validates against the state it
- * will replace; the conditional UPDATE is what guarantees correctness regardless.
+ * writers are serialised by the write lock, which gives the same outcome. The conditional
+ * UPDATE is what guarantees correctness, so a PUT (which names the version it replaces) reads
+ * the record without a lock and writes in autocommit; the answer, submit and attempts endpoints
+ * read it FOR UPDATE inside their transaction so that concurrent ones serialise
+ * (src/api/progress.c, load_writable_or_reply()).
  */
 #include "db/progress.h"
 
