@@ -72,9 +72,11 @@ static json_t *time_or_null(int64_t ms)
     return json_string(text);
 }
 
-static json_t *progress_json(const struct module *m, const struct progress_rec *p)
+/* The Progress object of §8 for record `p`. `doc` is its progress_data already parsed
+ * (borrowed), or NULL to parse p->data. */
+static json_t *progress_json_doc(const struct module *m, const struct progress_rec *p, json_t *doc)
 {
-    json_t *data = json_loads(p->data, 0, NULL);
+    json_t *data = doc != NULL ? json_incref(doc) : json_loads(p->data, 0, NULL);
 
     return json_pack("{s:s,s:s,s:s,s:s,s:i,s:o,s:i,s:o,s:o,s:o,s:o}", "module_id", p->module_id,
                      "user_id", p->user_id, "flow_type", flow_type_names[m->flow], "status",
@@ -83,6 +85,11 @@ static json_t *progress_json(const struct module *m, const struct progress_rec *
                      "progress_data", data != NULL ? data : json_object(), "started_at",
                      time_or_null(p->started_at), "completed_at", time_or_null(p->completed_at),
                      "updated_at", time_or_null(p->updated_at));
+}
+
+static json_t *progress_json(const struct module *m, const struct progress_rec *p)
+{
+    return progress_json_doc(m, p, NULL);
 }
 
 int progress_caller_record(struct http_req *r, const struct module *m, struct progress_rec *p)
@@ -188,16 +195,19 @@ static int reply_version_conflict(struct http_req *r, const struct module *m)
 /*
  * Stores `data` (taken) as the next version of `old`: recomputes status, percent, score and
  * the timestamps, writes with the compare-and-swap, commits the transaction when one is open
- * (else the single statement is its own). On success *out is the new record.
+ * (else the single statement is its own). On success *out is the new record and *doc its
+ * document, kept for the reply (owned by the request), so it is not parsed back.
  */
 static int store(struct http_req *r, const struct module *m, const struct progress_module *pm,
-                 const struct progress_rec *old, json_t *data, struct progress_rec *out)
+                 const struct progress_rec *old, json_t *data, struct progress_rec *out,
+                 json_t **doc)
 {
     struct progress_summary sum;
     int64_t now = time_now_ms();
 
     progress_flow_for(m->flow)->summarize(pm, data, &sum);
     *out = *old;
+    *doc = http_own_json(r, json_incref(data));
     out->data = http_dump_new(&r->arena, data);
     out->status = sum.status;
     out->percent = sum.percent;
@@ -217,15 +227,16 @@ static int store(struct http_req *r, const struct module *m, const struct progre
     return rc;
 }
 
-/* Ends a write: 200 with the new record, or the version conflict, or the failure. */
+/* Ends a write: 200 with the new record (document `doc`), or the version conflict, or the
+ * failure. */
 static int reply_stored(struct http_req *r, const struct module *m, int rc,
-                        const struct progress_rec *p)
+                        const struct progress_rec *p, json_t *doc)
 {
     if (rc == TS_ECONFLICT)
         return reply_version_conflict(r, m);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return http_reply_json_new(r, 200, progress_json(m, p));
+    return http_reply_json_new(r, 200, progress_json_doc(m, p, doc));
 }
 
 /* The body's "version" (int >= 0), for PUT, submit and attempts. */
@@ -253,6 +264,7 @@ int api_progress_put(struct http_req *r)
 {
     struct progress_module pm;
     struct progress_rec old, neu;
+    json_t *doc = NULL;
     struct module m;
     json_t *data = NULL, *out = NULL;
     int64_t version = 0;
@@ -279,8 +291,8 @@ int api_progress_put(struct http_req *r)
     }
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    rc = store(r, &m, &pm, &old, out, &neu);
-    return reply_stored(r, &m, rc, &neu);
+    rc = store(r, &m, &pm, &old, out, &neu, &doc);
+    return reply_stored(r, &m, rc, &neu, doc);
 }
 
 /* --- answer ------------------------------------------------------------------------------ */
@@ -347,6 +359,7 @@ int api_progress_answer(struct http_req *r)
 {
     struct progress_module pm;
     struct progress_rec old, neu;
+    json_t *doc = NULL;
     struct module m;
     struct valid v, pv;
     json_t *ids = NULL, *out = NULL;
@@ -379,13 +392,13 @@ int api_progress_answer(struct http_req *r)
     valid_free(&v);
     if (http_valid_or_reply(r, &pv) < 0)
         return 0;
-    rc = store(r, &m, &pm, &old, out, &neu);
+    rc = store(r, &m, &pm, &old, out, &neu, &doc);
     if (rc < 0)
-        return reply_stored(r, &m, rc, &neu);
+        return reply_stored(r, &m, rc, &neu, doc);
     json_t *reply =
         json_pack("{s:s,s:b,s:O}", "screen_id", sid, "correct", correct, "option_ids", ids);
     answer_key(&pm.screens[qi], reply);
-    json_object_set_new(reply, "progress", progress_json(&m, &neu));
+    json_object_set_new(reply, "progress", progress_json_doc(&m, &neu, doc));
     return http_reply_json_new(r, 200, reply);
 }
 
@@ -424,6 +437,7 @@ int api_progress_submit(struct http_req *r)
 {
     struct progress_module pm;
     struct progress_rec old, neu;
+    json_t *doc = NULL;
     struct module m;
     json_t *stored = NULL, *out = NULL;
 
@@ -433,8 +447,8 @@ int api_progress_submit(struct http_req *r)
     if (rc == TS_ECONFLICT)
         return http_reply_detail(r, 409, "Attempt already submitted");
     if (rc == 0)
-        rc = store(r, &m, &pm, &old, out, &neu);
-    return reply_stored(r, &m, rc, &neu);
+        rc = store(r, &m, &pm, &old, out, &neu, &doc);
+    return reply_stored(r, &m, rc, &neu, doc);
 }
 
 int api_progress_attempts(struct http_req *r)
@@ -446,6 +460,7 @@ int api_progress_attempts(struct http_req *r)
     };
     struct progress_module pm;
     struct progress_rec old, neu;
+    json_t *doc = NULL;
     struct module m;
     json_t *stored = NULL, *out = NULL;
 
@@ -454,8 +469,8 @@ int api_progress_attempts(struct http_req *r)
     enum attempt_refusal why = progress_assessment_next(&pm, stored, &out);
     if (why != ATTEMPT_OK)
         return http_reply_detail(r, 409, refusals[why]);
-    int rc = store(r, &m, &pm, &old, out, &neu);
-    return reply_stored(r, &m, rc, &neu);
+    int rc = store(r, &m, &pm, &old, out, &neu, &doc);
+    return reply_stored(r, &m, rc, &neu, doc);
 }
 
 /* --- dashboard --------------------------------------------------------------------------- */
