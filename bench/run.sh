@@ -24,6 +24,9 @@ BENCH_POOL=${BENCH_POOL:-8}              # server DB_POOL_SIZE
 PGBENCH_JOBS=${PGBENCH_JOBS:-2}          # pgbench -j (client threads)
 WRK_THREADS=${WRK_THREADS:-2}            # wrk -t: as many client threads as pgbench has
 COLDSTART_RUNS=${COLDSTART_RUNS:-5}      # 0 skips the cold start measurement
+DB_CPUS=${DB_CPUS:-}                     # e.g. 0: PostgreSQL runs on these CPUs only, and the server,
+CLIENT_CPUS=${CLIENT_CPUS:-}             #   wrk and pgbench on CLIENT_CPUS (e.g. 1); both empty:
+                                         #   everything shares every CPU
 SKIP_BUILD=${SKIP_BUILD:-0}
 LEARNERS=1000
 MODULES=200
@@ -35,6 +38,13 @@ PGBENCH=$PGBIN/pgbench
 WRK=${WRK:-wrk}
 BIN=$root/build-bench/trainsmart
 
+if { [ -n "$DB_CPUS" ] && [ -z "$CLIENT_CPUS" ]; } || { [ -z "$DB_CPUS" ] && [ -n "$CLIENT_CPUS" ]; }; then
+  echo "run.sh: set both DB_CPUS and CLIENT_CPUS, or neither" >&2
+  exit 2
+fi
+# Prefixes that pin a command to the database's or the clients' CPUs (empty: no pinning).
+on_db=() on_clients=()
+if [ -n "$DB_CPUS" ]; then on_db=(taskset -c "$DB_CPUS"); on_clients=(taskset -c "$CLIENT_CPUS"); fi
 if (((ROUNDS + 1) * WRK_THREADS >= PUT_LO)); then
   echo "run.sh: (ROUNDS+1)*WRK_THREADS must stay below $PUT_LO (wrk and pgbench PUT learners are disjoint)" >&2
   exit 2
@@ -101,7 +111,7 @@ wait_healthz() { # bounded: 10 s
 start_server() {
   env DATABASE_URL="$url" HOST=127.0.0.1 PORT="$hport" DB_POOL_SIZE="$BENCH_POOL" \
     WORKER_THREADS="$BENCH_WORKERS" LOG_LEVEL=warning \
-    "$BIN" serve >>"$out/server.log" 2>&1 &
+    "${on_clients[@]}" "$BIN" serve >>"$out/server.log" 2>&1 &
   srv_pid=$!
   wait_healthz
 }
@@ -137,7 +147,7 @@ run_wrk() {
     -s "$bench/wrk/$ep.lua" "http://127.0.0.1:$hport")
   [ "$ep" = put_progress ] && args+=(-- "$offset")
   s0=$(srv_ticks); p0=$(pg_ticks)
-  { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "$WRK" "${args[@]}" >"$f" 2>&1; } 2>"$f.cpu"
+  { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "${on_clients[@]}" "$WRK" "${args[@]}" >"$f" 2>&1; } 2>"$f.cpu"
   s1=$(srv_ticks); p1=$(pg_ticks)
   line=$(grep '^BENCH ' "$f" || true)
   if [ -z "$line" ]; then
@@ -171,7 +181,7 @@ run_pgbench() {
     -D put_lo=$PUT_LO -D put_hi=$PUT_HI -f "$bench/pgbench/$script.sql")
   [ "$round" != warmup ] && args+=(-l --log-prefix="$d/log")
   p0=$(pg_ticks)
-  { TIMEFORMAT='%U %S'; time "$PGBENCH" "${args[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || {
+  { TIMEFORMAT='%U %S'; time "${on_clients[@]}" "$PGBENCH" "${args[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || {
     log "pgbench $ep $tag failed (see $f)"
     return 1
   }
@@ -261,7 +271,7 @@ summarise() {
     echo "# Benchmark summary ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
     echo "Medians of $ROUNDS rounds of ${DURATION}s, $CONNS connections (wrk -t$WRK_THREADS, pgbench -j$PGBENCH_JOBS -M prepared);"
-    echo "server WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL."
+    echo "server WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL; CPUs: PostgreSQL ${DB_CPUS:-all}, server and load generators ${CLIENT_CPUS:-all}."
     echo
     echo "- **ceiling**: pgbench/<endpoint>.sql, the SQL the endpoint needs done one statement at a time (token"
     echo "  lookup, its reads and writes); the issue's baseline. **server SQL**: pgbench/<endpoint>_server.sql,"
@@ -315,7 +325,7 @@ summarise() {
 if [ "${1:-}" = --summary ]; then # bench/run.sh --summary DIR: rewrite DIR/summary.md
   out=$(cd "${2:?usage: run.sh --summary DIR}" && pwd)
   eval "$(sed -n 's/^settings: //p' "$out/machine.txt" | tr ' ' '\n' |
-    sed -n 's/^\(DURATION\|ROUNDS\|CONNS\|PGBENCH_JOBS\|WRK_THREADS\)=/\1=/p; s/^WORKER_THREADS=/BENCH_WORKERS=/p; s/^DB_POOL_SIZE=/BENCH_POOL=/p')"
+    sed -n 's/^\(DURATION\|ROUNDS\|CONNS\|PGBENCH_JOBS\|WRK_THREADS\|DB_CPUS\|CLIENT_CPUS\)=/\1=/p; s/^WORKER_THREADS=/BENCH_WORKERS=/p; s/^DB_POOL_SIZE=/BENCH_POOL=/p')"
   ENDPOINTS=$(awk -F'\t' 'NR > 1 && !seen[$1]++ {printf "%s ", $1}' "$out/rounds.tsv")
   summarise
   cat "$out/summary.md"
@@ -333,7 +343,7 @@ mkdir -p "$out/raw"
 # --- 2. database ---------------------------------------------------------------------------------
 pgport=$("$root/scripts/free-port.sh")
 log "starting PostgreSQL on 127.0.0.1:$pgport ($work/pg)"
-"$root/scripts/pg-cluster.sh" start "$work/pg" "$pgport"
+"${on_db[@]}" "$root/scripts/pg-cluster.sh" start "$work/pg" "$pgport"
 pg_started=1
 url="postgresql://trainsmart@127.0.0.1:$pgport/tsbench"
 psql -X -q -h 127.0.0.1 -p "$pgport" -U trainsmart -d postgres -c 'CREATE DATABASE tsbench'
@@ -363,7 +373,7 @@ SQL
   echo "postgres: $("$PGBIN/postgres" --version)"
   echo "wrk: $("$WRK" -v 2>&1 | head -n1)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null) ($(git -C "$root" status --porcelain -- src migrations | wc -l) changed files under src/ migrations/)"
-  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS WRK_THREADS=$WRK_THREADS"
+  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS WRK_THREADS=$WRK_THREADS DB_CPUS=${DB_CPUS:-all} CLIENT_CPUS=${CLIENT_CPUS:-all}"
   echo "loadavg before: $(cat /proc/loadavg)"
 } >"$out/machine.txt"
 cat "$out/generate.log" >>"$out/machine.txt"
@@ -375,7 +385,7 @@ if [ "$COLDSTART_RUNS" -gt 0 ]; then
     log "cold start x$COLDSTART_RUNS"
     DATABASE_URL="$url" HOST=127.0.0.1 PORT="$hport" DB_POOL_SIZE="$BENCH_POOL" \
       WORKER_THREADS="$BENCH_WORKERS" LOG_LEVEL=warning \
-      python3 "$bench/coldstart.py" "$COLDSTART_RUNS" "$hport" "$BIN" serve >"$out/coldstart.txt" 2>&1 ||
+      "${on_clients[@]}" python3 "$bench/coldstart.py" "$COLDSTART_RUNS" "$hport" "$BIN" serve >"$out/coldstart.txt" 2>&1 ||
       log "cold start measurement failed (see $out/coldstart.txt)"
     log "$(tail -n1 "$out/coldstart.txt")"
   else
