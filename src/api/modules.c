@@ -18,6 +18,7 @@
 #include "http/idempotency.h"
 #include "util/crypto.h"
 #include "util/err.h"
+#include "util/log.h"
 #include "util/time.h"
 
 /* --- rendering and loading ---------------------------------------------------------------- */
@@ -79,8 +80,16 @@ json_t *modules_to_json(const struct module *m)
     modules_render(&b, m);
     json_t *obj = json_loadb(b.data, b.len, 0, NULL);
     buf_free(&b);
+    if (obj == NULL && m->settings != NULL && strcmp(m->settings, "{}") != 0) {
+        /* Only settings the server did not write (a hand-edited SQLite row) get here: the
+         * module is still shown, with empty settings, rather than taking the process down. */
+        log_msg(LOG_ERROR, "modules", "module %s: stored settings are not JSON", m->id);
+        struct module plain = *m;
+        plain.settings = "{}";
+        return modules_to_json(&plain);
+    }
     if (obj == NULL)
-        abort(); /* only out of memory: the text is JSON by construction */
+        abort(); /* out of memory */
     return obj;
 }
 

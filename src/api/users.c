@@ -112,7 +112,6 @@ int api_users_get(struct http_req *r)
     return http_reply_json_new(r, 200, users_to_json(&u));
 }
 
-/* GET /api/v1/users: filters role, active, q; order created_at desc, id desc. */
 static json_t *render_user_item(const void *item)
 {
     return users_to_json(item);
@@ -128,6 +127,7 @@ static void user_item_key(const void *item, struct cursor *out)
 
 static const struct page_item_ops user_items = {render_user_item, user_item_key};
 
+/* GET /api/v1/users: filters role, active, q; order created_at desc, id desc. */
 int api_users_list(struct http_req *r)
 {
     struct users_filter f = {.role = -1, .active = -1};

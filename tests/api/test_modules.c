@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -681,4 +682,26 @@ Test(modules, seed_demo_loads_three_published_modules_once)
     ts_resp_free(&r);
     cr_assert_eq(ts_login(&srv, "demo-author@trainsmart.invalid", "x-any-password", NULL), 401,
                  "the demo author cannot log in");
+}
+
+/* Settings the server did not write (a hand-edited SQLite row; PostgreSQL's jsonb cannot hold
+ * them) are shown as {} in lists, logged, and do not take the server down. */
+Test(modules, settings_that_are_not_json_do_not_break_the_list)
+{
+    if (ts_backend_is_pg())
+        cr_skip_test("jsonb rejects the row");
+    char mid[37], sql[160];
+    struct ts_resp r;
+    ts_module(&srv, &author, "{\"title\":\"Broken\",\"flow_type\":\"linear\"}", mid);
+    snprintf(sql, sizeof(sql), "UPDATE modules SET settings = 'not json' WHERE id = '%s'", mid);
+    ts_sql(&srv, sql);
+    ts_as(&srv, &author, "GET", "/api/v1/modules", NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    json_t *item = json_array_get(json_object_get(r.json, "items"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(item, "id")), mid);
+    cr_assert_eq(json_object_size(json_object_get(item, "settings")), 0);
+    ts_resp_free(&r);
+    char *log = ts_server_log(&srv);
+    cr_assert_not_null(strstr(log, "stored settings are not JSON"));
+    free(log);
 }
