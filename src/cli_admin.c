@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "db/migrate.h"
+#include "db/users.h"
 #include "domain/accounts.h"
+#include "util/crypto.h"
 #include "util/err.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -44,12 +46,47 @@ static int read_password(char *buf, size_t size)
     return 0;
 }
 
+/*
+ * Creates an active admin, or makes the existing user of that email an active admin with the
+ * new password (*created false), in one write transaction. The password is hashed before the
+ * transaction starts, so no lock is held during argon2id.
+ */
+static int create_or_promote(struct db_conn *c, struct arena *a, const struct account_new *in,
+                             struct user *u, bool *created)
+{
+    char hash[CRYPTO_PWHASH_LEN];
+    int rc = crypto_password_hash(in->password, hash);
+
+    if (rc == 0)
+        rc = db_begin_write(c);
+    if (rc < 0)
+        return rc;
+    int64_t now = time_now_ms();
+    rc = db_users_get_by_email(c, a, in->email, u, NULL);
+    *created = rc == TS_ENOTFOUND;
+    if (*created) {
+        accounts_new_user(in, ROLE_ADMIN, now, u);
+        rc = db_users_insert(c, u, hash);
+    } else if (rc == 0) {
+        u->role = ROLE_ADMIN;
+        u->active = true;
+        u->updated_at = now;
+        rc = db_users_update(c, u);
+        if (rc == 0)
+            rc = db_users_set_password(c, u->id, hash, now);
+    }
+    if (rc == 0)
+        return db_commit(c);
+    db_rollback(c);
+    return rc;
+}
+
 /* The register rules; prints the first failure. */
 static bool input_is_valid(const struct account_new *in)
 {
-    size_t pw = utf8_length(in->password), name = utf8_length(in->display_name);
+    size_t pw = str_utf8_length(in->password), name = str_utf8_length(in->display_name);
 
-    if (!user_email_is_valid(in->email))
+    if (!accounts_email_is_valid(in->email))
         fprintf(stderr, "trainsmart: invalid email address\n");
     else if (pw < 8 || pw > 128)
         fprintf(stderr, "trainsmart: the password must have 8 to 128 characters\n");
@@ -89,19 +126,19 @@ int cli_create_admin(struct db *db, struct arena *a, int argc, char **argv)
         return CLI_FAILED;
     }
     struct account_new in = {
-        .email = user_normalize_email(a, email), .password = password, .timezone = tz};
-    in.display_name = name != NULL ? name : user_default_display_name(a, in.email);
+        .email = accounts_normalize_email(a, email), .password = password, .timezone = tz};
+    in.display_name = name != NULL ? name : accounts_default_display_name(a, in.email);
     if (!input_is_valid(&in))
         return CLI_FAILED;
 
     struct db_conn *c = NULL;
     struct user u;
     bool created = false;
-    int rc = migrate_up(db, NULL);
+    int rc = db_migrate_up(db, NULL);
     if (rc == 0)
         rc = db_acquire(db, &c);
     if (rc == 0)
-        rc = accounts_create_admin(c, a, &in, &u, &created);
+        rc = create_or_promote(c, a, &in, &u, &created);
     db_release(c);
     memset(password, 0, sizeof(password));
     if (rc < 0) {

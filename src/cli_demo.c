@@ -15,11 +15,13 @@
 #include <string.h>
 
 #include "cli_admin.h"
+#include "db/meta.h"
 #include "db/migrate.h"
 #include "db/modules.h"
 #include "db/users.h"
 #include "domain/content.h"
 #include "domain/demo_content.h"
+#include "domain/screen_refs.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -29,7 +31,7 @@
 
 struct keymap {
     const char *keys[256];
-    char ids[256][37];
+    char ids[256][STR_UUID_SIZE];
     int n;
 };
 
@@ -42,18 +44,10 @@ static const char *resolve(const struct keymap *map, const char *k)
     return NULL;
 }
 
-/* Rewrites branch choices' next_screen_id keys to UUIDs. */
-static void resolve_choices(const struct keymap *map, json_t *content)
+/* resolve() as a screen_refs_map_fn: keys the demo does not name stay as they are. */
+static const char *resolve_ref(void *map, const char *k)
 {
-    json_t *choice;
-    size_t i;
-
-    json_array_foreach(json_object_get(content, "choices"), i, choice)
-    {
-        const char *id = resolve(map, json_string_value(json_object_get(choice, "next_screen_id")));
-        if (id != NULL)
-            json_object_set_new(choice, "next_screen_id", json_string(id));
-    }
+    return resolve(map, k);
 }
 
 /* Validates `doc` with the API's rules; returns its normalised JSON text (arena) or NULL. */
@@ -64,7 +58,7 @@ static const char *normalised(struct arena *a, json_t *doc, bool is_settings, in
     const char *text = NULL;
 
     valid_init(&v, a, "demo");
-    int rc = is_settings ? settings_validate(&v, (enum flow_type)kind, doc, &out)
+    int rc = is_settings ? content_settings_validate(&v, (enum flow_type)kind, doc, &out)
                          : content_validate(&v, (enum screen_type)kind, doc, &out);
     if (rc == 0) {
         char *dump = json_dumps(out, JSON_COMPACT);
@@ -94,16 +88,16 @@ static int insert_screens(struct db_conn *c, struct arena *a, const struct modul
         s.updated_at = m->created_at;
         snprintf(s.id, sizeof(s.id), "%s", map->ids[i]);
         snprintf(s.module_id, sizeof(s.module_id), "%s", m->id);
-        s.type = (enum screen_type)module_enum_parse(
+        s.type = (enum screen_type)model_enum_parse(
             screen_type_names, json_string_value(json_object_get(doc, "type")));
         s.title = json_string_value(json_object_get(doc, "title"));
         const char *next = resolve(map, json_string_value(json_object_get(doc, "next")));
         snprintf(s.next_screen_id, sizeof(s.next_screen_id), "%s", next ? next : "");
-        resolve_choices(map, content);
+        screen_refs_rewrite(content, resolve_ref, (void *)map);
         s.content = normalised(a, content, false, (int)s.type);
         if ((int)s.type < 0 || s.title == NULL || s.content == NULL)
             return TS_EINVAL;
-        rc = screens_insert(c, &s);
+        rc = db_screens_insert(c, &s);
         if (rc < 0)
             break;
     }
@@ -132,18 +126,15 @@ static int insert_module(struct db_conn *c, struct arena *a, json_t *doc, const 
     m.title = json_string_value(json_object_get(doc, "title"));
     m.description = json_string_value(json_object_get(doc, "description"));
     int flow =
-        module_enum_parse(flow_type_names, json_string_value(json_object_get(doc, "flow_type")));
+        model_enum_parse(flow_type_names, json_string_value(json_object_get(doc, "flow_type")));
     json_t *settings = json_object_get(doc, "settings");
-    const char *start =
-        resolve(&map, json_string_value(json_object_get(settings, "start_screen_id")));
-    if (start != NULL)
-        json_object_set_new(settings, "start_screen_id", json_string(start));
+    screen_refs_rewrite(settings, resolve_ref, &map);
     m.flow = (enum flow_type)flow;
     m.settings = flow >= 0 ? normalised(a, settings, true, flow) : NULL;
     m.screen_count = map.n;
     if (m.title == NULL || m.description == NULL || m.settings == NULL)
         return TS_EINVAL;
-    int rc = modules_insert(c, &m);
+    int rc = db_modules_insert(c, &m);
     return rc < 0 ? rc : insert_screens(c, a, &m, screens, &map);
 }
 
@@ -165,24 +156,18 @@ static int insert_author(struct db_conn *c, struct user *u)
     u->timezone = "UTC";
     u->active = false;
     u->created_at = u->updated_at = time_now_ms();
-    return users_insert(c, u, hash);
+    return db_users_insert(c, u, hash);
 }
 
 /* Seeds inside the caller's transaction; *fresh is false when the demo was already there. */
 static int seed(struct db_conn *c, struct arena *a, bool *fresh)
 {
-    struct db_res *r = NULL;
     struct user author = {0};
     char now_text[TIME_RFC3339_LEN];
     int64_t now = time_now_ms();
 
     time_format_ms(now, now_text);
-    int rc = db_query(c,
-                      "INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1) "
-                      "ON CONFLICT (key) DO NOTHING",
-                      DB_PARAMS(DB_P_TEXT(now_text)), &r);
-    *fresh = rc == 0 && r->affected == 1;
-    db_res_free(r);
+    int rc = db_meta_insert_once(c, "demo_seeded", now_text, fresh);
     if (rc < 0 || !*fresh)
         return rc;
     json_t *modules = json_loads(demo_modules_json, 0, NULL);
@@ -204,7 +189,7 @@ int cli_seed_demo(struct db *db, struct arena *a)
 {
     struct db_conn *c = NULL;
     bool fresh = false;
-    int rc = migrate_up(db, NULL);
+    int rc = db_migrate_up(db, NULL);
 
     if (rc == 0)
         rc = db_acquire(db, &c);

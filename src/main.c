@@ -88,11 +88,11 @@ static int cmd_migrate(int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
     if (strcmp(argv[2], "up") == 0)
-        rc = migrate_up(db, stdout);
+        rc = db_migrate_up(db, stdout);
     else if (strcmp(argv[2], "down") == 0)
-        rc = migrate_down(db, n, stdout);
+        rc = db_migrate_down(db, n, stdout);
     else
-        rc = migrate_status(db, stdout);
+        rc = db_migrate_status(db, stdout);
     db_close(db);
     if (rc < 0) {
         fprintf(stderr, "trainsmart: migrate %s failed: %s\n", argv[2],
@@ -168,7 +168,7 @@ static int cmd_serve(void)
         return EXIT_USAGE;
     }
     block_signals(&set);
-    if (cfg.auto_migrate && migrate_up(db, NULL) < 0) {
+    if (cfg.auto_migrate && db_migrate_up(db, NULL) < 0) {
         log_msg(LOG_ERROR, "main", "cannot apply migrations; not starting");
         db_close(db);
         return EXIT_RUNTIME;
@@ -189,7 +189,7 @@ static int cmd_serve(void)
     log_msg(LOG_INFO, "main", "received signal %d; draining for up to %d s", sig,
             cfg.shutdown_grace_seconds - 1);
     http_server_shutdown(srv);
-    module_cache_clear();
+    api_module_cache_clear();
     db_close(db);
     log_msg(LOG_INFO, "main", "stopped");
     return EXIT_OK;

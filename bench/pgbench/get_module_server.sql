@@ -1,5 +1,5 @@
 -- GET /api/v1/modules/{id} exactly as the server runs it: one statement (src/db/caller.c
--- caller_by_token, issued by the auth step for ROUTE_WITH_MODULE routes) reads the caller by
+-- db_caller_by_token, issued by the auth step for ROUTE_WITH_MODULE routes) reads the caller by
 -- token and the module with its author's name (GET module needs the caller's progress record
 -- only for an archived module, and then reads it separately). No transaction. run.sh checks that the server sends statements of this shape.
 --

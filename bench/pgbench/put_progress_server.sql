@@ -1,6 +1,6 @@
 -- PUT /api/v1/modules/{id}/progress exactly as the server runs it (src/api/progress.c
 -- api_progress_put): the one statement of src/db/caller.c (caller, module, the record as
--- stored), then the compare-and-swap UPDATE of src/db/progress.c progress_write on its own (no
+-- stored), then the compare-and-swap UPDATE of src/db/progress.c db_progress_write on its own (no
 -- explicit transaction: the single statement is one; the "version = <stored>" condition is
 -- what makes a concurrent write lose). The module's screens come from the module view cache.
 --

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/modules.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -69,7 +70,7 @@ static void release(void *arg)
     pthread_mutex_unlock(&cache_mu);
 }
 
-char *module_screen_render(const struct screen *s, json_t *content, enum redact_level level)
+char *api_screen_render(const struct screen *s, json_t *content, enum redact_level level)
 {
     char created[TIME_RFC3339_LEN], updated[TIME_RFC3339_LEN];
     json_t *shown = content_redact_to(content, level);
@@ -99,7 +100,7 @@ static int build(struct http_req *r, const struct module *m, struct view_box **o
     arena_init(&b->arena);
     b->refs = 1;
     if (rc == 0)
-        rc = screens_list(c, &b->arena, m->id, &v->screens, &v->n);
+        rc = db_screens_list(c, &b->arena, m->id, &v->screens, &v->n);
     if (rc < 0) {
         box_free(b);
         return rc;
@@ -118,11 +119,11 @@ static int build(struct http_req *r, const struct module *m, struct view_box **o
             b->docs[i] = json_object();
         v->ps[i] = (struct progress_screen){s->id, s->type, b->docs[i],
                                             s->next_screen_id[0] ? s->next_screen_id : NULL};
-        v->text[0][i] = module_screen_render(s, b->docs[i], REDACT_NONE);
+        v->text[0][i] = api_screen_render(s, b->docs[i], REDACT_NONE);
         b->bytes += strlen(v->text[0][i]) + 1;
         for (int l = 1; l < REDACT_LEVELS; l++) {
             v->text[l][i] = s->type == SCREEN_QUESTION
-                                ? module_screen_render(s, b->docs[i], (enum redact_level)l)
+                                ? api_screen_render(s, b->docs[i], (enum redact_level)l)
                                 : v->text[0][i];
             if (v->text[l][i] != v->text[0][i])
                 b->bytes += strlen(v->text[l][i]) + 1;
@@ -227,7 +228,7 @@ static struct view_box *insert_locked(struct view_box *b, size_t budget)
     return b;
 }
 
-int module_view_get(struct http_req *r, const struct module *m, const struct module_view **out)
+int api_module_view_get(struct http_req *r, const struct module *m, const struct module_view **out)
 {
     struct view_box *b = NULL;
     size_t budget = (size_t)r->cfg->module_cache_mb << 20;
@@ -254,7 +255,7 @@ int module_view_get(struct http_req *r, const struct module *m, const struct mod
     return 0;
 }
 
-int module_view_find(const struct module_view *v, const char *id)
+int api_module_view_find(const struct module_view *v, const char *id)
 {
     for (int i = 0; i < v->n; i++)
         if (strcmp(v->screens[i].id, id) == 0)
@@ -262,7 +263,7 @@ int module_view_find(const struct module_view *v, const char *id)
     return -1;
 }
 
-void module_cache_clear(void)
+void api_module_cache_clear(void)
 {
     pthread_mutex_lock(&cache_mu);
     while (oldest != NULL)
@@ -270,7 +271,7 @@ void module_cache_clear(void)
     pthread_mutex_unlock(&cache_mu);
 }
 
-size_t module_cache_bytes(void)
+size_t api_module_cache_bytes(void)
 {
     pthread_mutex_lock(&cache_mu);
     size_t n = cache_bytes;

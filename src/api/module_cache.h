@@ -14,17 +14,23 @@
 #ifndef TS_API_MODULE_CACHE_H
 #define TS_API_MODULE_CACHE_H
 
-#include "db/modules.h"
+#include "model/module.h"
 #include "domain/content.h"
 #include "domain/progress.h"
 #include "http/http.h"
 
+/*
+ * Everything in a view belongs to the view and lives as long as it does; users only borrow.
+ * In particular ps[i].content, the parsed content of screen i, is a jansson tree owned by the
+ * view (decref'ed when the view is freed): a borrower must neither decref nor modify it, and
+ * must json_incref() it to keep it past the request.
+ */
 struct module_view {
-    char module_id[37];
+    char module_id[STR_UUID_SIZE];
     enum flow_type flow;
     int n;
-    struct screen *screens;     /* position order */
-    struct progress_screen *ps; /* the same screens for the progress rules */
+    struct screen *screens;     /* position order; strings owned by the view */
+    struct progress_screen *ps; /* the same screens for the progress rules (content: above) */
     char **text[REDACT_LEVELS]; /* text[level][i]: screen i rendered at that level */
 };
 
@@ -32,18 +38,19 @@ struct module_view {
  * The view of module `m` for this request (released when the request is freed): from the cache
  * when `m` is not a draft, else built from the database. 0 or a TS_E* code.
  */
-int module_view_get(struct http_req *r, const struct module *m, const struct module_view **out);
+int api_module_view_get(struct http_req *r, const struct module *m, const struct module_view **out);
 
 /* Index of screen `id` in the view, or -1. */
-int module_view_find(const struct module_view *v, const char *id);
+int api_module_view_find(const struct module_view *v, const char *id);
 
-/* Renders a screen object (API.md §3) at a redaction level; caller frees. */
-char *module_screen_render(const struct screen *s, json_t *content, enum redact_level level);
+/* Renders a screen object (API.md §3) with `content` (borrowed) at a redaction level; the
+ * returned text is malloc'ed and the caller frees it. */
+char *api_screen_render(const struct screen *s, json_t *content, enum redact_level level);
 
 /* Drops every cached view (tests, shutdown). */
-void module_cache_clear(void);
+void api_module_cache_clear(void);
 
 /* The approximate memory the cached views hold. */
-size_t module_cache_bytes(void);
+size_t api_module_cache_bytes(void);
 
 #endif

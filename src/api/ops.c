@@ -14,7 +14,7 @@ int api_ops_readyz(struct http_req *r)
 {
     bool shutting_down = http_server_shutting_down(r->server);
     int pending = 0;
-    int rc = migrate_pending(r->db, &pending);
+    int rc = db_migrate_pending(r->db, &pending);
     const char *database = rc == 0 ? "ok" : "unreachable";
     const char *migrations = rc < 0 ? "unknown" : pending > 0 ? "pending" : "current";
     bool ready = rc == 0 && pending == 0 && !shutting_down;

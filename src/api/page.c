@@ -2,6 +2,7 @@
 #include "api/page.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ static int load_key(struct http_req *r, uint8_t key[CURSOR_KEY_BYTES])
     if (!have_key) {
         rc = http_conn(r, &c);
         if (rc == 0)
-            rc = meta_secret(c, "cursor_key", cursor_key);
+            rc = db_meta_secret(c, "cursor_key", cursor_key);
         have_key = rc == 0;
     }
     if (rc == 0)
@@ -31,7 +32,7 @@ static int load_key(struct http_req *r, uint8_t key[CURSOR_KEY_BYTES])
     return rc;
 }
 
-int page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p)
+int api_page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p)
 {
     int64_t limit = 20;
     const char *text = http_query(r, "cursor");
@@ -50,8 +51,8 @@ int page_parse(struct http_req *r, struct valid *v, const char *scope, struct pa
     return 0;
 }
 
-json_t *page_render_new(const struct page_in *p, const char *scope, json_t *items,
-                        const struct cursor *last)
+json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *items,
+                            const struct cursor *last)
 {
     json_t *next = json_null();
 
@@ -67,8 +68,8 @@ json_t *page_render_new(const struct page_in *p, const char *scope, json_t *item
     return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
 }
 
-int page_reply(struct http_req *r, const struct page_in *p, const char *scope, const void *items,
-               size_t size, int n, const struct page_item_ops *ops)
+int api_page_reply(struct http_req *r, const struct page_in *p, const char *scope,
+                   const void *items, size_t size, int n, const struct page_item_ops *ops)
 {
     const char *base = items;
     int shown = n > p->limit ? p->limit : n;
@@ -77,7 +78,11 @@ int page_reply(struct http_req *r, const struct page_in *p, const char *scope, c
 
     for (int i = 0; i < shown; i++)
         json_array_append_new(arr, ops->render(base + (size_t)i * size));
-    if (n > p->limit)
-        ops->key(base + (size_t)(shown - 1) * size, &last);
-    return http_reply_json_new(r, 200, page_render_new(p, scope, arr, n > p->limit ? &last : NULL));
+    if (n > p->limit) {
+        const char *item = base + (size_t)(shown - 1) * size;
+        memcpy(&last.key_int, item + ops->key_offset, sizeof(last.key_int));
+        snprintf(last.id, sizeof(last.id), "%s", item + ops->id_offset);
+    }
+    return http_reply_json_new(r, 200,
+                               api_page_render_new(p, scope, arr, n > p->limit ? &last : NULL));
 }

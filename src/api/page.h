@@ -25,17 +25,19 @@ struct page_in {
  * cursor: loc ["query","cursor"], "Value error, invalid cursor"). Returns 0, or a TS_E* code
  * when the signing key could not be loaded.
  */
-int page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p);
+int api_page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p);
 
 /* Builds {"items": items, "next_cursor": ...}; steals `items`. `last` is the sort key of the
  * last item when another page exists, else NULL. */
-json_t *page_render_new(const struct page_in *p, const char *scope, json_t *items,
-                        const struct cursor *last);
+json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *items,
+                            const struct cursor *last);
 
-/* How page_reply() renders one item and reads its sort key (keyset columns). */
+/* How api_page_reply() renders one item and where it finds its sort key (the keyset columns):
+ * an int64_t at `key_offset` and an id (char[STR_UUID_SIZE]) at `id_offset` of the item. */
 struct page_item_ops {
     json_t *(*render)(const void *item);
-    void (*key)(const void *item, struct cursor *out);
+    size_t key_offset;
+    size_t id_offset;
 };
 
 /*
@@ -43,7 +45,7 @@ struct page_item_ops {
  * asked for p->limit + 1 (one more tells whether a next page exists): the first p->limit of
  * them, and the cursor after the last one shown when there are more.
  */
-int page_reply(struct http_req *r, const struct page_in *p, const char *scope, const void *items,
-               size_t size, int n, const struct page_item_ops *ops);
+int api_page_reply(struct http_req *r, const struct page_in *p, const char *scope,
+                   const void *items, size_t size, int n, const struct page_item_ops *ops);
 
 #endif

@@ -8,22 +8,24 @@
  */
 #include "api/progress.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "api/module_access.h"
 #include "api/module_cache.h"
-#include "api/modules.h"
 #include "api/page.h"
 #include "db/caller.h"
+#include "domain/screen_refs.h"
 #include "util/err.h"
 #include "util/time.h"
 
 /* --- loading and rendering ----------------------------------------------------------------- */
 
-int progress_module_load(struct http_req *r, const struct module *m, struct progress_module *pm)
+int api_progress_module_load(struct http_req *r, const struct module *m, struct progress_module *pm)
 {
     const struct module_view *v;
-    int rc = module_view_get(r, m, &v);
+    int rc = api_module_view_get(r, m, &v);
 
     if (rc < 0)
         return rc;
@@ -32,16 +34,17 @@ int progress_module_load(struct http_req *r, const struct module *m, struct prog
     pm->flow = m->flow;
     pm->screens = v->ps;
     pm->n = v->n;
-    pm->start_screen_id = json_string_value(json_object_get(settings, "start_screen_id"));
+    pm->start_screen_id = screen_refs_start(settings);
     pm->pass_score = (int)json_integer_value(json_object_get(settings, "pass_score"));
     pm->max_attempts = json_is_integer(max) ? (int)json_integer_value(max) : 0;
     return 0;
 }
 
-struct redact_ctx progress_redaction(const struct http_req *r, const struct module *m, json_t *data,
-                                     enum progress_status status, const char *screen_id)
+struct redact_ctx api_progress_redaction(const struct http_req *r, const struct module *m,
+                                         json_t *data, enum progress_status status,
+                                         const char *screen_id)
 {
-    struct redact_ctx ctx = {.full_view = modules_is_owner(r, m)};
+    struct redact_ctx ctx = {.full_view = api_module_is_owner(r, m)};
 
     if (ctx.full_view || data == NULL)
         return ctx;
@@ -92,12 +95,12 @@ static json_t *progress_json(const struct module *m, const struct progress_rec *
     return progress_json_doc(m, p, NULL);
 }
 
-int progress_caller_record(struct http_req *r, const struct module *m, struct progress_rec *p)
+int api_progress_caller_record(struct http_req *r, const struct module *m, struct progress_rec *p)
 {
-    const struct caller *cl = modules_context(r, m->id);
+    const struct caller *cl = api_module_context(r, m->id);
 
     if (cl == NULL || !cl->record_read)
-        return progress_get(r->conn, &r->arena, r->user->id, m->id, false, p);
+        return db_progress_get(r->conn, &r->arena, r->user->id, m->id, false, p);
     if (!cl->progress_found)
         return TS_ENOTFOUND;
     *p = cl->record;
@@ -113,8 +116,8 @@ static int load_record(struct http_req *r, const struct module *m, enum record_r
                        struct progress_rec *p)
 {
     int rc = how == RECORD_CONTEXT
-                 ? progress_caller_record(r, m, p)
-                 : progress_get(r->conn, &r->arena, r->user->id, m->id, how == RECORD_LOCKED, p);
+                 ? api_progress_caller_record(r, m, p)
+                 : db_progress_get(r->conn, &r->arena, r->user->id, m->id, how == RECORD_LOCKED, p);
 
     if (rc != TS_ENOTFOUND)
         return rc;
@@ -133,22 +136,22 @@ static int load_record(struct http_req *r, const struct module *m, enum record_r
  * visible to the caller. 0, or -1 after replying.
  */
 static int module_or_reply(struct http_req *r, struct valid *body_v, struct module *m,
-                           char screen_id[37])
+                           char screen_id[STR_UUID_SIZE])
 {
     struct valid v;
-    char mid[37];
+    char mid[STR_UUID_SIZE];
 
     valid_init(&v, &r->arena, "path");
-    modules_path_id(r, &v, "module_id", mid);
+    api_path_id(r, &v, "module_id", mid);
     if (screen_id != NULL)
-        modules_path_id(r, &v, "screen_id", screen_id);
+        api_path_id(r, &v, "screen_id", screen_id);
     if (body_v != NULL) {
         json_array_extend(v.errors, body_v->errors);
         valid_free(body_v);
     }
     if (http_valid_or_reply(r, &v) < 0)
         return -1;
-    return modules_load_or_reply(r, mid, false, false, m);
+    return api_module_load_or_reply(r, mid, API_MODULE_VISIBLE, m);
 }
 
 /*
@@ -194,9 +197,9 @@ static int reply_version_conflict(struct http_req *r, const struct module *m)
 
 /*
  * Stores `data` (taken) as the next version of `old`: recomputes status, percent, score and
- * the timestamps, writes with the compare-and-swap, commits the transaction when one is open
- * (else the single statement is its own). On success *out is the new record and *doc its
- * document, kept for the reply (owned by the request), so it is not parsed back.
+ * the timestamps and writes with the compare-and-swap (the reply commits). On success *out is
+ * the new record and *doc its document, kept for the reply (owned by the request), so it is
+ * not parsed back.
  */
 static int store(struct http_req *r, const struct module *m, const struct progress_module *pm,
                  const struct progress_rec *old, json_t *data, struct progress_rec *out,
@@ -221,13 +224,11 @@ static int store(struct http_req *r, const struct module *m, const struct progre
                 sum.status == PROGRESS_FAILED;
     bool was_done = old->version > 0 && old->completed_at != 0 && old->status == sum.status;
     out->completed_at = done ? (was_done ? old->completed_at : now) : 0;
-    int rc = progress_write(r->conn, out, old->version);
-    if (rc == 0 && db_in_tx(r->conn))
-        rc = db_commit(r->conn);
-    return rc;
+    return db_progress_write(r->conn, out, old->version);
 }
 
-/* Ends a write: 200 with the new record (document `doc`), or the version conflict, or the
+/* Ends a write: commits the transaction when one is open (a PUT's single statement was its
+ * own) and replies 200 with the new record (document `doc`); or the version conflict, or the
  * failure. */
 static int reply_stored(struct http_req *r, const struct module *m, int rc,
                         const struct progress_rec *p, json_t *doc)
@@ -236,7 +237,7 @@ static int reply_stored(struct http_req *r, const struct module *m, int rc,
         return reply_version_conflict(r, m);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return http_reply_json_new(r, 200, progress_json_doc(m, p, doc));
+    return http_commit_and_reply(r, 200, progress_json_doc(m, p, doc));
 }
 
 /* The body's "version" (int >= 0), for PUT, submit and attempts. */
@@ -277,7 +278,7 @@ int api_progress_put(struct http_req *r)
         return 0;
     if (version != old.version)
         return reply_version_conflict(r, &m);
-    int rc = progress_module_load(r, &m, &pm);
+    int rc = api_progress_module_load(r, &m, &pm);
     if (rc < 0)
         return http_reply_err(r, rc);
     json_t *stored = http_own_json(r, json_loads(old.data, 0, NULL));
@@ -300,6 +301,8 @@ int api_progress_put(struct http_req *r)
 /* The body of an answer: 1..10 unique strings. */
 static void parse_option_ids(struct valid *v, json_t *body, json_t **ids)
 {
+    const char *strings[10];
+    size_t n = 0;
     json_t *item;
     size_t i;
 
@@ -309,14 +312,11 @@ static void parse_option_ids(struct valid *v, json_t *body, json_t **ids)
     json_array_foreach(*ids, i, item)
     {
         valid_push_index(v, i);
-        valid_check_string(v, NULL, item, 0, SIZE_MAX, NULL);
+        if (valid_check_string(v, NULL, item, 0, SIZE_MAX, &strings[n]) == V_OK)
+            n++;
         valid_pop(v);
-        for (size_t j = 0; j < i; j++)
-            if (json_equal(json_array_get(*ids, j), item)) {
-                valid_error(v, NULL, "duplicate_item", "List items must be unique");
-                j = i;
-            }
     }
+    valid_check_unique(v, NULL, strings, n);
     valid_pop(v);
 }
 
@@ -363,14 +363,14 @@ int api_progress_answer(struct http_req *r)
     struct module m;
     struct valid v, pv;
     json_t *ids = NULL, *out = NULL;
-    char sid[37];
+    char sid[STR_UUID_SIZE];
     bool correct = false;
 
     valid_init(&v, &r->arena, "body");
     parse_option_ids(&v, r->json, &ids);
     if (module_or_reply(r, &v, &m, sid) < 0)
         return 0;
-    int rc = progress_module_load(r, &m, &pm);
+    int rc = api_progress_module_load(r, &m, &pm);
     int qi = rc == 0 ? progress_find_screen(&pm, sid) : -1;
     if (rc == 0 && qi < 0)
         rc = TS_ENOTFOUND; /* not a screen of this module */
@@ -399,7 +399,7 @@ int api_progress_answer(struct http_req *r)
         json_pack("{s:s,s:b,s:O}", "screen_id", sid, "correct", correct, "option_ids", ids);
     answer_key(&pm.screens[qi], reply);
     json_object_set_new(reply, "progress", progress_json_doc(&m, &neu, doc));
-    return http_reply_json_new(r, 200, reply);
+    return http_commit_and_reply(r, 200, reply);
 }
 
 /* --- submit and attempts ----------------------------------------------------------------- */
@@ -424,7 +424,7 @@ static int assessment_write_or_reply(struct http_req *r, struct module *m, struc
         reply_version_conflict(r, m);
         return -1;
     }
-    int rc = progress_module_load(r, m, pm);
+    int rc = api_progress_module_load(r, m, pm);
     if (rc < 0) {
         http_reply_err(r, rc);
         return -1;
@@ -478,7 +478,7 @@ int api_progress_attempts(struct http_req *r)
 /* A dashboard item: the record with a summary of its module. */
 static json_t *render_dashboard_item(const void *item)
 {
-    const struct progress_item *it = item;
+    const struct db_progress_item *it = item;
     struct module m = {.flow = it->flow};
     json_t *out = progress_json(&m, &it->rec);
 
@@ -489,20 +489,14 @@ static json_t *render_dashboard_item(const void *item)
     return out;
 }
 
-static void dashboard_item_key(const void *item, struct cursor *out)
-{
-    const struct progress_item *it = item;
-
-    out->key_int = it->rec.updated_at;
-    snprintf(out->id, sizeof(out->id), "%s", it->rec.module_id);
-}
-
-static const struct page_item_ops dashboard_items = {render_dashboard_item, dashboard_item_key};
+static const struct page_item_ops dashboard_items = {
+    render_dashboard_item, offsetof(struct db_progress_item, rec.updated_at),
+    offsetof(struct db_progress_item, rec.module_id)};
 
 int api_progress_dashboard(struct http_req *r)
 {
-    struct progress_filter f = {.user_id = r->user->id, .status = -1};
-    struct progress_item *items = NULL;
+    struct db_progress_filter f = {.user_id = r->user->id, .status = -1};
+    struct db_progress_item *items = NULL;
     struct page_in page;
     struct valid v;
     int n = 0;
@@ -510,7 +504,7 @@ int api_progress_dashboard(struct http_req *r)
     valid_init(&v, &r->arena, "query");
     valid_text_enum(&v, "status", http_query(r, "status"), 0, progress_status_names, &f.status);
     const char *scope = arena_printf(&r->arena, "progress|%d", f.status);
-    int rc = page_parse(r, &v, scope, &page);
+    int rc = api_page_parse(r, &v, scope, &page);
     if (rc < 0) {
         valid_free(&v);
         return http_reply_err(r, rc);
@@ -524,8 +518,8 @@ int api_progress_dashboard(struct http_req *r)
     struct db_conn *c;
     rc = http_conn(r, &c);
     if (rc == 0)
-        rc = progress_list(c, &r->arena, &f, &items, &n);
+        rc = db_progress_list(c, &r->arena, &f, &items, &n);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return page_reply(r, &page, scope, items, sizeof(*items), n, &dashboard_items);
+    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &dashboard_items);
 }

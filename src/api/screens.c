@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/module_access.h"
 #include "api/module_cache.h"
-#include "api/modules.h"
 #include "api/progress.h"
 #include "domain/content.h"
 #include "http/idempotency.h"
@@ -22,12 +22,14 @@
 
 /* --- rendering -------------------------------------------------------------------------- */
 
-/* A screen as written by its owner: the full view. */
+/* A screen as written by its owner: the full view. Its content is JSON the server wrote. */
 static int reply_screen(struct http_req *r, int status, const struct screen *s)
 {
     json_t *content = json_loads(s->content, 0, NULL);
-    char *text = module_screen_render(s, content != NULL ? content : json_object(), REDACT_NONE);
 
+    if (content == NULL)
+        content = json_object();
+    char *text = api_screen_render(s, content, REDACT_NONE);
     json_decref(content);
     http_reply_raw(r, status, "application/json", text, strlen(text));
     free(text);
@@ -48,9 +50,9 @@ static int viewer_or_reply(struct http_req *r, const struct module *m, struct vi
 
     vw->data = NULL;
     vw->status = PROGRESS_NOT_STARTED;
-    if (!modules_is_owner(r, m))
-        rc = progress_caller_record(r, m, &p);
-    if (rc == 0 && !modules_is_owner(r, m)) {
+    if (!api_module_is_owner(r, m))
+        rc = api_progress_caller_record(r, m, &p);
+    if (rc == 0 && !api_module_is_owner(r, m)) {
         vw->data = http_own_json(r, json_loads(p.data, 0, NULL));
         vw->status = p.status;
     }
@@ -61,15 +63,16 @@ static int viewer_or_reply(struct http_req *r, const struct module *m, struct vi
     return rc < 0 ? -1 : 0;
 }
 
-/* Parses module_id (and screen_id when `with_screen`) from the path. */
-static int path_ids_or_reply(struct http_req *r, char module_id[37], char screen_id[37])
+/* Parses module_id, and screen_id unless `screen_id` is NULL, from the path. */
+static int path_ids_or_reply(struct http_req *r, char module_id[STR_UUID_SIZE],
+                             char screen_id[STR_UUID_SIZE])
 {
     struct valid v;
 
     valid_init(&v, &r->arena, "path");
-    modules_path_id(r, &v, "module_id", module_id);
+    api_path_id(r, &v, "module_id", module_id);
     if (screen_id != NULL)
-        modules_path_id(r, &v, "screen_id", screen_id);
+        api_path_id(r, &v, "screen_id", screen_id);
     return http_valid_or_reply(r, &v);
 }
 
@@ -85,7 +88,7 @@ static int reply_list(struct http_req *r, const struct module *m, const struct m
     /* What depends on the whole record is worked out once; "answered" is per screen. */
     struct redact_ctx ctx = {.full_view = true};
     if (vw != NULL)
-        ctx = progress_redaction(r, m, vw->data, vw->status, NULL);
+        ctx = api_progress_redaction(r, m, vw->data, vw->status, NULL);
     for (int i = 0; i < v->n; i++) {
         if (vw != NULL && m->flow != FLOW_ASSESSMENT)
             ctx.answered = progress_has_answer(vw->data, v->ps[i].id);
@@ -105,15 +108,16 @@ static int reply_list(struct http_req *r, const struct module *m, const struct m
 int api_screens_list(struct http_req *r)
 {
     struct module m;
-    char mid[37];
+    char mid[STR_UUID_SIZE];
 
     const struct module_view *v;
     struct viewer vw;
 
     if (path_ids_or_reply(r, mid, NULL) < 0 ||
-        modules_load_or_reply(r, mid, false, false, &m) < 0 || viewer_or_reply(r, &m, &vw) < 0)
+        api_module_load_or_reply(r, mid, API_MODULE_VISIBLE, &m) < 0 ||
+        viewer_or_reply(r, &m, &vw) < 0)
         return 0;
-    int rc = module_view_get(r, &m, &v);
+    int rc = api_module_view_get(r, &m, &v);
     if (rc < 0)
         return http_reply_err(r, rc);
     return reply_list(r, &m, v, &vw);
@@ -122,21 +126,22 @@ int api_screens_list(struct http_req *r)
 int api_screens_get(struct http_req *r)
 {
     struct module m;
-    char mid[37], sid[37];
+    char mid[STR_UUID_SIZE], sid[STR_UUID_SIZE];
 
-    if (path_ids_or_reply(r, mid, sid) < 0 || modules_load_or_reply(r, mid, false, false, &m) < 0)
+    if (path_ids_or_reply(r, mid, sid) < 0 ||
+        api_module_load_or_reply(r, mid, API_MODULE_VISIBLE, &m) < 0)
         return 0;
     const struct module_view *v;
     struct viewer vw;
-    int rc = module_view_get(r, &m, &v);
-    int i = rc == 0 ? module_view_find(v, sid) : -1;
+    int rc = api_module_view_get(r, &m, &v);
+    int i = rc == 0 ? api_module_view_find(v, sid) : -1;
     if (rc == 0 && i < 0)
         rc = TS_ENOTFOUND; /* not a screen of this module */
     if (rc < 0)
         return http_reply_err(r, rc);
     if (viewer_or_reply(r, &m, &vw) < 0)
         return 0;
-    struct redact_ctx ctx = progress_redaction(r, &m, vw.data, vw.status, sid);
+    struct redact_ctx ctx = api_progress_redaction(r, &m, vw.data, vw.status, sid);
     const char *text = v->text[content_redact_level(m.flow, v->ps[i].type, &ctx)][i];
     return http_reply_raw(r, 200, "application/json", text, strlen(text));
 }
@@ -172,20 +177,17 @@ struct screen_in {
     int next;         /* V_OK, V_NULL or V_ABSENT */
 };
 
-/* The rules of step 7 for a new screen: type per flow, navigation, position range. */
+/* The rules of step 7 for a new screen: room in a draft, type per flow, navigation, position
+ * range. */
 static int create_rules_or_reply(struct http_req *r, const struct module *m,
                                  const struct screen_in *in)
 {
     struct valid v;
 
-    if (m->status != MODULE_DRAFT || m->screen_count >= MODULE_MAX_SCREENS) {
-        http_reply_detail(r, 409,
-                          m->status != MODULE_DRAFT ? "Only draft modules can be edited"
-                                                    : "A module can have at most 200 screens");
+    if (api_module_change_or_reply(r, m, MODULE_ADD_SCREEN) < 0)
         return -1;
-    }
     valid_init(&v, &r->arena, "body");
-    if (!screen_type_allowed(m->flow, (enum screen_type)in->type))
+    if (!module_screen_type_allowed(m->flow, (enum screen_type)in->type))
         valid_error(&v, "type", "value_error",
                     "Value error, screen type '%s' is not allowed in a %s module",
                     screen_type_names[in->type], flow_type_names[m->flow]);
@@ -202,7 +204,7 @@ int api_screens_create(struct http_req *r)
     struct screen s = {0};
     struct module m;
     struct valid v;
-    char mid[37];
+    char mid[STR_UUID_SIZE];
 
     if (path_ids_or_reply(r, mid, NULL) < 0)
         return 0;
@@ -215,7 +217,8 @@ int api_screens_create(struct http_req *r)
     in.next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, s.next_screen_id);
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
         return 0;
-    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0 ||
+    if (http_begin_write_or_reply(r) < 0 ||
+        api_module_load_or_reply(r, mid, API_MODULE_OWNER | API_MODULE_LOCK, &m) < 0 ||
         create_rules_or_reply(r, &m, &in) < 0)
         return 0;
 
@@ -224,17 +227,17 @@ int api_screens_create(struct http_req *r)
     s.type = (enum screen_type)in.type;
     s.position = in.position > 0 ? (int)in.position : m.screen_count + 1;
     s.created_at = s.updated_at = time_now_ms();
-    int rc = screens_shift(r->conn, m.id, s.position, 1);
+    int rc = db_screens_shift(r->conn, m.id, s.position, 1);
     if (rc == 0)
-        rc = screens_insert(r->conn, &s);
+        rc = db_screens_insert(r->conn, &s);
     m.screen_count++;
     m.updated_at = s.updated_at;
     if (rc == 0)
-        rc = modules_update(r->conn, &m);
-    if (rc == 0)
-        rc = db_commit(r->conn);
+        rc = db_modules_update(r->conn, &m);
     if (rc < 0)
         return http_reply_err(r, rc);
+    if (http_commit_or_reply(r) < 0)
+        return 0;
     return reply_screen(r, 201, &s);
 }
 
@@ -244,11 +247,11 @@ int api_screens_patch(struct http_req *r)
 {
     const char *title = NULL;
     json_t *content = NULL;
-    char next[37] = "";
+    char next[STR_UUID_SIZE] = "";
     struct module m;
     struct screen s;
     struct valid v;
-    char mid[37], sid[37];
+    char mid[STR_UUID_SIZE], sid[STR_UUID_SIZE];
 
     if (path_ids_or_reply(r, mid, sid) < 0)
         return 0;
@@ -258,11 +261,9 @@ int api_screens_patch(struct http_req *r)
     int has_next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, next);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
+    if (api_module_edit_or_reply(r, mid, MODULE_EDIT, &m) < 0)
         return 0;
-    if (m.status != MODULE_DRAFT)
-        return http_reply_detail(r, 409, "Only draft modules can be edited");
-    int rc = screens_get(r->conn, &r->arena, m.id, sid, &s);
+    int rc = db_screens_get(r->conn, &r->arena, m.id, sid, &s);
     if (rc < 0)
         return http_reply_err(r, rc);
     /* Content is validated against the stored type, so only now. */
@@ -277,11 +278,11 @@ int api_screens_patch(struct http_req *r)
     if (has_next == V_OK || has_next == V_NULL)
         snprintf(s.next_screen_id, sizeof(s.next_screen_id), "%s", has_next == V_OK ? next : "");
     s.updated_at = time_now_ms();
-    rc = screens_update(r->conn, &s);
-    if (rc == 0)
-        rc = db_commit(r->conn);
+    rc = db_screens_update(r->conn, &s);
     if (rc < 0)
         return http_reply_err(r, rc);
+    if (http_commit_or_reply(r) < 0)
+        return 0;
     return reply_screen(r, 200, &s);
 }
 
@@ -291,28 +292,23 @@ int api_screens_delete(struct http_req *r)
 {
     struct module m;
     struct screen s;
-    char mid[37], sid[37];
+    char mid[STR_UUID_SIZE], sid[STR_UUID_SIZE];
 
-    if (path_ids_or_reply(r, mid, sid) < 0 || http_begin_write_or_reply(r) < 0 ||
-        modules_load_or_reply(r, mid, true, true, &m) < 0)
+    if (path_ids_or_reply(r, mid, sid) < 0 || api_module_edit_or_reply(r, mid, MODULE_EDIT, &m) < 0)
         return 0;
-    if (m.status != MODULE_DRAFT)
-        return http_reply_detail(r, 409, "Only draft modules can be edited");
-    int rc = screens_get(r->conn, &r->arena, m.id, sid, &s);
+    int rc = db_screens_get(r->conn, &r->arena, m.id, sid, &s);
     if (rc == 0)
-        rc = screens_delete(r->conn, s.id);
+        rc = db_screens_delete(r->conn, s.id);
     /* Later screens move up one; references to the deleted screen stay (caught at publish). */
     if (rc == 0)
-        rc = screens_shift(r->conn, m.id, s.position + 1, -1);
+        rc = db_screens_shift(r->conn, m.id, s.position + 1, -1);
     m.screen_count--;
     m.updated_at = time_now_ms();
     if (rc == 0)
-        rc = modules_update(r->conn, &m);
-    if (rc == 0)
-        rc = db_commit(r->conn);
+        rc = db_modules_update(r->conn, &m);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return http_reply_empty(r, 204);
+    return http_commit_and_reply(r, 204, NULL);
 }
 
 /* --- reorder ---------------------------------------------------------------------------- */
@@ -326,19 +322,16 @@ static int find_screen(const struct screen *items, int n, const char *id)
     return -1;
 }
 
-/* Applies the order of `ids` (validated strings); false when it is not a permutation. */
-static bool apply_order(json_t *ids, struct screen *items, int n)
+/* Gives the screens the positions of `ids` (canonical UUIDs); false when the list is not a
+ * permutation of the module's screens. */
+static bool apply_order(char (*ids)[STR_UUID_SIZE], size_t n_ids, struct screen *items, int n)
 {
     bool seen[MODULE_MAX_SCREENS] = {0};
-    json_t *item;
-    size_t i;
 
-    if ((int)json_array_size(ids) != n)
+    if ((int)n_ids != n)
         return false;
-    json_array_foreach(ids, i, item)
-    {
-        char id[37];
-        int at = uuid_parse(json_string_value(item), id) ? find_screen(items, n, id) : -1;
+    for (size_t i = 0; i < n_ids; i++) {
+        int at = find_screen(items, n, ids[i]);
         if (at < 0 || seen[at])
             return false;
         seen[at] = true;
@@ -347,40 +340,51 @@ static bool apply_order(json_t *ids, struct screen *items, int n)
     return true;
 }
 
+/* The body's screen_ids: a list of UUIDs, each item checked where it stands (uuid_type or
+ * uuid_parsing at ["body","screen_ids",i]). *ids is an arena array of *n canonical ids. */
+static void parse_screen_ids(struct http_req *r, struct valid *v, char (**ids)[STR_UUID_SIZE],
+                             size_t *n)
+{
+    json_t *list = NULL, *item;
+    size_t i;
+
+    *n = 0;
+    if (valid_array(v, r->json, "screen_ids", V_REQUIRED, 0, SIZE_MAX, &list) != V_OK)
+        return;
+    *ids = arena_alloc(&r->arena, sizeof(**ids) * (json_array_size(list) + 1));
+    valid_push_key(v, "screen_ids");
+    json_array_foreach(list, i, item)
+    {
+        valid_push_index(v, i);
+        if (valid_check_uuid(v, NULL, item, (*ids)[*n]) == V_OK)
+            (*n)++;
+        valid_pop(v);
+    }
+    valid_pop(v);
+}
+
 int api_screens_order(struct http_req *r)
 {
+    char(*ids)[STR_UUID_SIZE] = NULL;
     struct screen *items = NULL;
-    json_t *ids = NULL;
     struct module m;
     struct valid v;
-    char mid[37];
+    char mid[STR_UUID_SIZE];
+    size_t n_ids = 0;
     int n = 0;
 
     if (path_ids_or_reply(r, mid, NULL) < 0)
         return 0;
     valid_init(&v, &r->arena, "body");
-    if (valid_array(&v, r->json, "screen_ids", V_REQUIRED, 0, SIZE_MAX, &ids) == V_OK) {
-        json_t *item;
-        size_t i;
-        valid_push_key(&v, "screen_ids");
-        json_array_foreach(ids, i, item)
-        {
-            valid_push_index(&v, i);
-            valid_check_string(&v, NULL, item, 0, SIZE_MAX, NULL);
-            valid_pop(&v);
-        }
-        valid_pop(&v);
-    }
+    parse_screen_ids(r, &v, &ids, &n_ids);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    if (http_begin_write_or_reply(r) < 0 || modules_load_or_reply(r, mid, true, true, &m) < 0)
+    if (api_module_edit_or_reply(r, mid, MODULE_EDIT, &m) < 0)
         return 0;
-    if (m.status != MODULE_DRAFT)
-        return http_reply_detail(r, 409, "Only draft modules can be edited");
-    int rc = screens_list(r->conn, &r->arena, m.id, &items, &n);
+    int rc = db_screens_list(r->conn, &r->arena, m.id, &items, &n);
     if (rc < 0)
         return http_reply_err(r, rc);
-    if (!apply_order(ids, items, n)) {
+    if (!apply_order(ids, n_ids, items, n)) {
         valid_init(&v, &r->arena, "body");
         valid_value_error(&v, "screen_ids",
                           "screen_ids must list every screen of the module exactly once");
@@ -389,15 +393,15 @@ int api_screens_order(struct http_req *r)
     int64_t now = time_now_ms();
     for (int i = 0; rc == 0 && i < n; i++) {
         items[i].updated_at = now;
-        rc = screens_update(r->conn, &items[i]);
+        rc = db_screens_update(r->conn, &items[i]);
     }
-    if (rc == 0)
-        rc = db_commit(r->conn);
     if (rc < 0)
         return http_reply_err(r, rc);
+    if (http_commit_or_reply(r) < 0)
+        return 0;
     /* The draft's new order, from a view built after the commit. */
     const struct module_view *view;
-    rc = module_view_get(r, &m, &view);
+    rc = api_module_view_get(r, &m, &view);
     if (rc < 0)
         return http_reply_err(r, rc);
     return reply_list(r, &m, view, NULL);

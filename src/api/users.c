@@ -1,10 +1,12 @@
 /*
- * User endpoints (API.md §4): parse and validate, call domain/accounts.c, render. Visibility:
+ * User endpoints (API.md §4): parse and validate, apply domain/accounts.c's rules in one
+ * transaction, render. Visibility:
  * every user may read and edit only their own profile through /users/me; /users is for authors
  * (read) and admins (write), enforced by the route table's access labels.
  */
 #include "api/users.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +16,7 @@
 #include "util/err.h"
 #include "util/time.h"
 
-json_t *users_to_json(const struct user *u)
+json_t *api_user_to_json(const struct user *u)
 {
     char created[TIME_RFC3339_LEN], updated[TIME_RFC3339_LEN];
 
@@ -34,26 +36,33 @@ static void parse_profile(struct valid *v, json_t *body, struct account_change *
     ch->has_timezone = valid_timezone(v, body, "timezone", 0, &ch->timezone) == V_OK;
 }
 
-/* Runs an update and renders the user, or the error. */
+/* Applies the change to user `target_id` in one write transaction and renders the user. */
 static int update_and_reply(struct http_req *r, const char *target_id,
                             const struct account_change *ch)
 {
-    struct db_conn *c;
+    bool changed = false, deactivated = false;
     struct user u;
-    int rc = http_conn(r, &c);
 
+    if (http_begin_write_or_reply(r) < 0)
+        return 0;
+    int rc = db_users_get(r->conn, &r->arena, target_id, &u);
     if (rc == 0)
-        rc = accounts_update(c, &r->arena, r->user, target_id, ch, &u);
+        rc = accounts_apply_change(r->user, ch, time_now_ms(), &u, &changed, &deactivated);
     if (rc == TS_ECONFLICT)
         return http_reply_detail(r, 409, "Admins cannot change their own role or active status");
+    if (rc == 0 && changed)
+        rc = db_users_update(r->conn, &u);
+    /* Deactivation ends every session of the user at once. */
+    if (rc == 0 && deactivated)
+        rc = db_tokens_delete_for_user(r->conn, u.id);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return http_reply_json_new(r, 200, users_to_json(&u));
+    return http_commit_and_reply(r, 200, api_user_to_json(&u));
 }
 
 int api_users_me_get(struct http_req *r)
 {
-    return http_reply_json_new(r, 200, users_to_json(r->user));
+    return http_reply_json_new(r, 200, api_user_to_json(r->user));
 }
 
 int api_users_me_patch(struct http_req *r)
@@ -72,7 +81,7 @@ int api_users_patch(struct http_req *r)
 {
     struct account_change ch = {0};
     struct valid pv, v;
-    char id[37];
+    char id[STR_UUID_SIZE];
     int role = 0;
 
     valid_init(&pv, &r->arena, "path");
@@ -97,7 +106,7 @@ int api_users_get(struct http_req *r)
     struct valid v;
     struct db_conn *c;
     struct user u;
-    char id[37];
+    char id[STR_UUID_SIZE];
     int rc;
 
     valid_init(&v, &r->arena, "path");
@@ -106,31 +115,24 @@ int api_users_get(struct http_req *r)
         return 0;
     rc = http_conn(r, &c);
     if (rc == 0)
-        rc = users_get(c, &r->arena, id, &u);
+        rc = db_users_get(c, &r->arena, id, &u);
     if (rc < 0)
         return http_reply_err(r, rc);
-    return http_reply_json_new(r, 200, users_to_json(&u));
+    return http_reply_json_new(r, 200, api_user_to_json(&u));
 }
 
 static json_t *render_user_item(const void *item)
 {
-    return users_to_json(item);
+    return api_user_to_json(item);
 }
 
-static void user_item_key(const void *item, struct cursor *out)
-{
-    const struct user *u = item;
-
-    out->key_int = u->created_at;
-    snprintf(out->id, sizeof(out->id), "%s", u->id);
-}
-
-static const struct page_item_ops user_items = {render_user_item, user_item_key};
+static const struct page_item_ops user_items = {render_user_item, offsetof(struct user, created_at),
+                                                offsetof(struct user, id)};
 
 /* GET /api/v1/users: filters role, active, q; order created_at desc, id desc. */
 int api_users_list(struct http_req *r)
 {
-    struct users_filter f = {.role = -1, .active = -1};
+    struct db_users_filter f = {.role = -1, .active = -1};
     struct page_in page;
     struct valid v;
     bool active = false;
@@ -145,7 +147,7 @@ int api_users_list(struct http_req *r)
     f.role = role;
     /* The cursor is bound to the filters as interpreted, so "true" and "1" page alike. */
     const char *scope = arena_printf(&r->arena, "users|%d|%d|%s", f.role, f.active, f.q ? f.q : "");
-    rc = page_parse(r, &v, scope, &page);
+    rc = api_page_parse(r, &v, scope, &page);
     if (rc < 0) {
         valid_free(&v);
         return http_reply_err(r, rc);
@@ -162,9 +164,9 @@ int api_users_list(struct http_req *r)
     f.after_id = page.after.id;
     rc = http_conn(r, &c);
     if (rc == 0)
-        rc = users_list(c, &r->arena, &f, &items, &n);
+        rc = db_users_list(c, &r->arena, &f, &items, &n);
     if (rc < 0)
         return http_reply_err(r, rc);
 
-    return page_reply(r, &page, scope, items, sizeof(*items), n, &user_items);
+    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &user_items);
 }

@@ -5,7 +5,7 @@
 #include "http/http.h"
 
 /* The User object of API.md §3. */
-json_t *users_to_json(const struct user *u);
+json_t *api_user_to_json(const struct user *u);
 
 int api_users_me_get(struct http_req *r);   /* GET /api/v1/users/me */
 int api_users_me_patch(struct http_req *r); /* PATCH /api/v1/users/me */

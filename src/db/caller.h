@@ -19,7 +19,7 @@
 #include "db/progress.h"
 #include "db/users.h"
 
-/* What caller_by_token() reads besides the user. */
+/* What db_caller_by_token() reads besides the user. */
 enum caller_reads {
     CALLER_USER,          /* the user only */
     CALLER_MODULE,        /* and the module */
@@ -28,18 +28,18 @@ enum caller_reads {
 
 struct caller {
     struct user user;
-    char module_id[37];         /* the module asked for; "" when none was */
-    bool module_found;          /* it exists (visibility is the handler's business) */
-    struct module module;       /* when module_found */
-    bool record_read;           /* the record was looked for (CALLER_MODULE_RECORD) */
-    bool progress_found;        /* the caller has a progress record on the module */
-    struct progress_rec record; /* when progress_found */
+    char module_id[STR_UUID_SIZE]; /* the module asked for; "" when none was */
+    bool module_found;             /* it exists (visibility is the handler's business) */
+    struct module module;          /* when module_found */
+    bool record_read;              /* the record was looked for (CALLER_MODULE_RECORD) */
+    bool progress_found;           /* the caller has a progress record on the module */
+    struct progress_rec record;    /* when progress_found */
 };
 
 /* Loads the caller by token hash and, unless `reads` is CALLER_USER, module `module_id` (a
  * canonical UUID) and with CALLER_MODULE_RECORD the caller's record on it. Strings live in
  * arena `a`. */
-int caller_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
-                    enum caller_reads reads, const char *module_id, struct caller *out);
+int db_caller_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
+                       enum caller_reads reads, const char *module_id, struct caller *out);
 
 #endif

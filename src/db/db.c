@@ -358,6 +358,17 @@ void db_rollback(struct db_conn *c)
 
 /* --- results ---------------------------------------------------------------------------- */
 
+void *db__read_rows(struct db_res *r, struct arena *a, size_t size, db__row_reader read, int *n)
+{
+    char *out = arena_zalloc(a, size * (size_t)(r->nrows > 0 ? r->nrows : 1));
+
+    for (int i = 0; i < r->nrows; i++)
+        read(r, i, a, out + (size_t)i * size);
+    *n = r->nrows;
+    db_res_free(r);
+    return out;
+}
+
 void db_res_free(struct db_res *r)
 {
     if (r == NULL)

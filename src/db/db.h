@@ -145,6 +145,15 @@ struct db_stats {
 };
 void db_get_stats(struct db *db, struct db_stats *st);
 
+/* Storage-internal: reads one row of `r` into `item`, strings in `a`. */
+typedef void (*db__row_reader)(const struct db_res *r, int row, struct arena *a, void *item);
+
+/*
+ * Storage-internal: the list functions' last step. Reads every row of `r` into a new arena
+ * array of `size`-byte items, returned with its length in *n, then frees `r`.
+ */
+void *db__read_rows(struct db_res *r, struct arena *a, size_t size, db__row_reader read, int *n);
+
 /* Backend-internal: reports a connection-level outcome to the circuit breaker. */
 void db__note_connection(struct db *db, bool ok);
 

@@ -7,9 +7,9 @@
     DB_P_TEXT((s)->user_id), DB_P_TEXT((s)->method), DB_P_TEXT((s)->path), DB_P_TEXT((s)->key)
 #define SCOPE_WHERE "user_id = $1 AND method = $2 AND path = $3 AND key = $4"
 
-int idem_claim(struct db_conn *c, struct arena *a, const struct idem_scope *s,
-               const char *body_hash, int64_t now, int64_t expires_at, int64_t stale_before,
-               bool *claimed, struct idem_record *rec)
+int db_idem_claim(struct db_conn *c, struct arena *a, const struct idem_scope *s,
+                  const char *body_hash, int64_t now, int64_t expires_at, int64_t stale_before,
+                  bool *claimed, struct idem_record *rec)
 {
     struct db_res *r = NULL;
     int rc = db_query(c,
@@ -48,19 +48,19 @@ out:
     return rc;
 }
 
-int idem_complete(struct db_conn *c, const struct idem_scope *s, int status, const char *body)
+int db_idem_complete(struct db_conn *c, const struct idem_scope *s, int status, const char *body)
 {
     return db_query(c, "UPDATE idempotency_keys SET status = $5, response = $6 WHERE " SCOPE_WHERE,
                     DB_PARAMS(SCOPE_PARAMS(s), DB_P_INT(status), DB_P_TEXT(body)), NULL);
 }
 
-int idem_release(struct db_conn *c, const struct idem_scope *s)
+int db_idem_release(struct db_conn *c, const struct idem_scope *s)
 {
     return db_query(c, "DELETE FROM idempotency_keys WHERE " SCOPE_WHERE,
                     DB_PARAMS(SCOPE_PARAMS(s)), NULL);
 }
 
-int idem_purge_expired(struct db_conn *c, int64_t now)
+int db_idem_purge_expired(struct db_conn *c, int64_t now)
 {
     return db_query(c, "DELETE FROM idempotency_keys WHERE expires_at <= $1",
                     DB_PARAMS(DB_P_INT(now)), NULL);

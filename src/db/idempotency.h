@@ -32,17 +32,17 @@ struct idem_record {
  * is replaced. *claimed is true when this request now owns the key; otherwise *rec describes
  * the existing row (strings in `a`).
  */
-int idem_claim(struct db_conn *c, struct arena *a, const struct idem_scope *s,
-               const char *body_hash, int64_t now, int64_t expires_at, int64_t stale_before,
-               bool *claimed, struct idem_record *rec);
+int db_idem_claim(struct db_conn *c, struct arena *a, const struct idem_scope *s,
+                  const char *body_hash, int64_t now, int64_t expires_at, int64_t stale_before,
+                  bool *claimed, struct idem_record *rec);
 
 /* Stores the successful reply of the owning request. */
-int idem_complete(struct db_conn *c, const struct idem_scope *s, int status, const char *body);
+int db_idem_complete(struct db_conn *c, const struct idem_scope *s, int status, const char *body);
 
 /* Drops the key (the request failed: errors are not stored, a retry runs afresh). */
-int idem_release(struct db_conn *c, const struct idem_scope *s);
+int db_idem_release(struct db_conn *c, const struct idem_scope *s);
 
 /* Deletes expired records. */
-int idem_purge_expired(struct db_conn *c, int64_t now);
+int db_idem_purge_expired(struct db_conn *c, int64_t now);
 
 #endif

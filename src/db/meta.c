@@ -7,7 +7,7 @@
 #include "util/err.h"
 #include "util/log.h"
 
-int meta_secret(struct db_conn *c, const char *name, uint8_t out[32])
+int db_meta_secret(struct db_conn *c, const char *name, uint8_t out[32])
 {
     uint8_t fresh[32];
     char hex[65];
@@ -32,5 +32,18 @@ int meta_secret(struct db_conn *c, const char *name, uint8_t out[32])
     }
     db_res_free(r);
     sodium_memzero(fresh, sizeof(fresh));
+    return rc;
+}
+
+int db_meta_insert_once(struct db_conn *c, const char *key, const char *value, bool *inserted)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c,
+                      "INSERT INTO app_meta (key, value) VALUES ($1, $2) "
+                      "ON CONFLICT (key) DO NOTHING",
+                      DB_PARAMS(DB_P_TEXT(key), DB_P_TEXT(value)), &r);
+
+    *inserted = rc == 0 && r->affected == 1;
+    db_res_free(r);
     return rc;
 }

@@ -190,7 +190,7 @@ static void close_locked(struct db_conn *c)
     db_release(c);
 }
 
-int migrate_up(struct db *db, FILE *out)
+int db_migrate_up(struct db *db, FILE *out)
 {
     const struct mig_list *l = known(db);
     struct db_conn *c = NULL;
@@ -212,7 +212,7 @@ int migrate_up(struct db *db, FILE *out)
     return rc;
 }
 
-int migrate_down(struct db *db, int n, FILE *out)
+int db_migrate_down(struct db *db, int n, FILE *out)
 {
     const struct mig_list *l = known(db);
     struct db_conn *c = NULL;
@@ -271,7 +271,7 @@ static int with_applied(struct db *db, const struct mig_list *l, bool *applied)
     return rc;
 }
 
-int migrate_status(struct db *db, FILE *out)
+int db_migrate_status(struct db *db, FILE *out)
 {
     const struct mig_list *l = known(db);
     bool applied[MAX_MIGRATIONS] = {0};
@@ -284,7 +284,7 @@ int migrate_status(struct db *db, FILE *out)
     return rc;
 }
 
-int migrate_pending(struct db *db, int *pending)
+int db_migrate_pending(struct db *db, int *pending)
 {
     const struct mig_list *l = known(db);
     bool applied[MAX_MIGRATIONS] = {0};

@@ -25,15 +25,15 @@ extern const struct migration_file migrations_postgres[];
  * Applies every pending migration in version order; writes "applied <version>_<name>" per
  * migration to `out` (may be NULL). Returns 0, TS_EUNAVAIL or TS_EDB.
  */
-int migrate_up(struct db *db, FILE *out);
+int db_migrate_up(struct db *db, FILE *out);
 
 /* Reverts the last `n` applied migrations (all when n exceeds them); "reverted ..." lines. */
-int migrate_down(struct db *db, int n, FILE *out);
+int db_migrate_down(struct db *db, int n, FILE *out);
 
 /* One line per known migration: "<version>\t<name>\t<applied|pending>". */
-int migrate_status(struct db *db, FILE *out);
+int db_migrate_status(struct db *db, FILE *out);
 
 /* *pending = number of known migrations not applied. TS_EUNAVAIL when unreachable. */
-int migrate_pending(struct db *db, int *pending);
+int db_migrate_pending(struct db *db, int *pending);
 
 #endif

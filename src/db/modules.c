@@ -6,45 +6,62 @@
 
 #include "util/err.h"
 
-#define MODULE_COLS MODULES_COLUMNS("m", "u")
+#define MODULE_COLS DB_MODULES_COLUMNS("m", "u")
 #define MODULE_FROM " FROM modules m JOIN users u ON u.id = m.author_id "
 
 #define SCREEN_COLS                                                                                \
     "id, module_id, position, type, title, content, next_screen_id, created_at, updated_at"
 
-static void copy_id(char dst[37], const char *src)
+/* Offsets of SCREEN_COLS, in the same order. */
+enum screen_column {
+    SCREEN_ID,
+    SCREEN_MODULE_ID,
+    SCREEN_POSITION,
+    SCREEN_TYPE,
+    SCREEN_TITLE,
+    SCREEN_CONTENT_JSON,
+    SCREEN_NEXT_SCREEN_ID,
+    SCREEN_CREATED_AT,
+    SCREEN_UPDATED_AT,
+};
+
+static void copy_id(char dst[STR_UUID_SIZE], const char *src)
 {
-    snprintf(dst, 37, "%s", src != NULL ? src : "");
+    snprintf(dst, STR_UUID_SIZE, "%s", src != NULL ? src : "");
 }
 
 static int parse_enum(const char *const *names, const char *s)
 {
-    int v = module_enum_parse(names, s != NULL ? s : "");
+    int v = model_enum_parse(names, s != NULL ? s : "");
     return v < 0 ? 0 : v;
 }
 
-int modules_read_row(const struct db_res *r, int row, int col, struct arena *a, struct module *m)
+int db_modules_read_row(const struct db_res *r, int row, int col, struct arena *a, struct module *m)
 {
-    copy_id(m->id, db_text(r, row, col));
-    m->title = arena_strdup(a, db_text(r, row, col + 1));
-    m->description = arena_strdup(a, db_text(r, row, col + 2));
-    m->flow = (enum flow_type)parse_enum(flow_type_names, db_text(r, row, col + 3));
-    m->status = (enum module_status)parse_enum(module_status_names, db_text(r, row, col + 4));
-    m->settings = arena_strdup(a, db_text(r, row, col + 5));
-    copy_id(m->author_id, db_text(r, row, col + 6));
-    m->author_name = arena_strdup(a, db_text(r, row, col + 7));
-    copy_id(m->copied_from_id, db_text(r, row, col + 8));
-    m->screen_count = (int)db_int(r, row, col + 9);
-    m->created_at = db_int(r, row, col + 10);
-    m->updated_at = db_int(r, row, col + 11);
-    m->published_at = db_int(r, row, col + 12);
-    m->archived_at = db_int(r, row, col + 13);
-    return col + MODULES_NCOLUMNS;
+    copy_id(m->id, db_text(r, row, col + DB_MODULES_ID));
+    m->title = arena_strdup(a, db_text(r, row, col + DB_MODULES_TITLE));
+    m->description = arena_strdup(a, db_text(r, row, col + DB_MODULES_DESCRIPTION));
+    m->flow =
+        (enum flow_type)parse_enum(flow_type_names, db_text(r, row, col + DB_MODULES_FLOW_TYPE));
+    m->status = (enum module_status)parse_enum(module_status_names,
+                                               db_text(r, row, col + DB_MODULES_STATUS));
+    m->settings = arena_strdup(a, db_text(r, row, col + DB_MODULES_SETTINGS));
+    copy_id(m->author_id, db_text(r, row, col + DB_MODULES_AUTHOR_ID));
+    m->author_name = arena_strdup(a, db_text(r, row, col + DB_MODULES_AUTHOR_NAME));
+    copy_id(m->copied_from_id, db_text(r, row, col + DB_MODULES_COPIED_FROM_ID));
+    m->screen_count = (int)db_int(r, row, col + DB_MODULES_SCREEN_COUNT);
+    m->created_at = db_int(r, row, col + DB_MODULES_CREATED_AT);
+    m->updated_at = db_int(r, row, col + DB_MODULES_UPDATED_AT);
+    m->published_at = db_int(r, row, col + DB_MODULES_PUBLISHED_AT);
+    m->archived_at = db_int(r, row, col + DB_MODULES_ARCHIVED_AT);
+    return col + DB_MODULES_NCOLUMNS;
 }
 
-static void read_module(const struct db_res *r, int row, struct arena *a, struct module *m)
+static void read_module(const struct db_res *r, int row, struct arena *a, void *item)
 {
-    modules_read_row(r, row, 0, a, m);
+    struct module *m = item;
+
+    db_modules_read_row(r, row, 0, a, m);
 }
 
 static struct db_param opt_time(int64_t t)
@@ -57,7 +74,8 @@ static struct db_param opt_id(const char *id)
     return id[0] != '\0' ? DB_P_TEXT(id) : DB_P_NULL;
 }
 
-int modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock, struct module *out)
+int db_modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock,
+                   struct module *out)
 {
     bool pg = db_backend(db_conn_pool(c)) == DB_POSTGRES;
     const char *sql = lock && pg ? "SELECT " MODULE_COLS MODULE_FROM
@@ -74,7 +92,7 @@ int modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock, s
     return rc;
 }
 
-int modules_insert(struct db_conn *c, const struct module *m)
+int db_modules_insert(struct db_conn *c, const struct module *m)
 {
     return db_query(
         c,
@@ -89,7 +107,7 @@ int modules_insert(struct db_conn *c, const struct module *m)
         NULL);
 }
 
-int modules_update(struct db_conn *c, const struct module *m)
+int db_modules_update(struct db_conn *c, const struct module *m)
 {
     return db_exec_one(
         c,
@@ -102,13 +120,13 @@ int modules_update(struct db_conn *c, const struct module *m)
                   opt_time(m->archived_at)));
 }
 
-int modules_delete(struct db_conn *c, const char *id)
+int db_modules_delete(struct db_conn *c, const char *id)
 {
     return db_exec_one(c, "DELETE FROM modules WHERE id = $1", DB_PARAMS(DB_P_TEXT(id)));
 }
 
-int modules_list(struct db_conn *c, struct arena *a, const struct modules_filter *f,
-                 struct module **items, int *n)
+int db_modules_list(struct db_conn *c, struct arena *a, const struct db_modules_filter *f,
+                    struct module **items, int *n)
 {
     struct db_res *r = NULL;
     /* Unused filters are bound as NULL, so the statement text never changes. PostgreSQL types
@@ -135,31 +153,29 @@ int modules_list(struct db_conn *c, struct arena *a, const struct modules_filter
 
     if (rc < 0)
         return rc;
-    *n = r->nrows;
-    *items = arena_zalloc(a, sizeof(struct module) * (size_t)(r->nrows ? r->nrows : 1));
-    for (int i = 0; i < r->nrows; i++)
-        read_module(r, i, a, &(*items)[i]);
-    db_res_free(r);
+    *items = db__read_rows(r, a, sizeof(**items), read_module, n);
     return 0;
 }
 
 /* --- screens ---------------------------------------------------------------------------- */
 
-static void read_screen(const struct db_res *r, int row, struct arena *a, struct screen *s)
+static void read_screen(const struct db_res *r, int row, struct arena *a, void *item)
 {
-    copy_id(s->id, db_text(r, row, 0));
-    copy_id(s->module_id, db_text(r, row, 1));
-    s->position = (int)db_int(r, row, 2);
-    s->type = (enum screen_type)parse_enum(screen_type_names, db_text(r, row, 3));
-    s->title = arena_strdup(a, db_text(r, row, 4));
-    s->content = arena_strdup(a, db_text(r, row, 5));
-    copy_id(s->next_screen_id, db_text(r, row, 6));
-    s->created_at = db_int(r, row, 7);
-    s->updated_at = db_int(r, row, 8);
+    struct screen *s = item;
+
+    copy_id(s->id, db_text(r, row, SCREEN_ID));
+    copy_id(s->module_id, db_text(r, row, SCREEN_MODULE_ID));
+    s->position = (int)db_int(r, row, SCREEN_POSITION);
+    s->type = (enum screen_type)parse_enum(screen_type_names, db_text(r, row, SCREEN_TYPE));
+    s->title = arena_strdup(a, db_text(r, row, SCREEN_TITLE));
+    s->content = arena_strdup(a, db_text(r, row, SCREEN_CONTENT_JSON));
+    copy_id(s->next_screen_id, db_text(r, row, SCREEN_NEXT_SCREEN_ID));
+    s->created_at = db_int(r, row, SCREEN_CREATED_AT);
+    s->updated_at = db_int(r, row, SCREEN_UPDATED_AT);
 }
 
-int screens_list(struct db_conn *c, struct arena *a, const char *module_id, struct screen **items,
-                 int *n)
+int db_screens_list(struct db_conn *c, struct arena *a, const char *module_id,
+                    struct screen **items, int *n)
 {
     struct db_res *r = NULL;
     int rc = db_query(c,
@@ -169,16 +185,12 @@ int screens_list(struct db_conn *c, struct arena *a, const char *module_id, stru
 
     if (rc < 0)
         return rc;
-    *n = r->nrows;
-    *items = arena_zalloc(a, sizeof(struct screen) * (size_t)(r->nrows ? r->nrows : 1));
-    for (int i = 0; i < r->nrows; i++)
-        read_screen(r, i, a, &(*items)[i]);
-    db_res_free(r);
+    *items = db__read_rows(r, a, sizeof(**items), read_screen, n);
     return 0;
 }
 
-int screens_get(struct db_conn *c, struct arena *a, const char *module_id, const char *screen_id,
-                struct screen *out)
+int db_screens_get(struct db_conn *c, struct arena *a, const char *module_id, const char *screen_id,
+                   struct screen *out)
 {
     struct db_res *r = NULL;
     int rc = db_query(c, "SELECT " SCREEN_COLS " FROM screens WHERE id = $1 AND module_id = $2",
@@ -192,7 +204,7 @@ int screens_get(struct db_conn *c, struct arena *a, const char *module_id, const
     return rc;
 }
 
-int screens_insert(struct db_conn *c, const struct screen *s)
+int db_screens_insert(struct db_conn *c, const struct screen *s)
 {
     return db_query(c,
                     "INSERT INTO screens (id, module_id, position, type, title, content, "
@@ -205,7 +217,7 @@ int screens_insert(struct db_conn *c, const struct screen *s)
                     NULL);
 }
 
-int screens_update(struct db_conn *c, const struct screen *s)
+int db_screens_update(struct db_conn *c, const struct screen *s)
 {
     return db_exec_one(c,
                        "UPDATE screens SET title = $2, content = $3, next_screen_id = $4, "
@@ -215,12 +227,12 @@ int screens_update(struct db_conn *c, const struct screen *s)
                                  DB_P_INT(s->updated_at)));
 }
 
-int screens_delete(struct db_conn *c, const char *screen_id)
+int db_screens_delete(struct db_conn *c, const char *screen_id)
 {
     return db_exec_one(c, "DELETE FROM screens WHERE id = $1", DB_PARAMS(DB_P_TEXT(screen_id)));
 }
 
-int screens_shift(struct db_conn *c, const char *module_id, int from, int delta)
+int db_screens_shift(struct db_conn *c, const char *module_id, int from, int delta)
 {
     return db_query(c,
                     "UPDATE screens SET position = position + $3 "

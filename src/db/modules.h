@@ -12,56 +12,49 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "domain/module.h"
-#include "domain/user.h"
+#include "model/module.h"
 #include "util/arena.h"
 
-struct module {
-    char id[37];
-    const char *title;
-    const char *description;
-    enum flow_type flow;
-    enum module_status status;
-    const char *settings; /* JSON text */
-    char author_id[37];
-    const char *author_name; /* the author's current display_name */
-    char copied_from_id[37]; /* "" when null */
-    int screen_count;
-    int64_t created_at, updated_at, published_at, archived_at; /* 0 = null */
-};
-
-struct screen {
-    char id[37];
-    char module_id[37];
-    int position;
-    enum screen_type type;
-    const char *title;
-    const char *content;     /* JSON text */
-    char next_screen_id[37]; /* "" when null */
-    int64_t created_at, updated_at;
-};
-
-/* The columns modules_read_row() reads, of module alias `m` joined with its author as alias
+/* The columns db_modules_read_row() reads, of module alias `m` joined with its author as alias
  * `a` (string literals), in its order. */
-#define MODULES_COLUMNS(m, a)                                                                      \
+#define DB_MODULES_COLUMNS(m, a)                                                                   \
     m ".id, " m ".title, " m ".description, " m ".flow_type, " m ".status, " m ".settings, " m     \
       ".author_id, " a ".display_name, " m ".copied_from_id, " m ".screen_count, " m               \
       ".created_at, " m ".updated_at, " m ".published_at, " m ".archived_at"
 
-#define MODULES_NCOLUMNS 14
+/* Offsets of DB_MODULES_COLUMNS, in the same order: rows are read by these names. */
+enum db_modules_column {
+    DB_MODULES_ID,
+    DB_MODULES_TITLE,
+    DB_MODULES_DESCRIPTION,
+    DB_MODULES_FLOW_TYPE,
+    DB_MODULES_STATUS,
+    DB_MODULES_SETTINGS,
+    DB_MODULES_AUTHOR_ID,
+    DB_MODULES_AUTHOR_NAME,
+    DB_MODULES_COPIED_FROM_ID,
+    DB_MODULES_SCREEN_COUNT,
+    DB_MODULES_CREATED_AT,
+    DB_MODULES_UPDATED_AT,
+    DB_MODULES_PUBLISHED_AT,
+    DB_MODULES_ARCHIVED_AT,
+    DB_MODULES_NCOLUMNS
+};
 
-/* Reads MODULES_COLUMNS starting at column `col` of `row`; returns the column after them. */
-int modules_read_row(const struct db_res *r, int row, int col, struct arena *a, struct module *m);
+/* Reads DB_MODULES_COLUMNS starting at column `col` of `row`; returns the column after them. */
+int db_modules_read_row(const struct db_res *r, int row, int col, struct arena *a,
+                        struct module *m);
 
 /* Loads a module. `lock` takes a row lock until the transaction ends (PostgreSQL; SQLite's
  * write transaction already excludes other writers). */
-int modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock, struct module *out);
-int modules_insert(struct db_conn *c, const struct module *m);
+int db_modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock,
+                   struct module *out);
+int db_modules_insert(struct db_conn *c, const struct module *m);
 /* Writes every mutable column of m->id. */
-int modules_update(struct db_conn *c, const struct module *m);
-int modules_delete(struct db_conn *c, const char *id);
+int db_modules_update(struct db_conn *c, const struct module *m);
+int db_modules_delete(struct db_conn *c, const char *id);
 
-struct modules_filter {
+struct db_modules_filter {
     /* Visibility (§5): admins see all; others see published modules plus, when `own_id` is
      * set, their own. */
     bool see_all;
@@ -77,19 +70,19 @@ struct modules_filter {
 };
 
 /* Modules in order created_at desc, id desc (no screens are read). */
-int modules_list(struct db_conn *c, struct arena *a, const struct modules_filter *f,
-                 struct module **items, int *n);
+int db_modules_list(struct db_conn *c, struct arena *a, const struct db_modules_filter *f,
+                    struct module **items, int *n);
 
 /* Screens of a module in position order. */
-int screens_list(struct db_conn *c, struct arena *a, const char *module_id, struct screen **items,
-                 int *n);
-int screens_get(struct db_conn *c, struct arena *a, const char *module_id, const char *screen_id,
-                struct screen *out);
-int screens_insert(struct db_conn *c, const struct screen *s);
+int db_screens_list(struct db_conn *c, struct arena *a, const char *module_id,
+                    struct screen **items, int *n);
+int db_screens_get(struct db_conn *c, struct arena *a, const char *module_id, const char *screen_id,
+                   struct screen *out);
+int db_screens_insert(struct db_conn *c, const struct screen *s);
 /* Writes title, content, next_screen_id, position and updated_at of s->id. */
-int screens_update(struct db_conn *c, const struct screen *s);
-int screens_delete(struct db_conn *c, const char *screen_id);
+int db_screens_update(struct db_conn *c, const struct screen *s);
+int db_screens_delete(struct db_conn *c, const char *screen_id);
 /* Adds `delta` to the position of every screen of the module at or after `from`. */
-int screens_shift(struct db_conn *c, const char *module_id, int from, int delta);
+int db_screens_shift(struct db_conn *c, const char *module_id, int from, int delta);
 
 #endif

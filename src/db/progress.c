@@ -1,7 +1,7 @@
 /*
  * Progress records on both backends; see progress.h.
  *
- * The compare-and-swap on `version` (progress_write): a record's first write is an INSERT,
+ * The compare-and-swap on `version` (db_progress_write): a record's first write is an INSERT,
  * which the primary key lets only one of several concurrent first writers complete (the others
  * see a unique violation). Later writes are "UPDATE … WHERE version = expected". On
  * PostgreSQL, a concurrent UPDATE of the same row waits for the first to commit and then
@@ -20,33 +20,34 @@
 
 #include "util/err.h"
 
-#define PROGRESS_COLS PROGRESS_COLUMNS("p")
+#define PROGRESS_COLS DB_PROGRESS_COLUMNS("p")
 
-int progress_read_row(const struct db_res *r, int row, int col, struct arena *a,
-                      struct progress_rec *p)
+int db_progress_read_row(const struct db_res *r, int row, int col, struct arena *a,
+                         struct progress_rec *p)
 {
-    snprintf(p->user_id, sizeof(p->user_id), "%s", db_text(r, row, col));
-    snprintf(p->module_id, sizeof(p->module_id), "%s", db_text(r, row, col + 1));
-    int st = module_enum_parse(progress_status_names, db_text(r, row, col + 2));
+    snprintf(p->user_id, sizeof(p->user_id), "%s", db_text(r, row, col + DB_PROGRESS_USER_ID));
+    snprintf(p->module_id, sizeof(p->module_id), "%s",
+             db_text(r, row, col + DB_PROGRESS_MODULE_ID));
+    int st = model_enum_parse(progress_status_names, db_text(r, row, col + DB_PROGRESS_STATUS));
     p->status = st < 0 ? PROGRESS_NOT_STARTED : (enum progress_status)st;
-    p->percent = (int)db_int(r, row, col + 3);
-    p->has_score = !db_isnull(r, row, col + 4);
-    p->score = (int)db_int(r, row, col + 4);
-    p->version = (int)db_int(r, row, col + 5);
-    p->data = arena_strdup(a, db_text(r, row, col + 6));
-    p->started_at = db_int(r, row, col + 7);
-    p->completed_at = db_int(r, row, col + 8);
-    p->updated_at = db_int(r, row, col + 9);
-    return col + 10;
+    p->percent = (int)db_int(r, row, col + DB_PROGRESS_PERCENT);
+    p->has_score = !db_isnull(r, row, col + DB_PROGRESS_SCORE);
+    p->score = (int)db_int(r, row, col + DB_PROGRESS_SCORE);
+    p->version = (int)db_int(r, row, col + DB_PROGRESS_VERSION);
+    p->data = arena_strdup(a, db_text(r, row, col + DB_PROGRESS_DATA));
+    p->started_at = db_int(r, row, col + DB_PROGRESS_STARTED_AT);
+    p->completed_at = db_int(r, row, col + DB_PROGRESS_COMPLETED_AT);
+    p->updated_at = db_int(r, row, col + DB_PROGRESS_UPDATED_AT);
+    return col + DB_PROGRESS_NCOLUMNS;
 }
 
 static void read_rec(const struct db_res *r, int row, struct arena *a, struct progress_rec *p)
 {
-    progress_read_row(r, row, 0, a, p);
+    db_progress_read_row(r, row, 0, a, p);
 }
 
-int progress_get(struct db_conn *c, struct arena *a, const char *user_id, const char *module_id,
-                 bool lock, struct progress_rec *out)
+int db_progress_get(struct db_conn *c, struct arena *a, const char *user_id, const char *module_id,
+                    bool lock, struct progress_rec *out)
 {
     bool pg = db_backend(db_conn_pool(c)) == DB_POSTGRES;
     const char *sql = lock && pg ? "SELECT " PROGRESS_COLS " FROM progress p WHERE p.user_id = $1 "
@@ -64,7 +65,7 @@ int progress_get(struct db_conn *c, struct arena *a, const char *user_id, const 
     return rc;
 }
 
-int progress_exists(struct db_conn *c, const char *user_id, const char *module_id, bool *out)
+int db_progress_exists(struct db_conn *c, const char *user_id, const char *module_id, bool *out)
 {
     struct db_res *r = NULL;
     int rc = db_query(c, "SELECT 1 FROM progress WHERE user_id = $1 AND module_id = $2",
@@ -80,7 +81,7 @@ static struct db_param opt_time(int64_t t)
     return t != 0 ? DB_P_INT(t) : DB_P_NULL;
 }
 
-int progress_write(struct db_conn *c, const struct progress_rec *p, int expected)
+int db_progress_write(struct db_conn *c, const struct progress_rec *p, int expected)
 {
     struct db_res *r = NULL;
     struct db_param score = p->has_score ? DB_P_INT(p->score) : DB_P_NULL;
@@ -115,8 +116,21 @@ int progress_write(struct db_conn *c, const struct progress_rec *p, int expected
     return rc;
 }
 
-int progress_list(struct db_conn *c, struct arena *a, const struct progress_filter *f,
-                  struct progress_item **items, int *n)
+/* A dashboard row: the record's columns, then the module's title, flow_type and status. */
+static void read_item(const struct db_res *r, int row, struct arena *a, void *item)
+{
+    struct db_progress_item *it = item;
+    int col = db_progress_read_row(r, row, 0, a, &it->rec);
+
+    it->title = arena_strdup(a, db_text(r, row, col));
+    int flow = model_enum_parse(flow_type_names, db_text(r, row, col + 1));
+    it->flow = flow < 0 ? FLOW_LINEAR : (enum flow_type)flow;
+    int st = model_enum_parse(module_status_names, db_text(r, row, col + 2));
+    it->module_status = st < 0 ? MODULE_DRAFT : (enum module_status)st;
+}
+
+int db_progress_list(struct db_conn *c, struct arena *a, const struct db_progress_filter *f,
+                     struct db_progress_item **items, int *n)
 {
     struct db_res *r = NULL;
     int rc = db_query(
@@ -135,17 +149,6 @@ int progress_list(struct db_conn *c, struct arena *a, const struct progress_filt
 
     if (rc < 0)
         return rc;
-    *n = r->nrows;
-    *items = arena_zalloc(a, sizeof(struct progress_item) * (size_t)(r->nrows ? r->nrows : 1));
-    for (int i = 0; i < r->nrows; i++) {
-        struct progress_item *it = &(*items)[i];
-        read_rec(r, i, a, &it->rec);
-        it->title = arena_strdup(a, db_text(r, i, 10));
-        int flow = module_enum_parse(flow_type_names, db_text(r, i, 11));
-        it->flow = flow < 0 ? FLOW_LINEAR : (enum flow_type)flow;
-        int st = module_enum_parse(module_status_names, db_text(r, i, 12));
-        it->module_status = st < 0 ? MODULE_DRAFT : (enum module_status)st;
-    }
-    db_res_free(r);
+    *items = db__read_rows(r, a, sizeof(**items), read_item, n);
     return 0;
 }

@@ -8,23 +8,25 @@
 
 #define USER_COLS "id, email, display_name, role, timezone, active, created_at, updated_at"
 
-int users_read_row(const struct db_res *r, int row, int col, struct arena *a, struct user *u)
+int db_users_read_row(const struct db_res *r, int row, int col, struct arena *a, struct user *u)
 {
-    snprintf(u->id, sizeof(u->id), "%s", db_text(r, row, col));
-    u->email = arena_strdup(a, db_text(r, row, col + 1));
-    u->display_name = arena_strdup(a, db_text(r, row, col + 2));
-    int role = user_role_parse(db_text(r, row, col + 3));
+    snprintf(u->id, sizeof(u->id), "%s", db_text(r, row, col + DB_USERS_ID));
+    u->email = arena_strdup(a, db_text(r, row, col + DB_USERS_EMAIL));
+    u->display_name = arena_strdup(a, db_text(r, row, col + DB_USERS_DISPLAY_NAME));
+    int role = model_enum_parse(user_role_names, db_text(r, row, col + DB_USERS_ROLE));
     u->role = role < 0 ? ROLE_LEARNER : (enum user_role)role;
-    u->timezone = arena_strdup(a, db_text(r, row, col + 4));
-    u->active = db_bool(r, row, col + 5);
-    u->created_at = db_int(r, row, col + 6);
-    u->updated_at = db_int(r, row, col + 7);
-    return col + 8;
+    u->timezone = arena_strdup(a, db_text(r, row, col + DB_USERS_TIMEZONE));
+    u->active = db_bool(r, row, col + DB_USERS_ACTIVE);
+    u->created_at = db_int(r, row, col + DB_USERS_CREATED_AT);
+    u->updated_at = db_int(r, row, col + DB_USERS_UPDATED_AT);
+    return col + DB_USERS_NCOLUMNS;
 }
 
-static void read_user(const struct db_res *r, int row, struct arena *a, struct user *u)
+static void read_user(const struct db_res *r, int row, struct arena *a, void *item)
 {
-    users_read_row(r, row, 0, a, u);
+    struct user *u = item;
+
+    db_users_read_row(r, row, 0, a, u);
 }
 
 /* Runs a query expected to return at most one user row. */
@@ -41,23 +43,23 @@ static int one_user(struct db_conn *c, struct arena *a, const char *sql, const s
     } else {
         read_user(r, 0, a, out);
         if (extra != NULL)
-            *extra = arena_strdup(a, db_text(r, 0, 8));
+            *extra = arena_strdup(a, db_text(r, 0, DB_USERS_NCOLUMNS));
     }
     db_res_free(r);
     return rc;
 }
 
-int users_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
-                   struct user *out)
+int db_users_by_token(struct db_conn *c, struct arena *a, const char *token_hash, int64_t now_ms,
+                      struct user *out)
 {
     return one_user(
         c, a,
-        "SELECT " USERS_COLUMNS("u") " FROM tokens t JOIN users u ON u.id = t.user_id "
-                                     "WHERE t.hash = $1 AND t.expires_at > $2 AND u.active",
+        "SELECT " DB_USERS_COLUMNS("u") " FROM tokens t JOIN users u ON u.id = t.user_id "
+                                        "WHERE t.hash = $1 AND t.expires_at > $2 AND u.active",
         DB_PARAMS(DB_P_TEXT(token_hash), DB_P_INT(now_ms)), out, NULL);
 }
 
-int users_insert(struct db_conn *c, const struct user *u, const char *password_hash)
+int db_users_insert(struct db_conn *c, const struct user *u, const char *password_hash)
 {
     return db_query(c,
                     "INSERT INTO users (id, email, password_hash, display_name, role, timezone, "
@@ -69,20 +71,20 @@ int users_insert(struct db_conn *c, const struct user *u, const char *password_h
                     NULL);
 }
 
-int users_get(struct db_conn *c, struct arena *a, const char *id, struct user *out)
+int db_users_get(struct db_conn *c, struct arena *a, const char *id, struct user *out)
 {
     return one_user(c, a, "SELECT " USER_COLS " FROM users WHERE id = $1", DB_PARAMS(DB_P_TEXT(id)),
                     out, NULL);
 }
 
-int users_get_by_email(struct db_conn *c, struct arena *a, const char *email, struct user *out,
-                       const char **password_hash)
+int db_users_get_by_email(struct db_conn *c, struct arena *a, const char *email, struct user *out,
+                          const char **password_hash)
 {
     return one_user(c, a, "SELECT " USER_COLS ", password_hash FROM users WHERE email = $1",
                     DB_PARAMS(DB_P_TEXT(email)), out, password_hash);
 }
 
-int users_update(struct db_conn *c, const struct user *u)
+int db_users_update(struct db_conn *c, const struct user *u)
 {
     return db_exec_one(c,
                        "UPDATE users SET display_name = $2, role = $3, timezone = $4, active = $5, "
@@ -92,14 +94,15 @@ int users_update(struct db_conn *c, const struct user *u)
                                  DB_P_BOOL(u->active), DB_P_INT(u->updated_at)));
 }
 
-int users_set_password(struct db_conn *c, const char *id, const char *password_hash, int64_t now_ms)
+int db_users_set_password(struct db_conn *c, const char *id, const char *password_hash,
+                          int64_t now_ms)
 {
     return db_exec_one(c, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
                        DB_PARAMS(DB_P_TEXT(id), DB_P_TEXT(password_hash), DB_P_INT(now_ms)));
 }
 
-int users_list(struct db_conn *c, struct arena *a, const struct users_filter *f,
-               struct user **items, int *n)
+int db_users_list(struct db_conn *c, struct arena *a, const struct db_users_filter *f,
+                  struct user **items, int *n)
 {
     struct db_res *r = NULL;
     /* Optional filters are bound as NULL when unused, so the statement text never changes.
@@ -122,16 +125,12 @@ int users_list(struct db_conn *c, struct arena *a, const struct users_filter *f,
 
     if (rc < 0)
         return rc;
-    *n = r->nrows;
-    *items = arena_zalloc(a, sizeof(struct user) * (size_t)(r->nrows ? r->nrows : 1));
-    for (int i = 0; i < r->nrows; i++)
-        read_user(r, i, a, &(*items)[i]);
-    db_res_free(r);
+    *items = db__read_rows(r, a, sizeof(**items), read_user, n);
     return 0;
 }
 
-int tokens_insert(struct db_conn *c, const char *token_hash, const char *user_id,
-                  int64_t created_at, int64_t expires_at)
+int db_tokens_insert(struct db_conn *c, const char *token_hash, const char *user_id,
+                     int64_t created_at, int64_t expires_at)
 {
     return db_query(c,
                     "INSERT INTO tokens (hash, user_id, created_at, expires_at) "
@@ -141,14 +140,20 @@ int tokens_insert(struct db_conn *c, const char *token_hash, const char *user_id
                     NULL);
 }
 
-int tokens_delete(struct db_conn *c, const char *token_hash)
+int db_tokens_delete(struct db_conn *c, const char *token_hash)
 {
     return db_query(c, "DELETE FROM tokens WHERE hash = $1", DB_PARAMS(DB_P_TEXT(token_hash)),
                     NULL);
 }
 
-int tokens_delete_for_user(struct db_conn *c, const char *user_id)
+int db_tokens_delete_for_user(struct db_conn *c, const char *user_id)
 {
     return db_query(c, "DELETE FROM tokens WHERE user_id = $1", DB_PARAMS(DB_P_TEXT(user_id)),
                     NULL);
+}
+
+int db_tokens_delete_expired(struct db_conn *c, const char *user_id, int64_t now_ms)
+{
+    return db_query(c, "DELETE FROM tokens WHERE user_id = $1 AND expires_at <= $2",
+                    DB_PARAMS(DB_P_TEXT(user_id), DB_P_INT(now_ms)), NULL);
 }

@@ -1,9 +1,8 @@
 /*
- * Account operations (API.md §4, §15 create-admin): each runs its writes in one transaction on
- * the connection given. Password hashing happens before the transaction starts, so no lock is
- * held during the ~70 ms of argon2id.
- * Errors: TS_ECONFLICT (email registered; admin changing own role/active), TS_ENOTFOUND,
- * TS_EUNAVAIL, TS_EDB, TS_EINTERNAL.
+ * Account rules (API.md §4, §15 create-admin) that need neither HTTP nor SQL: email
+ * normalisation and validation, building a new user, and applying a profile or admin change.
+ * The handlers (api/auth.c, api/users.c) and `create-admin` (cli_admin.c) own the transaction
+ * around them. Pure functions, thread safe.
  */
 #ifndef TS_DOMAIN_ACCOUNTS_H
 #define TS_DOMAIN_ACCOUNTS_H
@@ -11,9 +10,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db/db.h"
-#include "domain/user.h"
+#include "model/user.h"
+#include "util/arena.h"
 
+/* Trims ASCII whitespace and lowercases ASCII letters; arena copy. */
+char *accounts_normalize_email(struct arena *a, const char *email);
+
+/*
+ * The register rule for a normalised email: 3..254 code points, "local@domain" with non-empty
+ * parts, one '@', a dot in the domain, no whitespace.
+ */
+bool accounts_email_is_valid(const char *email);
+
+/* The display name a CLI-created admin gets by default: the part of the email before '@'. */
+char *accounts_default_display_name(struct arena *a, const char *email);
+
+/* What registration and create-admin are given. */
 struct account_new {
     const char *email; /* normalised */
     const char *password;
@@ -21,20 +33,10 @@ struct account_new {
     const char *timezone;
 };
 
-/* Creates an active learner; *out is the stored user (strings in `a`). */
-int accounts_register(struct db_conn *c, struct arena *a, const struct account_new *in,
-                      struct user *out);
-
-/*
- * Creates an active admin, or makes the existing user of that email an active admin with the
- * new password (*created false). Used by `trainsmart create-admin`.
- */
-int accounts_create_admin(struct db_conn *c, struct arena *a, const struct account_new *in,
-                          struct user *out, bool *created);
-
-/* Issues a token for `u`; removes the user's expired tokens on the way. */
-int accounts_issue_token(struct db_conn *c, const struct user *u, int ttl_seconds, char token[48],
-                         int64_t *expires_at);
+/* Fills *out with a new active user of `role` with a fresh id, created and updated `now_ms`.
+ * Strings are borrowed from `in`. */
+void accounts_new_user(const struct account_new *in, enum user_role role, int64_t now_ms,
+                       struct user *out);
 
 /* Changes to a user; `has_*` marks the fields present in the request. */
 struct account_change {
@@ -46,11 +48,13 @@ struct account_change {
 };
 
 /*
- * Applies `ch` to the user `target_id` on behalf of `actor`. Deactivation revokes every token
- * of the user. An admin naming their own role or active status gets TS_ECONFLICT. *out is the
- * updated user.
+ * Applies `ch` to `target` (the stored user) on behalf of `actor`. An admin naming their own
+ * role or active status gets TS_ECONFLICT and `target` is left as it was. `updated_at` becomes
+ * `now_ms` only when a field is present: an empty change leaves the record as it was.
+ * *deactivated tells the caller to revoke every token of the user. *changed is whether
+ * anything is to be written.
  */
-int accounts_update(struct db_conn *c, struct arena *a, const struct user *actor,
-                    const char *target_id, const struct account_change *ch, struct user *out);
+int accounts_apply_change(const struct user *actor, const struct account_change *ch, int64_t now_ms,
+                          struct user *target, bool *changed, bool *deactivated);
 
 #endif

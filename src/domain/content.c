@@ -45,11 +45,6 @@ static void set_string(json_t *obj, const char *key, const char *s)
     json_object_set_new(obj, key, need(json_string(s)));
 }
 
-static size_t error_count(const struct valid *v)
-{
-    return json_array_size(v->errors);
-}
-
 /*
  * Reads list `key` with min..max items (missing, list_type, too_short, too_long) and returns
  * the array whose items should still be validated, else NULL. A list longer than `limit` has
@@ -65,33 +60,6 @@ static json_t *read_list(struct valid *v, json_t *obj, const char *key, unsigned
         return arr;
     arr = json_object_get(obj, key);
     return json_is_array(arr) && json_array_size(arr) <= limit ? arr : NULL;
-}
-
-/* A value that must be an object: dict_type at the current location otherwise. */
-static bool is_dict(struct valid *v, json_t *item)
-{
-    if (json_is_object(item))
-        return true;
-    valid_error(v, NULL, "dict_type", "Input should be a valid dictionary");
-    return false;
-}
-
-static bool has_duplicate(const char *const *s, size_t n)
-{
-    /* Lists hold at most ITEMS_MAX strings, so the quadratic scan stays tiny. */
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = i + 1; j < n; j++) {
-            if (strcmp(s[i], s[j]) == 0)
-                return true;
-        }
-    }
-    return false;
-}
-
-static void check_unique(struct valid *v, const char *key, const char *const *s, size_t n)
-{
-    if (has_duplicate(s, n))
-        valid_error(v, key, "duplicate_item", "List items must be unique");
 }
 
 static int count_bytes(const char *buffer, size_t size, void *data)
@@ -145,7 +113,7 @@ static void id_item(struct valid *v, const struct id_list *spec, json_t *item, j
 {
     const char *id, *text;
 
-    if (!is_dict(v, item)) {
+    if (valid_check_object(v, NULL, item, NULL) != V_OK) {
         set->is_known = false;
         return;
     }
@@ -188,7 +156,7 @@ static json_t *id_items(struct valid *v, json_t *content, const struct id_list *
         json_array_append_new(out, o);
     }
     valid_pop(v);
-    check_unique(v, spec->key, set->ids, set->n);
+    valid_check_unique(v, spec->key, set->ids, set->n);
     return out;
 }
 
@@ -206,7 +174,7 @@ static json_t *media_item(struct valid *v, json_t *item)
     const char *url, *alt = "";
     int type;
 
-    if (!is_dict(v, item))
+    if (valid_check_object(v, NULL, item, NULL) != V_OK)
         return out;
     valid_no_extra(v, item, allowed);
     if (valid_enum(v, item, "type", V_REQUIRED, media_type_names, &type) == V_OK)
@@ -295,7 +263,7 @@ static json_t *correct_ids(struct valid *v, json_t *content, int kind, const str
         valid_pop(v);
     }
     valid_pop(v);
-    check_unique(v, "correct_option_ids", seen, n_seen);
+    valid_check_unique(v, "correct_option_ids", seen, n_seen);
     return out;
 }
 
@@ -357,7 +325,7 @@ static void checklist_extra(struct valid *v, json_t *item, json_t *out)
 
 static void branch_extra(struct valid *v, json_t *item, json_t *out)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     if (valid_uuid(v, item, "next_screen_id", V_REQUIRED, id) == V_OK)
         set_string(out, "next_screen_id", id);
@@ -387,12 +355,12 @@ static const struct id_list branch_list = {"choices", 2, 10, choice_keys, branch
 
 int content_validate(struct valid *v, enum screen_type type, json_t *content, json_t **out)
 {
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
     json_t *doc = NULL;
     int rc = -1;
 
     *out = NULL;
-    if (!is_dict(v, content))
+    if (valid_check_object(v, NULL, content, NULL) != V_OK)
         goto out;
     doc = need(json_object());
     switch (type) {
@@ -416,7 +384,7 @@ int content_validate(struct valid *v, enum screen_type type, json_t *content, js
         goto out;
     }
     /* The caller's own errors (title, ...) may precede ours; only this pass's count matters. */
-    if (error_count(v) != before)
+    if (valid_error_count(v) != before)
         goto out;
     /* Measured on the normalised document because that is what gets stored; defaults add a
      * few bytes, and 20000 four-byte characters already exceed the limit on their own. */
@@ -434,7 +402,7 @@ out:
 
 /* --- 3. Settings and redaction ----------------------------------------------------------- */
 
-json_t *settings_default(enum flow_type flow)
+json_t *content_settings_default(enum flow_type flow)
 {
     switch (flow) {
     case FLOW_BRANCHING:
@@ -450,7 +418,7 @@ json_t *settings_default(enum flow_type flow)
 static void branching_settings(struct valid *v, json_t *settings, json_t *doc)
 {
     static const char *const allowed[] = {"start_screen_id", NULL};
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     valid_no_extra(v, settings, allowed);
     if (valid_uuid(v, settings, "start_screen_id", V_NULLABLE, id) == V_OK)
@@ -471,17 +439,17 @@ static void assessment_settings(struct valid *v, json_t *settings, json_t *doc)
         json_object_set_new(doc, "max_attempts", need(json_integer(max_attempts)));
 }
 
-int settings_validate(struct valid *v, enum flow_type flow, json_t *settings, json_t **out)
+int content_settings_validate(struct valid *v, enum flow_type flow, json_t *settings, json_t **out)
 {
     static const char *const none[] = {NULL};
-    size_t before = error_count(v);
-    json_t *doc = settings_default(flow); /* readers overwrite the defaults they find */
+    size_t before = valid_error_count(v);
+    json_t *doc = content_settings_default(flow); /* readers overwrite the defaults they find */
     int rc = -1;
 
     *out = NULL;
     if (settings == NULL || json_is_null(settings))
         settings = NULL;
-    else if (!is_dict(v, settings))
+    else if (valid_check_object(v, NULL, settings, NULL) != V_OK)
         goto out;
     if (settings != NULL) {
         switch (flow) {
@@ -496,7 +464,7 @@ int settings_validate(struct valid *v, enum flow_type flow, json_t *settings, js
             break;
         }
     }
-    if (error_count(v) != before)
+    if (valid_error_count(v) != before)
         goto out;
     *out = doc;
     doc = NULL;

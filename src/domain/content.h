@@ -35,10 +35,10 @@ int content_validate(struct valid *v, enum screen_type type, json_t *content, js
  * max_attempts int 1..100 or null (default null). Returns 0 with *out the complete settings
  * (new reference), or -1.
  */
-int settings_validate(struct valid *v, enum flow_type flow, json_t *settings, json_t **out);
+int content_settings_validate(struct valid *v, enum flow_type flow, json_t *settings, json_t **out);
 
 /* Default settings of a flow (new reference). */
-json_t *settings_default(enum flow_type flow);
+json_t *content_settings_default(enum flow_type flow);
 
 /* What the viewer may see of a question's answer key (§6.4). */
 struct redact_ctx {

@@ -18,13 +18,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/str.h"
+
 #define CURSOR_KEY_BYTES 32
 
 struct cursor {
     bool key_is_text; /* which of the two keys is set */
     int64_t key_int;
     char key_text[64];
-    char id[37];
+    char id[STR_UUID_SIZE];
 };
 
 /* Encodes `c` for `scope`; returns a malloc'ed string (caller frees). */

@@ -1,22 +1,7 @@
-/* Module enums and rules; see module.h. */
+/* Module rules; see module.h. */
 #include "domain/module.h"
 
-#include <string.h>
-
-const char *const flow_type_names[] = {"linear", "branching", "assessment", NULL};
-const char *const module_status_names[] = {"draft", "published", "archived", NULL};
-const char *const screen_type_names[] = {"content",   "question", "reflection",
-                                         "checklist", "branch",   NULL};
-
-int module_enum_parse(const char *const *names, const char *s)
-{
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(names[i], s) == 0)
-            return i;
-    return -1;
-}
-
-bool screen_type_allowed(enum flow_type flow, enum screen_type type)
+bool module_screen_type_allowed(enum flow_type flow, enum screen_type type)
 {
     switch (type) {
     case SCREEN_CONTENT:
@@ -44,4 +29,23 @@ enum module_access module_access_for(bool is_admin, bool is_author_of, enum modu
     default:
         return MODULE_HIDDEN;
     }
+}
+
+enum module_refusal module_check_change(const struct module *m, enum module_change what)
+{
+    switch (what) {
+    case MODULE_ADD_SCREEN:
+        if (m->status == MODULE_DRAFT && m->screen_count >= MODULE_MAX_SCREENS)
+            return MODULE_REFUSE_FULL;
+        /* fall through */
+    case MODULE_EDIT:
+        return m->status == MODULE_DRAFT ? MODULE_CHANGE_OK : MODULE_REFUSE_EDIT_NOT_DRAFT;
+    case MODULE_DELETE:
+        return m->status == MODULE_DRAFT ? MODULE_CHANGE_OK : MODULE_REFUSE_DELETE_NOT_DRAFT;
+    case MODULE_PUBLISH:
+        return m->status == MODULE_PUBLISHED ? MODULE_REFUSE_PUBLISHED : MODULE_CHANGE_OK;
+    case MODULE_ARCHIVE:
+        return m->status == MODULE_PUBLISHED ? MODULE_CHANGE_OK : MODULE_REFUSE_NOT_PUBLISHED;
+    }
+    return MODULE_CHANGE_OK;
 }

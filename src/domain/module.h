@@ -1,5 +1,6 @@
 /*
- * Modules and screens: the enums of API.md §3 and the rules that need neither HTTP nor SQL.
+ * Module rules that need neither HTTP nor SQL: which screen types a flow allows, and who may
+ * see or edit a module (§1.5). The entity itself is in model/module.h.
  */
 #ifndef TS_DOMAIN_MODULE_H
 #define TS_DOMAIN_MODULE_H
@@ -7,28 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
-enum flow_type { FLOW_LINEAR = 0, FLOW_BRANCHING, FLOW_ASSESSMENT };
-enum module_status { MODULE_DRAFT = 0, MODULE_PUBLISHED, MODULE_ARCHIVED };
-enum screen_type {
-    SCREEN_CONTENT = 0,
-    SCREEN_QUESTION,
-    SCREEN_REFLECTION,
-    SCREEN_CHECKLIST,
-    SCREEN_BRANCH
-};
-
-/* Spec spellings in spec order, NULL terminated (for enum validation and rendering). */
-extern const char *const flow_type_names[];
-extern const char *const module_status_names[];
-extern const char *const screen_type_names[];
-
-/* -1 when not a name of the enum. */
-int module_enum_parse(const char *const *names, const char *s);
+#include "model/module.h"
 
 /* The screen types a flow allows (§6.2). */
-bool screen_type_allowed(enum flow_type flow, enum screen_type type);
+bool module_screen_type_allowed(enum flow_type flow, enum screen_type type);
 
 /* What a user may do with a module (§1.5). */
 enum module_access {
@@ -45,7 +28,30 @@ enum module_access {
 enum module_access module_access_for(bool is_admin, bool is_author_of, enum module_status status,
                                      bool engaged);
 
-#define MODULE_MAX_SCREENS 200
-#define SCREEN_CONTENT_MAX_BYTES 65536
+/* A change an author asks for (§5, §6). */
+enum module_change {
+    MODULE_EDIT,       /* module fields, or a screen's fields, order or removal */
+    MODULE_ADD_SCREEN, /* one more screen */
+    MODULE_DELETE,     /* the module itself */
+    MODULE_PUBLISH,
+    MODULE_ARCHIVE,
+};
+
+/* Why a change is refused, in the spec's words (rendered by the handlers as 409). */
+enum module_refusal {
+    MODULE_CHANGE_OK = 0,
+    MODULE_REFUSE_EDIT_NOT_DRAFT,   /* "Only draft modules can be edited" */
+    MODULE_REFUSE_FULL,             /* "A module can have at most 200 screens" */
+    MODULE_REFUSE_DELETE_NOT_DRAFT, /* "Only draft modules can be deleted" */
+    MODULE_REFUSE_PUBLISHED,        /* "Module is already published" */
+    MODULE_REFUSE_NOT_PUBLISHED,    /* "Only published modules can be archived" */
+};
+
+/*
+ * The status rules of §5 and §6: only drafts are edited or deleted and hold at most
+ * MODULE_MAX_SCREENS screens; a draft or an archived module may be published (publish's
+ * content checks are publish_check()'s); only a published module is archived.
+ */
+enum module_refusal module_check_change(const struct module *m, enum module_change what);
 
 #endif

@@ -5,9 +5,6 @@
 
 #include "util/str.h"
 
-const char *const progress_status_names[] = {"not_started", "in_progress", "completed",
-                                             "passed",      "failed",      NULL};
-
 json_t *progress_initial(enum flow_type flow)
 {
     switch (flow) {
@@ -32,9 +29,9 @@ int progress_find_screen(const struct progress_module *m, const char *id)
 
 int progress_screen_of(const struct progress_module *m, const char *s)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
-    return s != NULL && uuid_parse(s, id) ? progress_find_screen(m, id) : -1;
+    return s != NULL && str_uuid_parse(s, id) ? progress_find_screen(m, id) : -1;
 }
 
 const struct progress_flow *progress_flow_for(enum flow_type flow)

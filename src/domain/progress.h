@@ -3,7 +3,7 @@
  * against the module and the stored state, server-side grading, and the computed status,
  * percent and score. Pure functions: no HTTP, no SQL; thread safe.
  *
- * Files: progress.c (shared: names, initial documents, lookup, dispatch), progress_responses.c
+ * Files: progress.c (shared: initial documents, lookup, dispatch), progress_responses.c
  * (screen requirements and response values shared by linear and branching),
  * progress_linear.c, progress_branching.c, progress_assessment.c (one per flow).
  *
@@ -21,19 +21,9 @@
 
 #include <jansson.h>
 
-#include "domain/module.h"
+#include "model/module.h"
+#include "model/progress.h"
 #include "util/validate.h"
-
-enum progress_status {
-    PROGRESS_NOT_STARTED = 0,
-    PROGRESS_IN_PROGRESS,
-    PROGRESS_COMPLETED,
-    PROGRESS_PASSED,
-    PROGRESS_FAILED
-};
-
-/* Spec spellings in spec order, NULL terminated. */
-extern const char *const progress_status_names[];
 
 /* One screen of the module, in position order. Pointers borrowed. */
 struct progress_screen {

@@ -29,11 +29,6 @@
 
 /* --- 1. Reading the document and the module ---------------------------------------------- */
 
-static size_t error_count(const struct valid *v)
-{
-    return json_array_size(v->errors);
-}
-
 /* A missing key counts as null: only a stored timestamp freezes the attempt. */
 static bool is_submitted(json_t *data)
 {
@@ -91,28 +86,12 @@ static bool is_single(json_t *content)
     return kind != NULL && strcmp(kind, "single") == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Sorting keeps an answer of a hundred thousand ids (a 1 MiB body) affordable. */
-static bool has_duplicate(const char **s, size_t n)
-{
-    qsort(s, n, sizeof(*s), cmp_str);
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(s[i - 1], s[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* --- 2. PUT ------------------------------------------------------------------------------ */
 
 /* current_screen_id: null or a screen of this module; *out the canonical id, or "" for null
  * or absent (a PUT replaces the document, as in the linear and branching flows). */
 static void check_current(struct valid *v, const struct progress_module *m, json_t *in,
-                          char out[37])
+                          char out[STR_UUID_SIZE])
 {
     int rc = valid_uuid(v, in, "current_screen_id", V_NULLABLE, out);
 
@@ -142,8 +121,7 @@ static void check_option_ids(struct valid *v, const struct progress_screen *s, j
             ids[n_ids++] = json_string_value(item);
         valid_pop(v);
     }
-    if (has_duplicate(ids, n_ids))
-        valid_error(v, NULL, "duplicate_item", "List items must be unique");
+    valid_check_unique(v, NULL, ids, n_ids);
     free(ids);
 }
 
@@ -161,9 +139,9 @@ static void check_count(struct valid *v, const struct progress_screen *s, size_t
 
 /* One entry of "answers": the key a question screen, the value its answer. */
 static void check_answer(struct valid *v, const struct progress_module *m, const char *key,
-                         json_t *value, char canon[37])
+                         json_t *value, char canon[STR_UUID_SIZE])
 {
-    int i = uuid_parse(key, canon) ? progress_find_screen(m, canon) : -1;
+    int i = str_uuid_parse(key, canon) ? progress_find_screen(m, canon) : -1;
     const struct progress_screen *s = NULL;
 
     if (i < 0)
@@ -188,7 +166,7 @@ static void check_answer(struct valid *v, const struct progress_module *m, const
 static void check_answers(struct valid *v, const struct progress_module *m, json_t *in,
                           json_t **out)
 {
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
     json_t *answers = NULL;
     json_t *res = NULL;
     const char *key;
@@ -201,13 +179,13 @@ static void check_answers(struct valid *v, const struct progress_module *m, json
     valid_push_key(v, "answers");
     json_object_foreach(answers, key, value)
     {
-        char canon[37];
+        char canon[STR_UUID_SIZE];
         check_answer(v, m, key, value, canon);
-        if (error_count(v) == before)
+        if (valid_error_count(v) == before)
             json_object_set_new(res, canon, json_deep_copy(value));
     }
     valid_pop(v);
-    if (error_count(v) == before)
+    if (valid_error_count(v) == before)
         *out = res;
     else
         json_decref(res);
@@ -219,22 +197,20 @@ static int put(struct valid *v, const struct progress_module *m, json_t *stored,
     /* Server-owned keys are allowed so a client can send back the document it read. */
     static const char *const allowed[] = {"attempt",      "current_screen_id", "answers",
                                           "submitted_at", "attempts",          NULL};
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
     json_t *answers = NULL;
-    char current[37];
+    char current[STR_UUID_SIZE];
 
     *out = NULL;
     /* §8.4 puts the frozen attempt before the 422 rules: nothing sent is looked at. */
     if (is_submitted(stored))
         return TS_ECONFLICT;
-    if (!json_is_object(in)) {
-        valid_error(v, NULL, "dict_type", "Input should be a valid dictionary");
+    if (valid_check_object(v, NULL, in, NULL) != V_OK)
         return -1;
-    }
     valid_no_extra(v, in, allowed);
     check_current(v, m, in, current);
     check_answers(v, m, in, &answers);
-    if (error_count(v) != before) {
+    if (valid_error_count(v) != before) {
         json_decref(answers);
         return -1;
     }

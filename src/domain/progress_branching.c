@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "domain/publish.h"
+#include "domain/screen_refs.h"
 #include "util/arena.h"
 #include "util/str.h"
 
@@ -40,10 +41,10 @@
 #define MSG_REGRESSION "Progress cannot go backwards"
 
 struct step {
-    char id[37];        /* canonical screen_id, "" when it was not a UUID */
-    int screen;         /* its index, -1 when it names no screen */
-    const char *choice; /* choice_id (borrowed), NULL when null or absent */
-    bool ok;            /* the step had no errors of its own */
+    char id[STR_UUID_SIZE]; /* canonical screen_id, "" when it was not a UUID */
+    int screen;             /* its index, -1 when it names no screen */
+    const char *choice;     /* choice_id (borrowed), NULL when null or absent */
+    bool ok;                /* the step had no errors of its own */
 };
 
 /* The PUT document as read so far; branching_free() releases the arrays. */
@@ -56,11 +57,6 @@ struct branching_in {
     json_t *responses; /* the responses object (borrowed), NULL when absent or bad */
     bool *bad;         /* per screen: the response sent for it had errors */
 };
-
-static size_t error_count(const struct valid *v)
-{
-    return json_array_size(v->errors);
-}
 
 static void branching_free(struct branching_in *bi)
 {
@@ -86,13 +82,11 @@ static void read_step(struct valid *v, const struct progress_module *m, json_t *
                       struct step *st)
 {
     static const char *const allowed[] = {"screen_id", "choice_id", NULL};
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
 
     st->screen = -1;
-    if (!json_is_object(item)) {
-        valid_error(v, NULL, "dict_type", "Input should be a valid dictionary");
+    if (valid_check_object(v, NULL, item, NULL) != V_OK)
         return;
-    }
     valid_no_extra(v, item, allowed);
     if (valid_uuid(v, item, "screen_id", V_REQUIRED, st->id) == V_OK) {
         st->screen = progress_find_screen(m, st->id);
@@ -101,7 +95,7 @@ static void read_step(struct valid *v, const struct progress_module *m, json_t *
     }
     if (valid_string(v, item, "choice_id", V_NULLABLE, 0, SIZE_MAX, &st->choice) != V_OK)
         st->choice = NULL;
-    st->ok = error_count(v) == before;
+    st->ok = valid_error_count(v) == before;
 }
 
 static void read_path(struct valid *v, const struct progress_module *m, json_t *in,
@@ -147,21 +141,6 @@ static void check_responses(struct valid *v, const struct progress_module *m, js
     free(reachable);
 }
 
-/* The choice of a branch screen with this id, NULL when there is none (or id is NULL). */
-static json_t *find_choice(const struct progress_screen *s, const char *id)
-{
-    json_t *choice;
-    size_t k;
-
-    json_array_foreach(json_object_get(s->content, "choices"), k, choice)
-    {
-        const char *cid = json_string_value(json_object_get(choice, "id"));
-        if (id != NULL && cid != NULL && strcmp(cid, id) == 0)
-            return choice;
-    }
-    return NULL;
-}
-
 /* Step i, not the last: its choice, its requirement and the edge to step i + 1. */
 static void check_edge(struct valid *v, const struct progress_module *m,
                        const struct branching_in *bi, size_t i, json_t *res)
@@ -172,7 +151,7 @@ static void check_edge(struct valid *v, const struct progress_module *m,
     const char *target;
 
     if (s->type == SCREEN_BRANCH) {
-        json_t *choice = find_choice(s, st->choice);
+        json_t *choice = screen_refs_find_choice(s->content, st->choice);
         if (choice == NULL) {
             step_error(v, i, "choice_id", "unknown_choice", MSG_UNKNOWN_CHOICE);
             return;
@@ -258,21 +237,19 @@ static int put(struct valid *v, const struct progress_module *m, json_t *stored,
 {
     struct branching_in bi = {0};
     json_t *res = json_object();
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
     int rc = -1;
 
     *out = NULL;
     bi.on_path = xcalloc((size_t)m->n + 1, sizeof(bool));
     bi.bad = xcalloc((size_t)m->n + 1, sizeof(bool));
-    if (!json_is_object(in)) {
-        valid_error(v, NULL, "dict_type", "Input should be a valid dictionary");
+    if (valid_check_object(v, NULL, in, NULL) != V_OK)
         goto out;
-    }
     read_path(v, m, in, &bi);
     check_responses(v, m, stored, &bi, res);
     check_steps(v, m, &bi, res);
     check_regression(v, stored, &bi);
-    if (error_count(v) != before)
+    if (valid_error_count(v) != before)
         goto out;
     *out = build_new(m, &bi, res);
     res = NULL; /* build_new() took it */

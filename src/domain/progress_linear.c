@@ -29,23 +29,18 @@
 
 /* The PUT document as read so far. Arrays are xmalloc'ed; linear_free() releases them. */
 struct linear_in {
-    json_t *completed;   /* the completed_screen_ids array (borrowed), NULL when absent/bad */
-    bool completed_ok;   /* the list was readable (absent counts as []) */
-    int *at;             /* per element: screen index, -1 when it names no screen */
-    bool *first;         /* per element: first occurrence of its screen */
-    bool *done;          /* per screen: in the new completed set */
-    int first_missing;   /* the first screen not completed, n when all are */
-    int current;         /* current_screen_id's screen index; -1 null/absent/bad */
-    bool current_set;    /* current_screen_id is a UUID (maybe no screen) */
-    char current_id[37]; /* its canonical form */
-    json_t *responses;   /* the responses object (borrowed), NULL when absent/bad */
-    bool *bad;           /* per screen: the response sent for it had errors */
+    json_t *completed; /* the completed_screen_ids array (borrowed), NULL when absent/bad */
+    bool completed_ok; /* the list was readable (absent counts as []) */
+    int *at;           /* per element: screen index, -1 when it names no screen */
+    bool *first;       /* per element: first occurrence of its screen */
+    bool *done;        /* per screen: in the new completed set */
+    int first_missing; /* the first screen not completed, n when all are */
+    int current;       /* current_screen_id's screen index; -1 null/absent/bad */
+    bool current_set;  /* current_screen_id is a UUID (maybe no screen) */
+    char current_id[STR_UUID_SIZE]; /* its canonical form */
+    json_t *responses;              /* the responses object (borrowed), NULL when absent/bad */
+    bool *bad;                      /* per screen: the response sent for it had errors */
 };
-
-static size_t error_count(const struct valid *v)
-{
-    return json_array_size(v->errors);
-}
 
 static void linear_init(struct linear_in *li, const struct progress_module *m)
 {
@@ -213,23 +208,21 @@ static int put(struct valid *v, const struct progress_module *m, json_t *stored,
                json_t **out)
 {
     json_t *res = json_object();
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
     struct linear_in li;
     int rc = -1;
 
     *out = NULL;
     linear_init(&li, m);
-    if (!json_is_object(in)) {
-        valid_error(v, NULL, "dict_type", "Input should be a valid dictionary");
+    if (valid_check_object(v, NULL, in, NULL) != V_OK)
         goto out;
-    }
     read_shape(v, in, &li);
     read_completed(v, m, &li);
     check_responses(v, m, stored, &li, res);
     check_prefix(v, m, &li, res);
     check_regression(v, m, stored, &li);
     check_current(v, m, &li);
-    if (error_count(v) != before)
+    if (valid_error_count(v) != before)
         goto out;
     *out = build_new(m, &li, res);
     res = NULL; /* build_new() took it */

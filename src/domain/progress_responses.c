@@ -65,27 +65,6 @@ static bool array_has_string(json_t *arr, const char *s)
     return false;
 }
 
-static size_t error_count(const struct valid *v)
-{
-    return json_array_size(v->errors);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Sorting keeps a list of a million ids (a 1 MiB body) affordable, where pairs would not be. */
-static bool has_duplicate(const char **s, size_t n)
-{
-    qsort(s, n, sizeof(*s), cmp_str);
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(s[i - 1], s[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* --- 2. Requirements --------------------------------------------------------------------- */
 
 static bool reflection_met(json_t *content, json_t *response)
@@ -94,7 +73,7 @@ static bool reflection_met(json_t *content, json_t *response)
 
     if (text == NULL)
         return false;
-    int64_t n = (int64_t)utf8_length(text);
+    int64_t n = (int64_t)str_utf8_length(text);
     return n >= content_int(content, "min_length", 0) &&
            n <= content_int(content, "max_length", 2000);
 }
@@ -181,7 +160,7 @@ static void check_items(struct valid *v, json_t *content, json_t *arr, const cha
 static json_t *checklist_value(struct valid *v, json_t *content, json_t *value)
 {
     static const char *const allowed[] = {"checked_item_ids", NULL};
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
     const char **ids = NULL;
     size_t n_ids = 0;
     json_t *arr = NULL;
@@ -192,9 +171,8 @@ static json_t *checklist_value(struct valid *v, json_t *content, json_t *value)
         goto out;
     ids = xmalloc(sizeof(*ids) * (json_array_size(arr) + 1));
     check_items(v, content, arr, ids, &n_ids);
-    if (has_duplicate(ids, n_ids))
-        valid_error(v, "checked_item_ids", "duplicate_item", "List items must be unique");
-    if (error_count(v) == before)
+    valid_check_unique(v, "checked_item_ids", ids, n_ids);
+    if (valid_error_count(v) == before)
         res = json_pack("{s:o}", "checked_item_ids", json_deep_copy(arr));
 out:
     free(ids);
@@ -236,7 +214,7 @@ int progress_check_response(struct valid *v, const struct progress_module *m, in
                             json_t **out)
 {
     const struct progress_screen *s = &m->screens[i];
-    size_t before = error_count(v);
+    size_t before = valid_error_count(v);
 
     *out = NULL;
     switch (s->type) {
@@ -252,15 +230,13 @@ int progress_check_response(struct valid *v, const struct progress_module *m, in
     case SCREEN_CHECKLIST:
         break;
     }
-    if (!json_is_object(value)) {
-        valid_error(v, NULL, "dict_type", "Input should be a valid dictionary");
+    if (valid_check_object(v, NULL, value, NULL) != V_OK)
         return -1;
-    }
     if (s->type == SCREEN_REFLECTION)
         *out = reflection_value(v, s->content, value);
     else
         *out = checklist_value(v, s->content, value);
-    if (error_count(v) != before) {
+    if (valid_error_count(v) != before) {
         json_decref(*out);
         *out = NULL;
         return -1;
@@ -345,11 +321,11 @@ int progress_answer(struct valid *path_v, struct valid *body_v, const struct pro
     *correct = false;
     if (progress_has_answer(stored, s->id))
         return TS_ECONFLICT;
-    size_t before = error_count(path_v) + error_count(body_v);
+    size_t before = valid_error_count(path_v) + valid_error_count(body_v);
     if (!is_reachable(m, stored, qi))
         valid_error(path_v, "screen_id", "screen_not_reachable", MSG_NOT_REACHABLE);
     check_options(body_v, s->content, option_ids);
-    if (error_count(path_v) + error_count(body_v) != before)
+    if (valid_error_count(path_v) + valid_error_count(body_v) != before)
         return -1;
 
     *correct = is_correct(s->content, option_ids);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/screen_refs.h"
 #include "util/arena.h"
 
 #define TARGET_MSG "Target is not a screen of this module"
@@ -58,20 +59,12 @@ static int lookup(const struct graph *g, const char *id)
     return hit != NULL ? hit->index : -1;
 }
 
-/* The choices array of a branch screen, NULL when content has none. */
-static json_t *choices_of(const struct publish_screen *s)
-{
-    json_t *choices = json_object_get(s->content, "choices");
-
-    return json_is_array(choices) ? choices : NULL;
-}
-
 /* A branch screen's next_screen_id is ignored: writes keep it null, and §6.2 gives branch
  * screens their choices as edges and nothing else. */
 static int edge_count(const struct publish_screen *s)
 {
     if (s->type == SCREEN_BRANCH)
-        return (int)json_array_size(choices_of(s));
+        return (int)screen_refs_choice_count(s->content);
     return s->next_screen_id != NULL;
 }
 
@@ -80,8 +73,7 @@ static const char *edge_target(const struct publish_screen *s, int k)
 {
     if (s->type != SCREEN_BRANCH)
         return s->next_screen_id;
-    json_t *choice = json_array_get(choices_of(s), (size_t)k);
-    return json_string_value(json_object_get(choice, "next_screen_id"));
+    return screen_refs_choice_target(s->content, (size_t)k);
 }
 
 /* A branch screen always asks for a choice, so it is never an end, even without choices. */

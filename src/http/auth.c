@@ -53,13 +53,13 @@ int http_auth_or_reply(struct http_req *r)
                               : flags & ROUTE_WITH_MODULE ? CALLER_MODULE
                                                           : CALLER_USER;
     const char *raw = reads != CALLER_USER ? http_param(r, "module_id") : NULL;
-    char module_id[37] = "";
-    bool with_module = raw != NULL && uuid_parse(raw, module_id);
+    char module_id[STR_UUID_SIZE] = "";
+    bool with_module = raw != NULL && str_uuid_parse(raw, module_id);
     rc = http_conn(r, &c);
     if (rc == 0) {
         struct caller *cl = arena_zalloc(&r->arena, sizeof(*cl));
-        rc = caller_by_token(c, &r->arena, hash, time_now_ms(), with_module ? reads : CALLER_USER,
-                             module_id, cl);
+        rc = db_caller_by_token(c, &r->arena, hash, time_now_ms(),
+                                with_module ? reads : CALLER_USER, module_id, cl);
         if (rc == 0) {
             r->user = &cl->user;
             r->user_id = cl->user.id;

@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "domain/user.h"
+#include "model/user.h"
 #include "util/validate.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -174,8 +174,23 @@ int http_conn(struct http_req *r, struct db_conn **out);
 /* Serialises `doc` as compact JSON into the arena and drops it (steals `doc`). "{}" for NULL. */
 const char *http_dump_new(struct arena *a, json_t *doc);
 
+/*
+ * The request's transaction (docs/ARCHITECTURE.md, "Transactions"): the handler opens it with
+ * http_begin_write_or_reply() and ends it with http_commit_or_reply() or
+ * http_commit_and_reply(); every other way out rolls it back when the connection is returned
+ * after the handler.
+ */
+
 /* Opens a write transaction on the request's connection; 0, or -1 after replying 503/500. */
 int http_begin_write_or_reply(struct http_req *r);
+
+/* Commits the request's transaction when one is open (a single statement outside one was its
+ * own); 0, or -1 after replying the failure (503/500). */
+int http_commit_or_reply(struct http_req *r);
+
+/* Commits, then replies `status` with `body` (taken; NULL: no body, e.g. 204); after a failed
+ * commit replies the failure instead and drops `body`. Returns 0. */
+int http_commit_and_reply(struct http_req *r, int status, json_t *body);
 
 /* Runs fn(arg) when the request is freed (after the reply was sent), last registered first. */
 void http_on_free(struct http_req *r, void (*fn)(void *arg), void *arg);

@@ -96,11 +96,11 @@ int http_idem_begin_or_reply(struct http_req *r)
     body_hash(r, hash);
     int rc = http_conn(r, &c);
     if (rc == 0)
-        rc = idem_claim(c, &r->arena, &s, hash, now,
-                        now + (int64_t)r->cfg->idempotency_ttl_seconds * 1000, now - STALE_MS,
-                        &claimed, &rec);
+        rc = db_idem_claim(c, &r->arena, &s, hash, now,
+                           now + (int64_t)r->cfg->idempotency_ttl_seconds * 1000, now - STALE_MS,
+                           &claimed, &rec);
     if (rc == 0 && claimed && randombytes_uniform(100) == 0)
-        idem_purge_expired(c, now); /* now and then, so old keys do not pile up */
+        db_idem_purge_expired(c, now); /* now and then, so old keys do not pile up */
     if (rc < 0) {
         http_reply_err(r, rc);
         return -1;
@@ -139,9 +139,9 @@ void http_idem_finish(struct http_req *r)
     if (rc == 0 && db_in_tx(c))
         db_rollback(c);
     if (rc == 0 && r->status >= 200 && r->status < 300)
-        rc = idem_complete(c, &s, r->status, r->reply_body ? r->reply_body : "");
+        rc = db_idem_complete(c, &s, r->status, r->reply_body ? r->reply_body : "");
     else if (rc == 0)
-        rc = idem_release(c, &s);
+        rc = db_idem_release(c, &s);
     if (rc < 0)
         log_msg(LOG_WARNING, "idempotency",
                 "could not record the outcome of an Idempotency-Key request; a retry within %d s "

@@ -401,6 +401,28 @@ int http_begin_write_or_reply(struct http_req *r)
     return 0;
 }
 
+int http_commit_or_reply(struct http_req *r)
+{
+    int rc = r->conn != NULL && db_in_tx(r->conn) ? db_commit(r->conn) : 0;
+
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+int http_commit_and_reply(struct http_req *r, int status, json_t *body)
+{
+    if (http_commit_or_reply(r) < 0) {
+        json_decref(body);
+        return 0;
+    }
+    if (body == NULL)
+        return http_reply_empty(r, status);
+    return http_reply_json_new(r, status, body);
+}
+
 const char *http_dump_new(struct arena *a, json_t *doc)
 {
     char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;

@@ -106,7 +106,7 @@ void crypto_token_new(char token[CRYPTO_TOKEN_LEN], char hash[CRYPTO_TOKEN_HASH_
 }
 
 /* Writes 16 bytes as a v4 UUID (version and variant bits set). */
-static void format_uuid_v4(unsigned char b[16], char out[UUID_STR_LEN])
+static void format_uuid_v4(unsigned char b[16], char out[STR_UUID_SIZE])
 {
     static const char hex[] = "0123456789abcdef";
     int o = 0;
@@ -122,7 +122,7 @@ static void format_uuid_v4(unsigned char b[16], char out[UUID_STR_LEN])
     out[o] = '\0';
 }
 
-void crypto_uuid_v4(char out[UUID_STR_LEN])
+void crypto_uuid_v4(char out[STR_UUID_SIZE])
 {
     unsigned char b[16];
 
@@ -138,7 +138,7 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-void crypto_request_id(char out[UUID_STR_LEN])
+void crypto_request_id(char out[STR_UUID_SIZE])
 {
     /* Per thread: 128 random bits drawn once, then a counter. The first half is the thread's
      * random prefix, the second a bijection of (random start + counter), so ids never repeat

@@ -7,17 +7,17 @@
 
 #include <stdbool.h>
 
-#define UUID_STR_LEN 37 /* 36 characters plus NUL */
+#include "util/str.h"
 
 /* Initialises libsodium; 0 or TS_EINTERNAL. */
 int crypto_init(void);
 
 /* A random UUID v4 in canonical lowercase form. */
-void crypto_uuid_v4(char out[UUID_STR_LEN]);
+void crypto_uuid_v4(char out[STR_UUID_SIZE]);
 
 /* A unique id in UUID v4 form for requests and logs: random per thread, then counted, so it
  * costs no system call (not for secrets or stored ids). */
-void crypto_request_id(char out[UUID_STR_LEN]);
+void crypto_request_id(char out[STR_UUID_SIZE]);
 
 /* Access tokens: "tsk_" + 43 base64url characters of 256 random bits. */
 #define CRYPTO_TOKEN_LEN 48      /* 47 characters plus NUL */

@@ -1,9 +1,12 @@
 /* String helpers; see str.h. */
 #include "util/str.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-size_t utf8_length(const char *s)
+#include "util/arena.h"
+
+size_t str_utf8_length(const char *s)
 {
     size_t n = 0;
 
@@ -25,9 +28,9 @@ static bool is_hyphen_at(size_t i)
     return i == 8 || i == 13 || i == 18 || i == 23;
 }
 
-bool uuid_parse(const char *s, char out[37])
+bool str_uuid_parse(const char *s, char out[STR_UUID_SIZE])
 {
-    if (strnlen(s, 37) != 36)
+    if (strnlen(s, STR_UUID_SIZE) != 36)
         return false;
     for (size_t i = 0; i < 36; i++) {
         if (is_hyphen_at(i) ? s[i] != '-' : !is_hex(s[i]))
@@ -39,4 +42,24 @@ bool uuid_parse(const char *s, char out[37])
     }
     out[36] = '\0';
     return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool str_has_duplicate(const char *const *s, size_t n)
+{
+    if (n < 2)
+        return false;
+    const char **sorted = xmalloc(n * sizeof(*sorted));
+    bool dup = false;
+
+    memcpy(sorted, s, n * sizeof(*sorted));
+    qsort(sorted, n, sizeof(*sorted), cmp_str);
+    for (size_t i = 1; i < n && !dup; i++)
+        dup = strcmp(sorted[i - 1], sorted[i]) == 0;
+    free(sorted);
+    return dup;
 }

@@ -82,6 +82,11 @@ bool valid_ok(const struct valid *v)
     return json_array_size(v->errors) == 0;
 }
 
+size_t valid_error_count(const struct valid *v)
+{
+    return json_array_size(v->errors);
+}
+
 json_t *valid_take_errors(struct valid *v)
 {
     json_t *errors = v->errors;
@@ -252,7 +257,7 @@ static const char *plural(size_t n)
 /* Code-point length of `s` in min..max, else string_too_short / string_too_long. */
 static bool check_length(struct valid *v, const char *key, const char *s, size_t min, size_t max)
 {
-    size_t n = utf8_length(s);
+    size_t n = str_utf8_length(s);
 
     if (n < min) {
         valid_error(v, key, "string_too_short", "String should have at least %zu character%s", min,
@@ -362,13 +367,13 @@ static int check_enum(struct valid *v, const char *key, json_t *val, const char 
     return V_OK;
 }
 
-static int check_uuid(struct valid *v, const char *key, json_t *val, char out[37])
+int valid_check_uuid(struct valid *v, const char *key, json_t *val, char out[STR_UUID_SIZE])
 {
     if (!json_is_string(val)) {
         valid_error(v, key, "uuid_type", "UUID input should be a string, bytes or UUID object");
         return V_ERR;
     }
-    if (!uuid_parse(json_string_value(val), out)) {
+    if (!str_uuid_parse(json_string_value(val), out)) {
         uuid_error(v, key, json_string_value(val));
         return V_ERR;
     }
@@ -505,14 +510,23 @@ static int check_pattern(struct valid *v, const char *key, json_t *val, const ch
     return V_OK;
 }
 
-static int check_object(struct valid *v, const char *key, json_t *val, json_t **out)
+int valid_check_object(struct valid *v, const char *key, json_t *val, json_t **out)
 {
     if (!json_is_object(val)) {
         valid_error(v, key, "dict_type", "Input should be a valid dictionary");
         return V_ERR;
     }
-    *out = val;
+    if (out != NULL)
+        *out = val;
     return V_OK;
+}
+
+int valid_check_unique(struct valid *v, const char *key, const char *const *s, size_t n)
+{
+    if (!str_has_duplicate(s, n))
+        return V_OK;
+    valid_error(v, key, "duplicate_item", "List items must be unique");
+    return V_ERR;
 }
 
 static int check_array(struct valid *v, const char *key, json_t *val, size_t min, size_t max,
@@ -601,12 +615,13 @@ int valid_enum(struct valid *v, json_t *obj, const char *key, unsigned flags,
     return rc == V_OK ? check_enum(v, key, val, values, out) : rc;
 }
 
-int valid_uuid(struct valid *v, json_t *obj, const char *key, unsigned flags, char out[37])
+int valid_uuid(struct valid *v, json_t *obj, const char *key, unsigned flags,
+               char out[STR_UUID_SIZE])
 {
     json_t *val;
     int rc = field(v, obj, key, flags, &val);
 
-    return rc == V_OK ? check_uuid(v, key, val, out) : rc;
+    return rc == V_OK ? valid_check_uuid(v, key, val, out) : rc;
 }
 
 int valid_timestamp(struct valid *v, json_t *obj, const char *key, unsigned flags, int64_t *out)
@@ -647,7 +662,7 @@ int valid_object(struct valid *v, json_t *obj, const char *key, unsigned flags, 
     json_t *val;
     int rc = field(v, obj, key, flags, &val);
 
-    return rc == V_OK ? check_object(v, key, val, out) : rc;
+    return rc == V_OK ? valid_check_object(v, key, val, out) : rc;
 }
 
 int valid_array(struct valid *v, json_t *obj, const char *key, unsigned flags, size_t min,
@@ -741,11 +756,12 @@ int valid_text_bool(struct valid *v, const char *key, const char *raw, unsigned 
     return V_ERR;
 }
 
-int valid_text_uuid(struct valid *v, const char *key, const char *raw, unsigned flags, char out[37])
+int valid_text_uuid(struct valid *v, const char *key, const char *raw, unsigned flags,
+                    char out[STR_UUID_SIZE])
 {
     if (raw == NULL)
         return text_absent(v, key, flags);
-    if (!uuid_parse(raw, out)) {
+    if (!str_uuid_parse(raw, out)) {
         uuid_error(v, key, raw);
         return V_ERR;
     }

@@ -6,11 +6,11 @@
  * Usage in a *_parse_or_reply() function:
  *
  *     struct valid v;
- *     valid_init(&v, r->arena, "body");
+ *     valid_init(&v, &r->arena, "body");
  *     valid_string(&v, body, "title", V_REQUIRED, 1, 200, &in->title);
  *     valid_int(&v, body, "rating", V_REQUIRED, 1, 5, &in->rating);
- *     if (!valid_ok(&v))
- *         return http_reply_422_or_reply(r, &v);     (hands the list to the response)
+ *     if (http_valid_or_reply(r, &v) < 0)   (frees v; on errors replies 422 with its list)
+ *         return -1;
  *
  * Strings returned through out parameters are borrowed from the json_t they came from (valid as
  * long as that document), or arena copies where stated. The error list is a jansson array
@@ -62,6 +62,9 @@ void valid_free(struct valid *v);
 /* True when no error was recorded. */
 bool valid_ok(const struct valid *v);
 
+/* How many errors were recorded so far (compare before and after a check of one part). */
+size_t valid_error_count(const struct valid *v);
+
 /* Hands the error array to the caller (caller decrefs); the struct keeps an empty one. */
 json_t *valid_take_errors(struct valid *v);
 
@@ -107,7 +110,8 @@ int valid_enum(struct valid *v, json_t *obj, const char *key, unsigned flags,
                const char *const *values, int *out);
 
 /* A UUID string in any hex case; out receives the lowercase canonical form. */
-int valid_uuid(struct valid *v, json_t *obj, const char *key, unsigned flags, char out[37]);
+int valid_uuid(struct valid *v, json_t *obj, const char *key, unsigned flags,
+               char out[STR_UUID_SIZE]);
 
 /* RFC 3339 timestamp with offset; out in UTC milliseconds (datetime_type / datetime_parsing /
  * timezone_aware). */
@@ -146,6 +150,14 @@ int valid_check_string(struct valid *v, const char *key, json_t *val, size_t min
                        const char **out);
 int valid_check_int(struct valid *v, const char *key, json_t *val, int64_t min, int64_t max,
                     int64_t *out);
+/* uuid_type / uuid_parsing; out receives the lowercase canonical form. */
+int valid_check_uuid(struct valid *v, const char *key, json_t *val, char out[STR_UUID_SIZE]);
+/* dict_type ("Input should be a valid dictionary"). */
+int valid_check_object(struct valid *v, const char *key, json_t *val, json_t **out);
+
+/* duplicate_item ("List items must be unique") at `key` when two of the `n` strings are
+ * equal. Returns V_OK or V_ERR. */
+int valid_check_unique(struct valid *v, const char *key, const char *const *s, size_t n);
 
 /*
  * Raw text parameters (query string, path segment, header): `raw` may be NULL (absent).
@@ -156,7 +168,7 @@ int valid_text_int(struct valid *v, const char *key, const char *raw, unsigned f
                    int64_t max, int64_t *out);
 int valid_text_bool(struct valid *v, const char *key, const char *raw, unsigned flags, bool *out);
 int valid_text_uuid(struct valid *v, const char *key, const char *raw, unsigned flags,
-                    char out[37]);
+                    char out[STR_UUID_SIZE]);
 int valid_text_enum(struct valid *v, const char *key, const char *raw, unsigned flags,
                     const char *const *values, int *out);
 int valid_text_string(struct valid *v, const char *key, const char *raw, unsigned flags, size_t min,

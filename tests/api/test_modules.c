@@ -89,12 +89,12 @@ Test(modules, create_renders_a_complete_draft)
 
 Test(modules, get_returns_text_fields_exactly_as_stored)
 {
-    /* GET renders the module straight to text (src/api/modules.c modules_render): quotes,
+    /* GET renders the module straight to text (src/api/modules.c api_module_render): quotes,
      * backslashes, control characters and non-ASCII text must come back as they were sent. */
     /* the title as JSON text, the way it is sent */
     const char *title =
         "Fire \\\"safety\\\" \\\\ first\\n\\ttabs \\u0001 \\u00fc\\u00df \\ud83d\\udd25";
-    char body[256], id[37], path[128];
+    char body[256], id[STR_UUID_SIZE], path[128];
     struct ts_resp r;
     snprintf(body, sizeof(body),
              "{\"title\":\"%s\",\"description\":\"</script>\",\"flow_type\":\"branching\"}", title);
@@ -177,7 +177,7 @@ Test(modules, learners_cannot_create)
 
 Test(modules, drafts_are_invisible_to_others)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     ts_module(&srv, &author, "{\"title\":\"Secret\",\"flow_type\":\"linear\"}", mid);
     cr_assert_eq(status_of(&author, "GET", M, mid, NULL), 200);
     cr_assert_eq(status_of(&admin, "GET", M, mid, NULL), 200);
@@ -196,7 +196,7 @@ Test(modules, drafts_are_invisible_to_others)
 
 Test(modules, published_modules_are_visible_but_only_owners_edit)
 {
-    char mid[37], qid[37];
+    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE];
     ts_linear_module(&srv, &author, mid, qid);
     cr_assert_eq(status_of(&learner, "GET", M, mid, NULL), 200);
     cr_assert_eq(status_of(&other, "GET", M, mid, NULL), 200);
@@ -215,7 +215,7 @@ Test(modules, published_modules_are_visible_but_only_owners_edit)
 
 Test(modules, list_contents_depend_on_role)
 {
-    char own_draft[37], other_draft[37], pub[37], q[37];
+    char own_draft[STR_UUID_SIZE], other_draft[STR_UUID_SIZE], pub[STR_UUID_SIZE], q[STR_UUID_SIZE];
     ts_module(&srv, &author, "{\"title\":\"Mine\",\"flow_type\":\"linear\"}", own_draft);
     ts_module(&srv, &other, "{\"title\":\"Theirs\",\"flow_type\":\"linear\"}", other_draft);
     ts_linear_module(&srv, &other, pub, q);
@@ -257,7 +257,7 @@ Test(modules, list_contents_depend_on_role)
 
 Test(modules, list_pages_follow_cursors)
 {
-    char ids[7][37];
+    char ids[7][STR_UUID_SIZE];
     for (int i = 0; i < 7; i++)
         ts_module(&srv, &author, "{\"title\":\"Paged\",\"flow_type\":\"linear\"}", ids[i]);
     /* The order of one big page (created_at desc, ties by id desc) is what pages must follow. */
@@ -299,7 +299,7 @@ Test(modules, list_pages_follow_cursors)
 
 Test(modules, patch_edits_drafts_and_replaces_settings)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author,
               "{\"title\":\"T\",\"flow_type\":\"assessment\",\"settings\":{\"pass_score\":50,"
@@ -328,12 +328,12 @@ Test(modules, patch_edits_drafts_and_replaces_settings)
 
 Test(modules, delete_removes_a_draft_and_unlinks_copies)
 {
-    char mid[37], sid[37];
+    char mid[STR_UUID_SIZE], sid[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     ts_screen(&srv, &author, mid, TS_CONTENT_SCREEN, sid);
     cr_assert_eq(call(&author, "POST", M "/copy", mid, NULL, &r), 201);
-    char copy[37];
+    char copy[STR_UUID_SIZE];
     snprintf(copy, sizeof(copy), "%s", str(&r, "id"));
     cr_assert_str_eq(str(&r, "copied_from_id"), mid);
     ts_resp_free(&r);
@@ -348,7 +348,7 @@ Test(modules, delete_removes_a_draft_and_unlinks_copies)
 
 Test(modules, status_transitions)
 {
-    char mid[37], qid[37];
+    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE];
     struct ts_resp r;
     ts_linear_module(&srv, &author, mid, qid);
     cr_assert_eq(call(&author, "POST", M "/publish", mid, NULL, &r), 409);
@@ -367,7 +367,7 @@ Test(modules, status_transitions)
     cr_assert_str_eq(str(&r, "status"), "published");
     cr_assert_not_null(str(&r, "archived_at"), "the last archive time is kept");
     ts_resp_free(&r);
-    char draft[37];
+    char draft[STR_UUID_SIZE];
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", draft);
     cr_assert_eq(call(&author, "POST", M "/archive", draft, NULL, &r), 409);
     ts_resp_free(&r);
@@ -385,7 +385,7 @@ static void assert_publish_error(const char *mid, const char *loc, const char *t
 
 Test(modules, publish_reports_empty_and_question_less_modules)
 {
-    char lin[37], ass[37], sid[37];
+    char lin[STR_UUID_SIZE], ass[STR_UUID_SIZE], sid[STR_UUID_SIZE];
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", lin);
     assert_publish_error(lin, "[\"module\",\"screens\"]", "module_empty", "Module has no screens");
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"assessment\"}", ass);
@@ -399,7 +399,7 @@ Test(modules, publish_reports_empty_and_question_less_modules)
 }
 
 /* A branching module: start -> branch (calm -> good end, panic -> retry loop back to branch). */
-static void branching(char mid[37], char ids[4][37], bool set_start)
+static void branching(char mid[STR_UUID_SIZE], char ids[4][STR_UUID_SIZE], bool set_start)
 {
     char body[512];
     ts_module(&srv, &author, "{\"title\":\"Scenario\",\"flow_type\":\"branching\"}", mid);
@@ -438,14 +438,14 @@ static void branching(char mid[37], char ids[4][37], bool set_start)
 
 Test(modules, branching_with_a_retry_loop_publishes)
 {
-    char mid[37], ids[4][37];
+    char mid[STR_UUID_SIZE], ids[4][STR_UUID_SIZE];
     branching(mid, ids, true);
     ts_publish(&srv, &author, mid);
 }
 
 Test(modules, branching_without_start_is_rejected)
 {
-    char mid[37], ids[4][37];
+    char mid[STR_UUID_SIZE], ids[4][STR_UUID_SIZE];
     branching(mid, ids, false);
     assert_publish_error(mid, "[\"module\",\"settings\",\"start_screen_id\"]",
                          "missing_start_screen", "Start screen is not a screen of this module");
@@ -453,7 +453,7 @@ Test(modules, branching_without_start_is_rejected)
 
 Test(modules, branching_graph_errors_are_reported_with_locations)
 {
-    char mid[37], ids[4][37], path[256];
+    char mid[STR_UUID_SIZE], ids[4][STR_UUID_SIZE], path[256];
     struct ts_resp r;
     branching(mid, ids, true);
     /* The good end now loops to the retry screen: no terminal screen, no path to an end. */
@@ -482,7 +482,7 @@ Test(modules, branching_graph_errors_are_reported_with_locations)
     snprintf(body, sizeof(body), "{\"next_screen_id\":null}");
     ts_as(&srv, &author, "PATCH", path, body, &r);
     ts_resp_free(&r);
-    char lonely[37];
+    char lonely[STR_UUID_SIZE];
     ts_screen(&srv, &author, mid, TS_CONTENT_SCREEN, lonely);
     assert_publish_error(mid, "[\"module\",\"screens\",4]", "unreachable_screen",
                          "Screen is not reachable from the start screen");
@@ -490,7 +490,7 @@ Test(modules, branching_graph_errors_are_reported_with_locations)
 
 Test(modules, copy_duplicates_screens_and_rewrites_references)
 {
-    char mid[37], ids[4][37];
+    char mid[STR_UUID_SIZE], ids[4][STR_UUID_SIZE];
     struct ts_resp r;
     branching(mid, ids, true);
     ts_publish(&srv, &author, mid);
@@ -501,7 +501,7 @@ Test(modules, copy_duplicates_screens_and_rewrites_references)
     cr_assert_str_eq(str(&r, "author_id"), admin.id);
     cr_assert_str_eq(str(&r, "copied_from_id"), mid);
     cr_assert_eq(json_integer_value(json_object_get(r.json, "screen_count")), 4);
-    char copy[37], start[37];
+    char copy[STR_UUID_SIZE], start[STR_UUID_SIZE];
     snprintf(copy, sizeof(copy), "%s", str(&r, "id"));
     snprintf(
         start, sizeof(start), "%s",
@@ -552,7 +552,7 @@ Test(modules, idempotent_create_replays_the_stored_reply)
         create_with_key(&author, "key-1", "{\"title\":\"Once\",\"flow_type\":\"linear\"}", &a),
         201);
     cr_assert_null(ts_header(&a, "Idempotent-Replayed"));
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     snprintf(mid, sizeof(mid), "%s", str(&a, "id"));
     cr_assert_eq(status_of(&author, "PATCH", M, mid, "{\"title\":\"Changed\"}"), 200);
     /* Same key, same body after canonicalisation (order and spacing differ). */
@@ -619,7 +619,7 @@ Test(modules, idempotency_in_flight_expired_and_failed_requests)
     cr_assert_null(ts_header(&r, "Idempotent-Replayed"));
     ts_resp_free(&r);
     /* Errors are not stored: a retry with the key executes again. */
-    char mid[37], qid[37], kh[64];
+    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE], kh[64];
     ts_linear_module(&srv, &author, mid, qid);
     snprintf(kh, sizeof(kh), "Idempotency-Key: retry-me");
     const char *h[] = {author.auth, "Content-Type: application/json", kh, NULL};
@@ -690,7 +690,7 @@ Test(modules, settings_that_are_not_json_do_not_break_the_list)
 {
     if (ts_backend_is_pg())
         cr_skip_test("jsonb rejects the row");
-    char mid[37], sql[160];
+    char mid[STR_UUID_SIZE], sql[160];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"Broken\",\"flow_type\":\"linear\"}", mid);
     snprintf(sql, sizeof(sql), "UPDATE modules SET settings = 'not json' WHERE id = '%s'", mid);

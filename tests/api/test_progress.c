@@ -86,7 +86,7 @@ static const char *status_of(const struct ts_resp *r)
 }
 
 /* The demo module of a flow, and its screens in the full view (fetched as admin). */
-static json_t *demo(const char *flow, char mid[37])
+static json_t *demo(const char *flow, char mid[STR_UUID_SIZE])
 {
     char url[600];
     snprintf(url, sizeof(url), "DATABASE_URL=%s", srv.database_url);
@@ -146,7 +146,7 @@ static json_t *meeting_response(json_t *screen)
 
 Test(progress, linear_demo_from_start_to_completed)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     json_t *screens = demo("linear", mid);
     size_t n = json_array_size(screens);
     json_t *completed = json_array(), *responses = json_object();
@@ -278,13 +278,13 @@ static json_t *route_to(json_t *screens, const char *start, int end)
 
 static void walk_branching_to(int ending_index)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     json_t *screens = demo("branching", mid);
     struct ts_resp r;
     char path[160];
     snprintf(path, sizeof(path), "/api/v1/modules/%s", mid);
     ts_as(&srv, &learner, "GET", path, NULL, &r);
-    char start[37];
+    char start[STR_UUID_SIZE];
     snprintf(
         start, sizeof(start), "%s",
         json_string_value(json_object_get(json_object_get(r.json, "settings"), "start_screen_id")));
@@ -382,7 +382,7 @@ static json_t *assessment_answers(json_t *screens, bool right)
 
 Test(progress, assessment_demo_fail_then_pass)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     json_t *screens = demo("assessment", mid);
     struct ts_resp r;
     cr_assert_eq(put(&learner, mid, 0,
@@ -435,7 +435,7 @@ Test(progress, assessment_demo_fail_then_pass)
 }
 
 /* A small assessment of two single questions (correct "b"), max_attempts 2. */
-static void small_assessment(char mid[37], char q[2][37])
+static void small_assessment(char mid[STR_UUID_SIZE], char q[2][STR_UUID_SIZE])
 {
     ts_module(&srv, &author,
               "{\"title\":\"Quiz\",\"flow_type\":\"assessment\",\"settings\":{\"max_attempts\":2,"
@@ -448,7 +448,7 @@ static void small_assessment(char mid[37], char q[2][37])
 
 Test(progress, attempts_run_out)
 {
-    char mid[37], q[2][37];
+    char mid[STR_UUID_SIZE], q[2][STR_UUID_SIZE];
     struct ts_resp r;
     small_assessment(mid, q);
     cr_assert_eq(post_version(&learner, mid, "/submit", 0, &r), 200,
@@ -487,7 +487,7 @@ Test(progress, attempts_run_out)
 
 /* A published linear module: content, question (correct "b"), reflection (5..50), checklist
  * (i1 required, i2 optional). */
-static void linear4(char mid[37], char ids[4][37])
+static void linear4(char mid[STR_UUID_SIZE], char ids[4][STR_UUID_SIZE])
 {
     ts_module(&srv, &author, "{\"title\":\"Four\",\"flow_type\":\"linear\"}", mid);
     ts_screen(&srv, &author, mid, TS_CONTENT_SCREEN, ids[0]);
@@ -518,7 +518,7 @@ static json_t *linear_doc(const char *current, json_t *completed, json_t *respon
 
 Test(progress, linear_rules_report_their_error_types)
 {
-    char mid[37], id[4][37], loc[200];
+    char mid[STR_UUID_SIZE], id[4][STR_UUID_SIZE], loc[200];
     struct ts_resp r;
     linear4(mid, id);
     long st =
@@ -591,7 +591,7 @@ Test(progress, linear_rules_report_their_error_types)
 
 Test(progress, answer_rules)
 {
-    char mid[37], id[4][37], amid[37], q[2][37];
+    char mid[STR_UUID_SIZE], id[4][STR_UUID_SIZE], amid[STR_UUID_SIZE], q[2][STR_UUID_SIZE];
     struct ts_resp r;
     linear4(mid, id);
     long st = answer(&learner, mid, id[1], json_pack("[s]", "b"), &r);
@@ -647,7 +647,7 @@ Test(progress, answer_rules)
 }
 
 /* A published branching module: start S -> branch B (x -> E1, y -> E2); E1, E2 terminal. */
-static void branching3(char mid[37], char s[4][37])
+static void branching3(char mid[STR_UUID_SIZE], char s[4][STR_UUID_SIZE])
 {
     char body[600];
     ts_module(&srv, &author, "{\"title\":\"Fork\",\"flow_type\":\"branching\"}", mid);
@@ -681,7 +681,7 @@ static json_t *step(const char *screen, const char *choice)
 
 Test(progress, branching_rules_report_their_error_types)
 {
-    char mid[37], s[4][37];
+    char mid[STR_UUID_SIZE], s[4][STR_UUID_SIZE];
     struct ts_resp r;
     branching3(mid, s);
     long st = put(&learner, mid, 0, json_pack("{s:[o]}", "path", step(s[1], NULL)), &r);
@@ -723,7 +723,7 @@ Test(progress, branching_rules_report_their_error_types)
 
 Test(progress, writes_need_a_published_module_and_the_current_version)
 {
-    char mid[37], id[37];
+    char mid[STR_UUID_SIZE], id[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"Draft\",\"flow_type\":\"linear\"}", mid);
     ts_screen(&srv, &author, mid, TS_CONTENT_SCREEN, id);
@@ -795,7 +795,7 @@ static void race(const char *mid, int version, json_t *completed)
 
 Test(progress, concurrent_writes_of_one_version_let_exactly_one_win)
 {
-    char mid[37], id[4][37];
+    char mid[STR_UUID_SIZE], id[4][STR_UUID_SIZE];
     struct ts_resp r;
     linear4(mid, id);
     race(mid, 0, json_array());            /* the first write: an insert race */
@@ -823,7 +823,7 @@ static json_t *screen_content(const struct ts_user *u, const char *mid, const ch
 
 Test(progress, answer_keys_appear_once_answered)
 {
-    char mid[37], id[4][37];
+    char mid[STR_UUID_SIZE], id[4][STR_UUID_SIZE];
     struct ts_resp r;
     linear4(mid, id);
     json_t *c = screen_content(&learner, mid, id[1]);
@@ -845,7 +845,7 @@ Test(progress, answer_keys_appear_once_answered)
 
 Test(progress, assessment_keys_follow_submission_and_attempts_left)
 {
-    char mid[37], q[2][37];
+    char mid[STR_UUID_SIZE], q[2][STR_UUID_SIZE];
     struct ts_resp r;
     small_assessment(mid, q);
     cr_assert_eq(post_version(&learner, mid, "/submit", 0, &r), 200);
@@ -869,7 +869,7 @@ Test(progress, assessment_keys_follow_submission_and_attempts_left)
 
 Test(progress, archived_module_stays_open_to_learners_with_a_record)
 {
-    char mid[37], id[4][37], path[160];
+    char mid[STR_UUID_SIZE], id[4][STR_UUID_SIZE], path[160];
     struct ts_resp r;
     linear4(mid, id);
     cr_assert_eq(put(&learner, mid, 0, linear_doc(NULL, json_pack("[s]", id[0]), NULL), &r), 200);
@@ -916,7 +916,7 @@ Test(progress, routes_that_read_the_module_with_the_token_answer_as_the_others)
     };
     const char *bad_token[] = {"Authorization: Bearer tsk_not_a_token",
                                "Content-Type: application/json", NULL};
-    char mid[37], id[4][37], upper[37], path[200];
+    char mid[STR_UUID_SIZE], id[4][STR_UUID_SIZE], upper[STR_UUID_SIZE], path[200];
     struct ts_resp r;
     linear4(mid, id);
     cr_assert_eq(put(&learner, mid, 0, linear_doc(NULL, json_pack("[s]", id[0]), NULL), &r), 200);
@@ -949,7 +949,7 @@ Test(progress, routes_that_read_the_module_with_the_token_answer_as_the_others)
 
 Test(progress, nobody_reaches_another_users_progress)
 {
-    char mid[37], id[4][37], path[160];
+    char mid[STR_UUID_SIZE], id[4][STR_UUID_SIZE], path[160];
     struct ts_resp r;
     linear4(mid, id);
     cr_assert_eq(put(&learner, mid, 0, linear_doc(NULL, json_pack("[s]", id[0]), NULL), &r), 200);
@@ -972,7 +972,7 @@ Test(progress, nobody_reaches_another_users_progress)
 
 Test(progress, dashboard_filters_and_pages)
 {
-    char m[3][37], id[4][37];
+    char m[3][STR_UUID_SIZE], id[4][STR_UUID_SIZE];
     struct ts_resp r;
     for (int i = 0; i < 3; i++) {
         linear4(m[i], id);

@@ -1,5 +1,6 @@
 /* Screens (API.md §6): positions, types per flow, content validation, redaction, reorder. */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static long post_screen(const char *mid, const char *body, struct ts_resp *r)
 }
 
 /* Screen ids of module `mid` in position order, checking positions are 1..n. */
-static int screen_ids(const struct ts_user *u, const char *mid, char ids[][37], int max)
+static int screen_ids(const struct ts_user *u, const char *mid, char ids[][STR_UUID_SIZE], int max)
 {
     char path[128];
     struct ts_resp r;
@@ -69,7 +70,7 @@ static int screen_count(const char *mid)
 
 Test(screens, create_renders_normalised_content)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     cr_assert_eq(post_screen(mid,
@@ -92,7 +93,8 @@ Test(screens, create_renders_normalised_content)
 
 Test(screens, positions_shift_on_insert_and_delete)
 {
-    char mid[37], a[37], b[37], c[37], ids[8][37];
+    char mid[STR_UUID_SIZE], a[STR_UUID_SIZE], b[STR_UUID_SIZE], c[STR_UUID_SIZE],
+        ids[8][STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     ts_screen(&srv, &author, mid, TS_CONTENT_SCREEN, a);
@@ -124,7 +126,7 @@ Test(screens, positions_shift_on_insert_and_delete)
 
 Test(screens, position_must_be_in_range)
 {
-    char mid[37], a[37];
+    char mid[STR_UUID_SIZE], a[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     ts_screen(&srv, &author, mid, TS_CONTENT_SCREEN, a);
@@ -148,7 +150,7 @@ Test(screens, position_must_be_in_range)
 
 Test(screens, types_and_navigation_follow_the_flow)
 {
-    char lin[37], br[37], ass[37];
+    char lin[STR_UUID_SIZE], br[STR_UUID_SIZE], ass[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", lin);
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"branching\"}", br);
@@ -193,7 +195,7 @@ Test(screens, types_and_navigation_follow_the_flow)
 
 Test(screens, content_is_validated_per_type)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     cr_assert_eq(
@@ -230,7 +232,7 @@ Test(screens, content_is_validated_per_type)
 
 Test(screens, learners_never_see_answer_keys_owners_and_admins_do)
 {
-    char mid[37], qid[37], path[200];
+    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE], path[200];
     struct ts_resp r;
     ts_linear_module(&srv, &author, mid, qid);
     snprintf(path, sizeof(path), "/api/v1/modules/%s/screens/%s", mid, qid);
@@ -262,7 +264,7 @@ Test(screens, learners_never_see_answer_keys_owners_and_admins_do)
 
 Test(screens, screen_of_another_module_is_404)
 {
-    char m1[37], m2[37], q1[37], q2[37], path[200];
+    char m1[STR_UUID_SIZE], m2[STR_UUID_SIZE], q1[STR_UUID_SIZE], q2[STR_UUID_SIZE], path[200];
     struct ts_resp r;
     ts_linear_module(&srv, &author, m1, q1);
     ts_linear_module(&srv, &author, m2, q2);
@@ -279,7 +281,7 @@ Test(screens, screen_of_another_module_is_404)
 
 Test(screens, patch_revalidates_content_and_clears_navigation)
 {
-    char mid[37], sid[37], path[200];
+    char mid[STR_UUID_SIZE], sid[STR_UUID_SIZE], path[200];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"branching\"}", mid);
     ts_screen(&srv, &author, mid,
@@ -309,7 +311,7 @@ Test(screens, patch_revalidates_content_and_clears_navigation)
 
 Test(screens, published_modules_are_read_only)
 {
-    char mid[37], qid[37], path[200];
+    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE], path[200];
     struct ts_resp r;
     ts_linear_module(&srv, &author, mid, qid);
     cr_assert_eq(post_screen(mid, TS_CONTENT_SCREEN, &r), 409);
@@ -332,7 +334,7 @@ Test(screens, published_modules_are_read_only)
 
 Test(screens, reorder_applies_a_permutation)
 {
-    char mid[37], s[3][37], ids[8][37], path[200], body[300];
+    char mid[STR_UUID_SIZE], s[3][STR_UUID_SIZE], ids[8][STR_UUID_SIZE], path[200], body[300];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     for (int i = 0; i < 3; i++)
@@ -360,9 +362,29 @@ Test(screens, reorder_applies_a_permutation)
     ts_as(&srv, &author, "PUT", path, body, &r);
     cr_assert_eq(r.status, 422, "a duplicate");
     ts_resp_free(&r);
+    /* Each item is a UUID, reported where it stands, as FastAPI does for list[UUID]. */
     ts_as(&srv, &author, "PUT", path, "{\"screen_ids\":[1,2,3]}", &r);
     cr_assert_eq(r.status, 422);
-    cr_assert(ts_has_error(&r, "[\"body\",\"screen_ids\",0]", "string_type"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"screen_ids\",0]", "uuid_type"), "%s", r.body);
+    cr_assert(ts_has_error(&r, "[\"body\",\"screen_ids\",2]", "uuid_type"), "%s", r.body);
+    ts_resp_free(&r);
+    snprintf(body, sizeof(body), "{\"screen_ids\":[\"%s\",\"nope\",\"%s\"]}", s[0], s[1]);
+    ts_as(&srv, &author, "PUT", path, body, &r);
+    cr_assert_eq(r.status, 422);
+    ts_assert_json(&r, "{\"detail\":[{\"loc\":[\"body\",\"screen_ids\",1],\"msg\":\"Input "
+                       "should be a valid UUID, invalid character: expected an optional prefix of "
+                       "`urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1\",\"type\":"
+                       "\"uuid_parsing\"}]}");
+    ts_resp_free(&r);
+    /* Upper-case ids name the same screens. */
+    char upper[3][STR_UUID_SIZE];
+    for (int k = 0; k < 3; k++)
+        for (int c = 0; c < STR_UUID_SIZE; c++)
+            upper[k][c] = (char)toupper((unsigned char)s[k][c]);
+    snprintf(body, sizeof(body), "{\"screen_ids\":[\"%s\",\"%s\",\"%s\"]}", upper[2],
+             upper[1], upper[0]);
+    ts_as(&srv, &author, "PUT", path, body, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
     ts_resp_free(&r);
 }
 
@@ -383,7 +405,7 @@ static void *add_screen(void *arg)
 
 Test(screens, concurrent_inserts_keep_positions_contiguous)
 {
-    char mid[37], ids[16][37];
+    char mid[STR_UUID_SIZE], ids[16][STR_UUID_SIZE];
     pthread_t t[8];
     struct racer x[8];
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
@@ -401,7 +423,7 @@ Test(screens, concurrent_inserts_keep_positions_contiguous)
 
 Test(screens, a_module_holds_at_most_200_screens)
 {
-    char mid[37];
+    char mid[STR_UUID_SIZE];
     struct ts_resp r;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     /* Fill through SQL: 200 API round trips would only slow the suite down. */
@@ -415,7 +437,7 @@ Test(screens, a_module_holds_at_most_200_screens)
 
 Test(screens, idempotent_screen_creation_adds_one_screen)
 {
-    char mid[37], ids[4][37], path[128];
+    char mid[STR_UUID_SIZE], ids[4][STR_UUID_SIZE], path[128];
     struct ts_resp a, b;
     ts_module(&srv, &author, "{\"title\":\"T\",\"flow_type\":\"linear\"}", mid);
     snprintf(path, sizeof(path), "/api/v1/modules/%s/screens", mid);
@@ -465,10 +487,10 @@ static void stop_small(void)
 /* A published module of four content screens of 19,000 characters (the n-th letter repeated;
  * the most a body may have is 20,000) and a question: about half a megabyte in the cache, so a
  * 1 MB budget holds two such modules. */
-static void big_module(int n, char mid[37])
+static void big_module(int n, char mid[STR_UUID_SIZE])
 {
     static char body[19200];
-    char letter = (char)('a' + n), sid[37];
+    char letter = (char)('a' + n), sid[STR_UUID_SIZE];
     ts_module(&small, &small_author, "{\"title\":\"Big\",\"flow_type\":\"linear\"}", mid);
     for (int s = 0; s < 4; s++) {
         int len =
@@ -511,7 +533,7 @@ static const char *big_module_problem(int n, const char *mid)
 }
 
 struct reader {
-    char (*mids)[37];
+    char (*mids)[STR_UUID_SIZE];
     int n;
     const char *problem;
 };
@@ -531,7 +553,7 @@ static void *read_all(void *arg)
 Test(screen_cache, evictions_under_a_small_budget_keep_answers_right, .init = start_one_megabyte,
      .fini = stop_small, .timeout = 120)
 {
-    char mids[5][37];
+    char mids[5][STR_UUID_SIZE];
     for (int i = 0; i < 5; i++)
         big_module(i, mids[i]);
     struct reader rd[4];
@@ -552,7 +574,7 @@ Test(screen_cache, evictions_under_a_small_budget_keep_answers_right, .init = st
 Test(screen_cache, turned_off_every_read_is_built_afresh, .init = start_cache_off,
      .fini = stop_small, .timeout = 120)
 {
-    char mids[2][37];
+    char mids[2][STR_UUID_SIZE];
     for (int i = 0; i < 2; i++)
         big_module(i, mids[i]);
     struct reader rd = {mids, 2, NULL};

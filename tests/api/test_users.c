@@ -245,7 +245,7 @@ Test(users, admin_cannot_change_own_role_or_active)
 }
 
 /* Collects ids by following next_cursor from `first`; returns the count. */
-static int walk(const char *first, char ids[][37], int max, int *pages)
+static int walk(const char *first, char ids[][STR_UUID_SIZE], int max, int *pages)
 {
     char path[1024];
     int n = 0;
@@ -279,7 +279,7 @@ Test(users, list_follows_cursors_without_gaps_or_repeats)
     struct ts_user u[7];
     for (int i = 0; i < 7; i++)
         ts_learner(&srv, &u[i]);
-    char ids[16][37];
+    char ids[16][STR_UUID_SIZE];
     int pages = 0;
     int n = walk("/api/v1/users?limit=3", ids, 16, &pages);
     cr_assert_eq(n, 8, "7 learners and the admin");

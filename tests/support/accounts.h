@@ -3,9 +3,10 @@
 #define TS_TEST_ACCOUNTS_H
 
 #include "support/server.h"
+#include "util/str.h"
 
 struct ts_user {
-    char id[37];
+    char id[STR_UUID_SIZE];
     char email[128];
     char token[128];
     char auth[160]; /* "Authorization: Bearer <token>" */

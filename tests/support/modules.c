@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 
-static void created(struct ts_resp *r, char id[37])
+static void created(struct ts_resp *r, char id[STR_UUID_SIZE])
 {
     cr_assert_eq(r->status, 201, "%s", r->body);
     snprintf(id, 37, "%s", json_string_value(json_object_get(r->json, "id")));
@@ -12,7 +12,7 @@ static void created(struct ts_resp *r, char id[37])
 }
 
 void ts_module(const struct ts_server *s, const struct ts_user *author, const char *body,
-               char id[37])
+               char id[STR_UUID_SIZE])
 {
     struct ts_resp r;
     ts_as(s, author, "POST", "/api/v1/modules", body, &r);
@@ -20,7 +20,7 @@ void ts_module(const struct ts_server *s, const struct ts_user *author, const ch
 }
 
 void ts_screen(const struct ts_server *s, const struct ts_user *author, const char *mid,
-               const char *body, char id[37])
+               const char *body, char id[STR_UUID_SIZE])
 {
     char path[128];
     struct ts_resp r;
@@ -39,10 +39,10 @@ void ts_publish(const struct ts_server *s, const struct ts_user *author, const c
     ts_resp_free(&r);
 }
 
-void ts_linear_module(const struct ts_server *s, const struct ts_user *author, char mid[37],
-                      char question_id[37])
+void ts_linear_module(const struct ts_server *s, const struct ts_user *author,
+                      char mid[STR_UUID_SIZE], char question_id[STR_UUID_SIZE])
 {
-    char first[37];
+    char first[STR_UUID_SIZE];
     ts_module(s, author, "{\"title\":\"Linear\",\"flow_type\":\"linear\"}", mid);
     ts_screen(s, author, mid, TS_CONTENT_SCREEN, first);
     ts_screen(s, author, mid, TS_QUESTION_SCREEN, question_id);

@@ -6,18 +6,18 @@
 
 /* Creates a module as `author` from a JSON body; returns its id (asserts 201). */
 void ts_module(const struct ts_server *s, const struct ts_user *author, const char *body,
-               char id[37]);
+               char id[STR_UUID_SIZE]);
 
 /* Adds a screen to module `mid` from a JSON body; returns its id (asserts 201). */
 void ts_screen(const struct ts_server *s, const struct ts_user *author, const char *mid,
-               const char *body, char id[37]);
+               const char *body, char id[STR_UUID_SIZE]);
 
 /* Publishes module `mid` (asserts 200). */
 void ts_publish(const struct ts_server *s, const struct ts_user *author, const char *mid);
 
 /* A published linear module with a content screen and a question screen (correct: "b"). */
-void ts_linear_module(const struct ts_server *s, const struct ts_user *author, char mid[37],
-                      char question_id[37]);
+void ts_linear_module(const struct ts_server *s, const struct ts_user *author,
+                      char mid[STR_UUID_SIZE], char question_id[STR_UUID_SIZE]);
 
 /* JSON bodies of screens. */
 #define TS_CONTENT_SCREEN                                                                          \

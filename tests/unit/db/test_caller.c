@@ -7,16 +7,11 @@
 #include <string.h>
 
 #include "db/caller.h"
-#include "db/migrate.h"
-#include "support/server.h"
+#include "support/store.h"
 #include "util/crypto.h"
 #include "util/err.h"
 
-static struct ts_server scratch; /* only its database */
-static struct config cfg;
-static struct db *db;
-static struct db_conn *conn;
-static struct arena arena;
+static struct ts_store st;
 
 #define LEARNER "11111111-1111-4111-8111-111111111111"
 #define AUTHOR "22222222-2222-4222-8222-222222222222"
@@ -24,57 +19,15 @@ static struct arena arena;
 #define OTHER_MODULE "44444444-4444-4444-8444-444444444444"
 #define NOW 1800000000000LL
 
-static const char *lookup(const char *name, void *ctx)
-{
-    (void)ctx;
-    return strcmp(name, "DATABASE_URL") == 0 ? scratch.database_url : NULL;
-}
-
-static void add_user(const char *id, const char *email, const char *name, enum user_role role)
-{
-    struct user u = {.email = email,
-                     .display_name = name,
-                     .role = role,
-                     .timezone = "UTC",
-                     .active = true,
-                     .created_at = NOW,
-                     .updated_at = NOW};
-    snprintf(u.id, sizeof(u.id), "%s", id);
-    cr_assert_eq(users_insert(conn, &u, "x"), 0);
-}
-
-static void add_module(const char *id)
-{
-    struct module m = {.title = "Fire safety",
-                       .description = "",
-                       .flow = FLOW_LINEAR,
-                       .status = MODULE_PUBLISHED,
-                       .settings = "{}",
-                       .screen_count = 0,
-                       .created_at = NOW,
-                       .updated_at = NOW,
-                       .published_at = NOW};
-    snprintf(m.id, sizeof(m.id), "%s", id);
-    snprintf(m.author_id, sizeof(m.author_id), "%s", AUTHOR);
-    cr_assert_eq(modules_insert(conn, &m), 0);
-}
-
 static void setup(void)
 {
-    char err[256];
-    cr_assert_eq(crypto_init(), 0);
-    ts_db_create(&scratch);
-    cr_assert_eq(config_load(&cfg, lookup, NULL, err, sizeof(err)), 0, "%s", err);
-    db = db_open(&cfg);
-    cr_assert_eq(migrate_up(db, NULL), 0);
-    cr_assert_eq(db_acquire(db, &conn), 0);
-    arena_init(&arena);
-    add_user(LEARNER, "lee@example.com", "Lee", ROLE_LEARNER);
-    add_user(AUTHOR, "ada@example.com", "Ada", ROLE_AUTHOR);
-    cr_assert_eq(tokens_insert(conn, "hash-lee", LEARNER, NOW - 1000, NOW + 60000), 0);
-    cr_assert_eq(tokens_insert(conn, "hash-old", LEARNER, NOW - 90000, NOW - 1), 0);
-    add_module(MODULE);
-    add_module(OTHER_MODULE);
+    ts_store_open(&st, NULL);
+    ts_store_add_user(&st, LEARNER, "lee@example.com", "Lee", ROLE_LEARNER, NOW);
+    ts_store_add_user(&st, AUTHOR, "ada@example.com", "Ada", ROLE_AUTHOR, NOW);
+    cr_assert_eq(db_tokens_insert(st.conn, "hash-lee", LEARNER, NOW - 1000, NOW + 60000), 0);
+    cr_assert_eq(db_tokens_insert(st.conn, "hash-old", LEARNER, NOW - 90000, NOW - 1), 0);
+    ts_store_add_module(&st, MODULE, AUTHOR, NOW);
+    ts_store_add_module(&st, OTHER_MODULE, AUTHOR, NOW);
     struct progress_rec p = {.status = PROGRESS_IN_PROGRESS,
                              .percent = 50,
                              .version = 3,
@@ -83,15 +36,12 @@ static void setup(void)
                              .updated_at = NOW - 100};
     snprintf(p.user_id, sizeof(p.user_id), "%s", LEARNER);
     snprintf(p.module_id, sizeof(p.module_id), "%s", MODULE);
-    cr_assert_eq(progress_write(conn, &p, 0), 0);
+    cr_assert_eq(db_progress_write(st.conn, &p, 0), 0);
 }
 
 static void teardown(void)
 {
-    arena_free(&arena);
-    db_release(conn);
-    db_close(db);
-    ts_db_drop(&scratch);
+    ts_store_close(&st);
 }
 
 TestSuite(caller, .init = setup, .fini = teardown, .timeout = 60);
@@ -99,18 +49,21 @@ TestSuite(caller, .init = setup, .fini = teardown, .timeout = 60);
 Test(caller, unknown_or_expired_token_is_not_found_whatever_the_module)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-none", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
-                 TS_ENOTFOUND);
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-old", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
-                 TS_ENOTFOUND);
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-old", NOW, CALLER_USER, NULL, &cl),
+    cr_assert_eq(
+        db_caller_by_token(st.conn, &st.arena, "hash-none", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
+        TS_ENOTFOUND);
+    cr_assert_eq(
+        db_caller_by_token(st.conn, &st.arena, "hash-old", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
+        TS_ENOTFOUND);
+    cr_assert_eq(db_caller_by_token(st.conn, &st.arena, "hash-old", NOW, CALLER_USER, NULL, &cl),
                  TS_ENOTFOUND);
 }
 
 Test(caller, without_a_module_only_the_user_is_read)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_USER, NULL, &cl), 0);
+    cr_assert_eq(db_caller_by_token(st.conn, &st.arena, "hash-lee", NOW, CALLER_USER, NULL, &cl),
+                 0);
     cr_assert_str_eq(cl.user.id, LEARNER);
     cr_assert_str_eq(cl.user.display_name, "Lee");
     cr_assert_str_eq(cl.module_id, "");
@@ -121,8 +74,9 @@ Test(caller, without_a_module_only_the_user_is_read)
 Test(caller, module_and_record_come_with_the_user)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
-                 0);
+    cr_assert_eq(
+        db_caller_by_token(st.conn, &st.arena, "hash-lee", NOW, CALLER_MODULE_RECORD, MODULE, &cl),
+        0);
     cr_assert_str_eq(cl.user.id, LEARNER);
     cr_assert_eq(cl.user.role, ROLE_LEARNER);
     cr_assert_str_eq(cl.module_id, MODULE);
@@ -147,8 +101,9 @@ Test(caller, module_and_record_come_with_the_user)
 Test(caller, module_without_a_record_of_this_caller)
 {
     struct caller cl;
-    cr_assert_eq(
-        caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_MODULE_RECORD, OTHER_MODULE, &cl), 0);
+    cr_assert_eq(db_caller_by_token(st.conn, &st.arena, "hash-lee", NOW, CALLER_MODULE_RECORD,
+                                    OTHER_MODULE, &cl),
+                 0);
     cr_assert(cl.module_found);
     cr_assert_str_eq(cl.module.id, OTHER_MODULE);
     cr_assert_not(cl.progress_found);
@@ -157,8 +112,8 @@ Test(caller, module_without_a_record_of_this_caller)
 Test(caller, missing_module_leaves_the_user_found)
 {
     struct caller cl;
-    cr_assert_eq(caller_by_token(conn, &arena, "hash-lee", NOW, CALLER_MODULE_RECORD,
-                                 "55555555-5555-4555-8555-555555555555", &cl),
+    cr_assert_eq(db_caller_by_token(st.conn, &st.arena, "hash-lee", NOW, CALLER_MODULE_RECORD,
+                                    "55555555-5555-4555-8555-555555555555", &cl),
                  0);
     cr_assert_str_eq(cl.user.id, LEARNER);
     cr_assert_not(cl.module_found);

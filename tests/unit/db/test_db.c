@@ -233,10 +233,10 @@ Test(db, migrations_apply_revert_and_report)
     int pending = -1;
     int known = known_count();
     cr_assert_geq(known, 2);
-    cr_assert_eq(migrate_pending(db, &pending), 0);
+    cr_assert_eq(db_migrate_pending(db, &pending), 0);
     cr_assert_eq(pending, known);
-    cr_assert_eq(migrate_up(db, NULL), 0);
-    cr_assert_eq(migrate_pending(db, &pending), 0);
+    cr_assert_eq(db_migrate_up(db, NULL), 0);
+    cr_assert_eq(db_migrate_pending(db, &pending), 0);
     cr_assert_eq(pending, 0);
     struct db_conn *c;
     struct db_res *r;
@@ -248,10 +248,10 @@ Test(db, migrations_apply_revert_and_report)
     cr_assert_eq(strlen(db_text(r, 0, 0)), 24, "%s", db_text(r, 0, 0));
     db_res_free(r);
     db_release(c);
-    cr_assert_eq(migrate_down(db, 1, NULL), 0);
-    cr_assert_eq(migrate_pending(db, &pending), 0);
+    cr_assert_eq(db_migrate_down(db, 1, NULL), 0);
+    cr_assert_eq(db_migrate_pending(db, &pending), 0);
     cr_assert_eq(pending, 1, "down reverts one by default");
-    cr_assert_eq(migrate_down(db, 1000, NULL), 0);
-    cr_assert_eq(migrate_pending(db, &pending), 0);
+    cr_assert_eq(db_migrate_down(db, 1000, NULL), 0);
+    cr_assert_eq(db_migrate_pending(db, &pending), 0);
     cr_assert_eq(pending, known);
 }

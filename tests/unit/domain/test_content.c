@@ -97,7 +97,7 @@ static void check_settings(enum flow_type flow, const char *text)
     json_decref(out);
     input = text != NULL ? loads_quoted(text) : NULL;
     out = NULL;
-    rc = settings_validate(&v, flow, input, &out);
+    rc = content_settings_validate(&v, flow, input, &out);
 }
 
 /* Success, with `out` serialised exactly as `want`: values and key order. */
@@ -894,18 +894,18 @@ Test(content, branch_prompt_is_1_to_2000)
 
 Test(settings, defaults_per_flow)
 {
-    json_t *d = settings_default(FLOW_LINEAR);
+    json_t *d = content_settings_default(FLOW_LINEAR);
     char *s = json_dumps(d, JSON_COMPACT);
 
     cr_assert_str_eq(s, "{}");
     free(s);
     json_decref(d);
-    d = settings_default(FLOW_BRANCHING);
+    d = content_settings_default(FLOW_BRANCHING);
     s = json_dumps(d, JSON_COMPACT);
     cr_assert_str_eq(s, "{\"start_screen_id\":null}");
     free(s);
     json_decref(d);
-    d = settings_default(FLOW_ASSESSMENT);
+    d = content_settings_default(FLOW_ASSESSMENT);
     s = json_dumps(d, JSON_COMPACT);
     cr_assert_str_eq(s, "{\"pass_score\":70,\"max_attempts\":null}");
     free(s);

@@ -42,8 +42,8 @@
 
 /* --- fixture ---------------------------------------------------------------------------- */
 
-static char ids[N_IDS][37];
-static char upper[N_IDS][37];
+static char ids[N_IDS][STR_UUID_SIZE];
+static char upper[N_IDS][STR_UUID_SIZE];
 static struct progress_screen screens[6];
 static struct progress_module mod;
 static json_t *pool[POOL_MAX];

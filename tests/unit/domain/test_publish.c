@@ -28,7 +28,7 @@
 #define M_UNREACHABLE "Screen is not reachable from the start screen"
 #define M_NO_PATH "No terminal screen can be reached from this screen"
 
-static char ids[MAX_IDS][37];
+static char ids[MAX_IDS][STR_UUID_SIZE];
 
 /* Ids in reverse order of their index, so the id map cannot work by position by accident. */
 static void setup(void)

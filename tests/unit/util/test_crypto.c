@@ -67,14 +67,14 @@ static void assert_uuid_v4_form(const char *u)
 
 Test(crypto, uuid_v4_is_canonical)
 {
-    char u[UUID_STR_LEN];
+    char u[STR_UUID_SIZE];
     crypto_uuid_v4(u);
     assert_uuid_v4_form(u);
 }
 
 static void *request_ids(void *arg)
 {
-    char(*ids)[UUID_STR_LEN] = arg;
+    char(*ids)[STR_UUID_SIZE] = arg;
     for (int i = 0; i < 1000; i++)
         crypto_request_id(ids[i]);
     return NULL;
@@ -87,7 +87,7 @@ static int cmp_ids(const void *a, const void *b)
 
 Test(crypto, request_ids_are_uuid_shaped_and_unique_across_threads)
 {
-    static char ids[4000][UUID_STR_LEN];
+    static char ids[4000][STR_UUID_SIZE];
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
         cr_assert_eq(pthread_create(&t[i], NULL, request_ids, ids[i * 1000]), 0);
@@ -95,11 +95,11 @@ Test(crypto, request_ids_are_uuid_shaped_and_unique_across_threads)
         pthread_join(t[i], NULL);
     for (int i = 0; i < 4000; i++)
         assert_uuid_v4_form(ids[i]);
-    qsort(ids, 4000, UUID_STR_LEN, cmp_ids);
+    qsort(ids, 4000, STR_UUID_SIZE, cmp_ids);
     for (int i = 1; i < 4000; i++)
         cr_assert_str_neq(ids[i - 1], ids[i]);
     /* consecutive ids of one thread do not look consecutive */
-    char a[UUID_STR_LEN], b[UUID_STR_LEN];
+    char a[STR_UUID_SIZE], b[STR_UUID_SIZE];
     crypto_request_id(a);
     crypto_request_id(b);
     cr_assert_neq(strncmp(a + 24, b + 24, 8), 0);

@@ -396,11 +396,11 @@ Test(validate, string_at_exact_bounds_is_ok)
 
 Test(validate, utf8_length_counts_code_points)
 {
-    cr_assert_eq(utf8_length(""), 0);
-    cr_assert_eq(utf8_length("abc"), 3);
-    cr_assert_eq(utf8_length("\xc3\xa4\xc3\xb6\xc3\xbc"), 3); /* äöü */
-    cr_assert_eq(utf8_length("\xe2\x82\xac"), 1);             /* € */
-    cr_assert_eq(utf8_length("\xf0\x9f\x98\x80!"), 2);        /* 😀! */
+    cr_assert_eq(str_utf8_length(""), 0);
+    cr_assert_eq(str_utf8_length("abc"), 3);
+    cr_assert_eq(str_utf8_length("\xc3\xa4\xc3\xb6\xc3\xbc"), 3); /* äöü */
+    cr_assert_eq(str_utf8_length("\xe2\x82\xac"), 1);             /* € */
+    cr_assert_eq(str_utf8_length("\xf0\x9f\x98\x80!"), 2);        /* 😀! */
 }
 
 /* --- integers --------------------------------------------------------------------------- */
@@ -556,7 +556,7 @@ Test(validate, enum_is_case_sensitive_and_non_strings_are_enum_errors)
 
 Test(validate, uuid_any_case_becomes_lowercase)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     cr_assert_eq(
         valid_uuid(&v, body("{'id':'3F2504E0-4F89-41D3-9A0C-0305E82C3301'}"), "id", V_REQUIRED, id),
@@ -568,7 +568,7 @@ Test(validate, uuid_any_case_becomes_lowercase)
 Test(validate, uuid_field_given_number_or_null_is_uuid_type)
 {
     json_t *obj = body("{'a':5,'b':null}");
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     valid_uuid(&v, obj, "a", V_REQUIRED, id);
     valid_uuid(&v, obj, "b", V_REQUIRED, id);
@@ -579,7 +579,7 @@ Test(validate, uuid_field_given_number_or_null_is_uuid_type)
 
 Test(validate, uuid_bad_character_is_uuid_parsing)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     valid_uuid(&v, body("{'id':'x3f2504e0-4f89-41d3-9a0c-0305e82c330'}"), "id", V_REQUIRED, id);
     ASSERT_ERRORS({"['body','id']",
@@ -590,7 +590,7 @@ Test(validate, uuid_bad_character_is_uuid_parsing)
 
 Test(validate, uuid_short_string_is_uuid_parsing_length)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     valid_uuid(&v, body("{'id':'abc'}"), "id", V_REQUIRED, id);
     ASSERT_ERRORS({"['body','id']",
@@ -601,7 +601,7 @@ Test(validate, uuid_short_string_is_uuid_parsing_length)
 
 Test(validate, uuid_simple_form_is_rejected_as_one_group)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     valid_uuid(&v, body("{'id':'3f2504e04f8941d39a0c0305e82c3301'}"), "id", V_REQUIRED, id);
     ASSERT_ERRORS({"['body','id']",
@@ -611,7 +611,7 @@ Test(validate, uuid_simple_form_is_rejected_as_one_group)
 
 Test(validate, uuid_group_length_is_reported)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     valid_uuid(&v, body("{'id':'3f2504e0-4f89-41d3-9a0c-0305e82c330'}"), "id", V_REQUIRED, id);
     ASSERT_ERRORS(
@@ -622,7 +622,7 @@ Test(validate, uuid_group_length_is_reported)
 
 Test(validate, uuid_multibyte_character_is_quoted_whole)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     valid_uuid(&v, body("{'id':'3f2504e0-4f89-41d3-9a0c-0305e82c330\xc3\xa4'}"), "id", V_REQUIRED,
                id);
@@ -649,7 +649,7 @@ Test(validate, uuid_other_malformations_are_uuid_parsing)
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         json_t *obj = json_pack("{s:s}", "id", bad[i]);
-        char id[37];
+        char id[STR_UUID_SIZE];
 
         cr_assert_not_null(obj);
         cr_assert_eq(valid_uuid(&v, obj, "id", V_REQUIRED, id), V_ERR, "%s", bad[i]);
@@ -661,14 +661,14 @@ Test(validate, uuid_other_malformations_are_uuid_parsing)
 
 Test(validate, uuid_parse_helper)
 {
-    char out[37];
+    char out[STR_UUID_SIZE];
 
-    cr_assert(uuid_parse("00000000-0000-4000-8000-00000000000A", out));
+    cr_assert(str_uuid_parse("00000000-0000-4000-8000-00000000000A", out));
     cr_assert_str_eq(out, "00000000-0000-4000-8000-00000000000a");
-    cr_assert_not(uuid_parse("00000000-0000-4000-8000-00000000000g", out));
-    cr_assert_not(uuid_parse("00000000-0000-4000-8000-00000000000", out));
-    cr_assert_not(uuid_parse("00000000-0000-4000-8000-00000000000aa", out));
-    cr_assert_not(uuid_parse("00000000_0000_4000_8000_00000000000a", out));
+    cr_assert_not(str_uuid_parse("00000000-0000-4000-8000-00000000000g", out));
+    cr_assert_not(str_uuid_parse("00000000-0000-4000-8000-00000000000", out));
+    cr_assert_not(str_uuid_parse("00000000-0000-4000-8000-00000000000aa", out));
+    cr_assert_not(str_uuid_parse("00000000_0000_4000_8000_00000000000a", out));
 }
 
 /* --- timestamps and dates --------------------------------------------------------------- */
@@ -1146,7 +1146,7 @@ Test(validate, text_bool_other_text_is_bool_parsing)
 
 Test(validate, text_uuid_ok_and_lowercased)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     cr_assert_eq(
         valid_text_uuid(&v, "module_id", "ABCDEF01-2345-4678-89AB-CDEF01234567", V_REQUIRED, id),
@@ -1157,7 +1157,7 @@ Test(validate, text_uuid_ok_and_lowercased)
 
 Test(validate, text_uuid_malformed_path_param_is_uuid_parsing)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     reroot("path");
     cr_assert_eq(valid_text_uuid(&v, "module_id", "not-a-uuid", V_REQUIRED, id), V_ERR);
@@ -1166,7 +1166,7 @@ Test(validate, text_uuid_malformed_path_param_is_uuid_parsing)
 
 Test(validate, text_uuid_with_invalid_utf8_still_gives_a_json_message)
 {
-    char id[37];
+    char id[STR_UUID_SIZE];
 
     cr_assert_eq(valid_text_uuid(&v, "id", "\xff\xfe-bad", V_REQUIRED, id), V_ERR);
     ASSERT_ERRORS({"['body','id']",
