@@ -160,16 +160,6 @@ static void parse_content(struct http_req *r, struct valid *v, enum screen_type 
     valid_pop(v);
 }
 
-/* §6.2: next_screen_id only on non-branch screens of branching modules. */
-static void check_navigation(struct valid *v, enum flow_type flow, enum screen_type type,
-                             bool has_next)
-{
-    if (has_next && (flow != FLOW_BRANCHING || type == SCREEN_BRANCH))
-        valid_value_error(v, "next_screen_id",
-                          "next_screen_id is only allowed on non-branch screens of branching "
-                          "modules");
-}
-
 struct screen_in {
     int type;
     json_t *content;
@@ -187,14 +177,7 @@ static int create_rules_or_reply(struct http_req *r, const struct module *m,
     if (api_module_change_or_reply(r, m, MODULE_ADD_SCREEN) < 0)
         return -1;
     valid_init(&v, &r->arena, "body");
-    if (!module_screen_type_allowed(m->flow, (enum screen_type)in->type))
-        valid_error(&v, "type", "value_error",
-                    "Value error, screen type '%s' is not allowed in a %s module",
-                    screen_type_names[in->type], flow_type_names[m->flow]);
-    check_navigation(&v, m->flow, (enum screen_type)in->type, in->next == V_OK);
-    if (in->position > m->screen_count + 1)
-        valid_error(&v, "position", "less_than_equal", "Input should be less than or equal to %d",
-                    m->screen_count + 1);
+    module_check_new_screen(&v, m, (enum screen_type)in->type, in->next == V_OK, in->position);
     return http_valid_or_reply(r, &v);
 }
 
@@ -270,7 +253,7 @@ int api_screens_patch(struct http_req *r)
     valid_init(&v, &r->arena, "body");
     if (content != NULL)
         parse_content(r, &v, s.type, content, &s.content);
-    check_navigation(&v, m.flow, s.type, has_next == V_OK);
+    module_check_navigation(&v, m.flow, s.type, has_next == V_OK);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
     if (title != NULL)

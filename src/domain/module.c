@@ -49,3 +49,25 @@ enum module_refusal module_check_change(const struct module *m, enum module_chan
     }
     return MODULE_CHANGE_OK;
 }
+
+void module_check_navigation(struct valid *v, enum flow_type flow, enum screen_type type,
+                             bool has_next)
+{
+    if (has_next && (flow != FLOW_BRANCHING || type == SCREEN_BRANCH))
+        valid_value_error(v, "next_screen_id",
+                          "next_screen_id is only allowed on non-branch screens of branching "
+                          "modules");
+}
+
+void module_check_new_screen(struct valid *v, const struct module *m, enum screen_type type,
+                             bool has_next, int64_t position)
+{
+    if (!module_screen_type_allowed(m->flow, type))
+        valid_error(v, "type", "value_error",
+                    "Value error, screen type '%s' is not allowed in a %s module",
+                    screen_type_names[type], flow_type_names[m->flow]);
+    module_check_navigation(v, m->flow, type, has_next);
+    if (position > m->screen_count + 1)
+        valid_error(v, "position", "less_than_equal", "Input should be less than or equal to %d",
+                    m->screen_count + 1);
+}

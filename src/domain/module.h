@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "model/module.h"
+#include "util/validate.h"
 
 /* The screen types a flow allows (§6.2). */
 bool module_screen_type_allowed(enum flow_type flow, enum screen_type type);
@@ -53,5 +54,18 @@ enum module_refusal {
  * content checks are publish_check()'s); only a published module is archived.
  */
 enum module_refusal module_check_change(const struct module *m, enum module_change what);
+
+/* §6.2: next_screen_id only on non-branch screens of branching modules; value_error at
+ * "next_screen_id" in `v` when `has_next` breaks it. */
+void module_check_navigation(struct valid *v, enum flow_type flow, enum screen_type type,
+                             bool has_next);
+
+/*
+ * The rules of §6 for a new screen of `m` that need the stored module (step 7 of §1.4): the
+ * type allowed by the flow (value_error at "type"), navigation as above, and a `position`
+ * (0 = append) of at most screen_count + 1 (less_than_equal at "position"). Errors go to `v`.
+ */
+void module_check_new_screen(struct valid *v, const struct module *m, enum screen_type type,
+                             bool has_next, int64_t position);
 
 #endif

@@ -1,6 +1,8 @@
 /* Module rules without HTTP or SQL (domain/module.c): types per flow, visibility, status rules. */
 #include <criterion/criterion.h>
 
+#include <stdlib.h>
+
 #include "domain/module.h"
 
 Test(module, screen_types_per_flow)
@@ -53,4 +55,32 @@ Test(module, publish_and_archive_transitions)
     cr_assert_eq(check(MODULE_PUBLISHED, 1, MODULE_ARCHIVE), MODULE_CHANGE_OK);
     cr_assert_eq(check(MODULE_DRAFT, 1, MODULE_ARCHIVE), MODULE_REFUSE_NOT_PUBLISHED);
     cr_assert_eq(check(MODULE_ARCHIVED, 1, MODULE_ARCHIVE), MODULE_REFUSE_NOT_PUBLISHED);
+}
+
+Test(module, new_screen_rules_collect_every_error)
+{
+    struct arena a;
+    struct valid v;
+    struct module m = {.flow = FLOW_LINEAR, .status = MODULE_DRAFT, .screen_count = 2};
+
+    arena_init(&a);
+    valid_init(&v, &a, "body");
+    module_check_new_screen(&v, &m, SCREEN_BRANCH, true, 4);
+    char *got = json_dumps(v.errors, JSON_COMPACT);
+    cr_assert_str_eq(got,
+                     "[{\"loc\":[\"body\",\"type\"],\"msg\":\"Value error, screen type 'branch' "
+                     "is not allowed in a linear module\",\"type\":\"value_error\"},"
+                     "{\"loc\":[\"body\",\"next_screen_id\"],\"msg\":\"Value error, "
+                     "next_screen_id is only allowed on non-branch screens of branching "
+                     "modules\",\"type\":\"value_error\"},{\"loc\":[\"body\",\"position\"],"
+                     "\"msg\":\"Input should be less than or equal to 3\",\"type\":"
+                     "\"less_than_equal\"}]");
+    free(got);
+    valid_free(&v);
+    valid_init(&v, &a, "body");
+    m.flow = FLOW_BRANCHING;
+    module_check_new_screen(&v, &m, SCREEN_CONTENT, true, 3);
+    cr_assert(valid_ok(&v), "a content screen of a branching module may name its next screen");
+    valid_free(&v);
+    arena_free(&a);
 }
