@@ -284,16 +284,25 @@ bool http_req_on_headers(struct http_req *r, const struct router *rt)
 
 /* --- body ------------------------------------------------------------------------------- */
 
-void http_req_on_body(struct http_req *r, const char *data, size_t len)
+bool http_req_on_body(struct http_req *r, const char *data, size_t len)
 {
+    if (r->body_too_big)
+        return true;
     r->body_seen += len;
-    if (r->body_too_big || r->body_seen > (uint64_t)r->cfg->max_body_bytes) {
+    /* Only a body without Content-Length (chunked) gets here past the cap. Nothing after this
+     * point could change the answer, so it is decided now rather than after the last chunk:
+     * a client that never ends its body must not hold the connection (§1.2 "else while
+     * reading"). */
+    if (r->body_seen > (uint64_t)r->cfg->max_body_bytes) {
         r->body_too_big = true;
         buf_free(&r->body);
-        return;
+        http_reply_err(r, TS_ETOOBIG);
+        r->close_connection = true;
+        return true;
     }
     if (r->route != NULL && (r->route->flags & ROUTE_BODY))
         buf_append(&r->body, data, len); /* cannot exceed the cap: checked above */
+    return false;
 }
 
 static bool is_json_media_type(const char *ct)
@@ -354,13 +363,8 @@ static int parse_body_or_reply(struct http_req *r)
 
 void http_req_dispatch(struct http_req *r)
 {
-    if (r->replied)
+    if (r->replied) /* from the headers, or the 413 of a body past the cap */
         return;
-    if (r->body_too_big) {
-        http_reply_err(r, TS_ETOOBIG);
-        r->close_connection = true;
-        return;
-    }
     log_set_request_id(r->request_id);
     /* Steps 3 and 4: authentication and endpoint permission from the route's access label. */
     if (r->route->access != ACCESS_PUBLIC && http_auth_or_reply(r) < 0)

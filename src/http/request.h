@@ -2,8 +2,8 @@
  * The request pipeline of API.md §1.4, independent of libmicrohttpd.
  *
  * server.c calls, for each request: http_req_init(); fills method, path, headers, query and
- * client_ip; http_req_on_headers(); http_req_on_body() for every chunk of the body;
- * http_req_dispatch() once the body is complete; then sends the reply and calls
+ * client_ip; http_req_on_headers(); http_req_on_body() for every chunk of the body (until it
+ * answers 413); http_req_dispatch() once the body is complete; then sends the reply and calls
  * http_req_log_access() and http_req_free(). Unit tests call the same functions.
  */
 #ifndef TS_HTTP_REQUEST_H
@@ -35,9 +35,12 @@ bool http_req_add_query(struct http_req *r, const char *name, const char *value)
  */
 bool http_req_on_headers(struct http_req *r, const struct router *rt);
 
-/* Accepts body bytes: buffered for routes that take a body, counted against the cap always.
- * Beyond MAX_BODY_BYTES nothing more is kept (memory never grows with the body). */
-void http_req_on_body(struct http_req *r, const char *data, size_t len);
+/*
+ * Accepts body bytes: buffered for routes that take a body, counted against the cap always.
+ * Returns true when the bytes pass MAX_BODY_BYTES: the 413 (with Connection: close) is then
+ * queued at once, nothing is kept, and the caller sends the reply without reading the rest.
+ */
+bool http_req_on_body(struct http_req *r, const char *data, size_t len);
 
 /* Runs the rest of the pipeline and the handler; exactly one reply is queued afterwards. */
 void http_req_dispatch(struct http_req *r);

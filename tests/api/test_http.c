@@ -3,9 +3,12 @@
  * against the real server over HTTP and raw sockets.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "support/server.h"
@@ -248,6 +251,81 @@ Test(http, chunked_body_over_limit_is_413)
     cr_assert(strncmp(got, "HTTP/1.1 413", 12) == 0, "got %.200s", got);
     cr_assert_eq(ts_count(got, "HTTP/1.1 "), 1);
     free(got);
+}
+
+/* The server's access line for `request_id`, parsed (caller decrefs); waits for it a while,
+ * as it is written when the request completes, just after the reply. */
+static json_t *access_line(const char *request_id)
+{
+    char needle[200];
+    json_t *j = NULL;
+
+    snprintf(needle, sizeof(needle), "\"request_id\":\"%s\",\"method\"", request_id);
+    for (int i = 0; i < 100 && j == NULL; i++) {
+        char *log = ts_server_log(&srv);
+        char *p = strstr(log, needle);
+        if (p != NULL) {
+            while (p > log && p[-1] != '\n')
+                p--;
+            j = json_loadb(p, strcspn(p, "\n"), 0, NULL);
+        }
+        free(log);
+        if (j == NULL)
+            usleep(20000);
+    }
+    cr_assert_not_null(j, "no access log line for %s", request_id);
+    return j;
+}
+
+/* The 413 must not wait for the end of the body: a client that never sends its last chunk
+ * would otherwise hold the connection as long as it likes. */
+Test(http, chunked_body_past_limit_is_413_and_closed_before_the_last_chunk)
+{
+    char chunk[601];
+    memset(chunk, 'x', 600);
+    chunk[600] = '\0';
+    char req[4096];
+    /* Two chunks of 600 bytes pass MAX_BODY_BYTES=1024; no terminating chunk follows. */
+    int n = snprintf(req, sizeof(req),
+                     "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nX-Request-ID: early-413\r\n"
+                     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "258\r\n%s\r\n258\r\n%s\r\n",
+                     chunk, chunk);
+    int fd = ts_connect(&srv);
+    cr_assert(fd >= 0);
+    /* Bounded wait: without the early reply the test fails instead of hanging. */
+    struct timeval tv = {.tv_sec = 5};
+    cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+    cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+    char got[8192];
+    size_t len = 0;
+    ssize_t k = -1;
+    while (len < sizeof(got) - 1 && (k = recv(fd, got + len, sizeof(got) - 1 - len, 0)) > 0)
+        len += (size_t)k;
+    int recv_errno = errno;
+    got[len] = '\0';
+    close(fd);
+    cr_assert_eq(k, 0, "the server must close the connection (recv: %s); got %s",
+                 k < 0 ? strerror(recv_errno) : "more data", got);
+    cr_assert(strncmp(got, "HTTP/1.1 413 ", 13) == 0, "got %s", got);
+    cr_assert_eq(ts_count(got, "HTTP/1.1 "), 1, "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nConnection: close\r\n"), "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nX-Request-ID: early-413\r\n"), "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nContent-Type: application/json\r\n"), "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nCache-Control: no-store\r\n"), "got %s", got);
+    const char *body = strstr(got, "\r\n\r\n");
+    cr_assert_not_null(body);
+    cr_assert_str_eq(body + 4, "{\"detail\":\"Request Entity Too Large\"}");
+    cr_assert_not_null(strstr(got, "\r\nContent-Length: 37\r\n"), "got %s", got);
+    json_t *line = access_line("early-413");
+    cr_assert_eq(json_integer_value(json_object_get(line, "status")), 413);
+    cr_assert_str_eq(json_string_value(json_object_get(line, "route")), "/api/v1/auth/login");
+    json_decref(line);
+    /* The server goes on serving. */
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    ts_resp_free(&r);
 }
 
 Test(http, chunked_body_under_limit_is_served)

@@ -407,3 +407,43 @@ Test(request, query_parameter_last_occurrence_wins)
     cr_assert_null(http_query(&r, "cursor"));
     http_req_free(&r);
 }
+
+/* --- body past the cap ------------------------------------------------------------------ */
+
+Test(request, body_past_limit_is_413_at_once_without_waiting_for_the_end)
+{
+    char part[600];
+    memset(part, ' ', sizeof(part));
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "POST";
+    r.path = "/things";
+    http_req_add_header(&r, "Transfer-Encoding", "chunked");
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    cr_assert_not(http_req_on_body(&r, part, sizeof(part)), "600 of 1024 bytes");
+    cr_assert_not(r.replied);
+    cr_assert(http_req_on_body(&r, part, sizeof(part)), "1200 bytes pass the cap");
+    cr_assert(r.replied, "the 413 is queued while the body is still arriving");
+    cr_assert_eq(r.status, 413);
+    assert_body(&r, "{\"detail\":\"Request Entity Too Large\"}");
+    cr_assert(r.close_connection);
+    cr_assert_eq(r.body.len, 0, "nothing is kept");
+    cr_assert(http_req_on_body(&r, part, sizeof(part)), "later bytes change nothing");
+    http_req_dispatch(&r); /* the reply stands */
+    cr_assert_eq(r.status, 413);
+    http_req_finish_reply(&r, false);
+    cr_assert_str_eq(reply_header(&r, "Connection"), "close");
+    http_req_free(&r);
+}
+
+Test(request, body_of_exactly_the_limit_is_kept)
+{
+    char body[1024];
+    memset(body, ' ', sizeof(body));
+    body[0] = '{';
+    body[sizeof(body) - 1] = '}';
+    struct http_req r;
+    run(&r, "POST", "/things", json_ct, body, sizeof(body));
+    cr_assert_eq(r.status, 200);
+    http_req_free(&r);
+}
