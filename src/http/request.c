@@ -81,12 +81,35 @@ void http_req_free(struct http_req *r)
     arena_free(&r->arena);
 }
 
+static bool is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/*
+ * A field value excludes the whitespace around it (RFC 9110 §5.5); libmicrohttpd drops the
+ * leading part only, so "Bearer <token> " would reach the token check with its space. Trimming
+ * once here serves every header. The framing headers are the exception: libmicrohttpd decides
+ * the framing from its own untrimmed copy ("chunked " is not chunked to it, and it would read
+ * such a body until the connection closes), so framing_is_bad() must judge those same bytes.
+ */
 bool http_req_add_header(struct http_req *r, const char *name, const char *value)
 {
+    const char *v = value ? value : "";
+    size_t n = strlen(v);
+
     if (r->nheaders == HTTP_MAX_HEADERS)
         return false;
+    if (strcasecmp(name, "Content-Length") != 0 && strcasecmp(name, "Transfer-Encoding") != 0) {
+        while (is_ows(*v)) {
+            v++;
+            n--;
+        }
+        while (n > 0 && is_ows(v[n - 1]))
+            n--;
+    }
     r->headers[r->nheaders].name = arena_strdup(&r->arena, name);
-    r->headers[r->nheaders].value = arena_strdup(&r->arena, value ? value : "");
+    r->headers[r->nheaders].value = arena_strndup(&r->arena, v, n);
     r->nheaders++;
     return true;
 }

@@ -22,8 +22,13 @@ void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
 /* Frees the arena, body buffer, parsed JSON and an unsent reply. */
 void http_req_free(struct http_req *r);
 
-/* Adds a received header / query parameter (copied into the arena). False when full. */
+/*
+ * Adds a received header (copied into the arena). The value loses surrounding spaces and tabs
+ * (RFC 9110 §5.5), except Content-Length and Transfer-Encoding, which libmicrohttpd frames the
+ * body from as they came. False when full.
+ */
 bool http_req_add_header(struct http_req *r, const char *name, const char *value);
+
 bool http_req_add_query(struct http_req *r, const char *name, const char *value);
 
 /*

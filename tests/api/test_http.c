@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "support/accounts.h"
 #include "support/server.h"
 
 static struct ts_server srv;
@@ -390,6 +391,37 @@ Test(http, keep_alive_serves_several_requests)
     cr_assert_eq(ts_count(got, "HTTP/1.1 200"), 1, "got %s", got);
     cr_assert_eq(ts_count(got, "HTTP/1.1 404"), 1, "got %s", got);
     free(got);
+}
+
+/* Field values lose surrounding spaces and tabs (RFC 9110 §5.5) before any header is read.
+ * Sent over a raw socket, so the bytes on the wire are certain whatever libcurl does. */
+Test(http, bearer_token_with_trailing_whitespace_is_accepted)
+{
+    static const char *const tails[] = {" ", "\t", " \t ", NULL};
+    struct ts_user u;
+    ts_learner(&srv, &u);
+    for (int i = 0; tails[i] != NULL; i++) {
+        char req[512];
+        snprintf(req, sizeof(req),
+                 "GET /api/v1/users/me HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                 "Authorization: Bearer %s%s\r\nX-Request-ID: ws-%d \t\r\n\r\n",
+                 u.token, tails[i], i);
+        char *got = ts_raw(&srv, req, strlen(req), 3000);
+        cr_assert(strncmp(got, "HTTP/1.1 200", 12) == 0, "tail %d: got %s", i, got);
+        char rid[64];
+        snprintf(rid, sizeof(rid), "\r\nX-Request-ID: ws-%d\r\n", i);
+        cr_assert_not_null(strstr(got, rid), "the request id is echoed trimmed: %s", got);
+        free(got);
+    }
+}
+
+/* libmicrohttpd frames the body from the untrimmed value, where "chunked " is not chunked: the
+ * framing guard must keep refusing it, or the body would be read until the connection closes. */
+Test(http, transfer_coding_with_trailing_space_stays_400)
+{
+    assert_single_400("POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\n"
+                      "Transfer-Encoding: chunked \r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\n"
+                      "Host: t\r\n\r\n");
 }
 
 /* A client that stops sending in the middle of its request is disconnected after

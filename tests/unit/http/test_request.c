@@ -447,3 +447,58 @@ Test(request, body_of_exactly_the_limit_is_kept)
     cr_assert_eq(r.status, 200);
     http_req_free(&r);
 }
+
+/* --- header whitespace ------------------------------------------------------------------ */
+
+Test(request, header_values_lose_surrounding_spaces_and_tabs)
+{
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    http_req_add_header(&r, "Authorization", "Bearer tok \t");
+    http_req_add_header(&r, "X-Request-ID", " \treq-9 ");
+    http_req_add_header(&r, "Idempotency-Key", "\tkey-1\t");
+    http_req_add_header(&r, "X-Empty", " \t ");
+    http_req_add_header(&r, "X-Inner", "a \t b");
+    cr_assert_str_eq(http_header(&r, "authorization"), "Bearer tok");
+    cr_assert_str_eq(http_header(&r, "X-Request-ID"), "req-9");
+    cr_assert_str_eq(http_header(&r, "Idempotency-Key"), "key-1");
+    cr_assert_str_eq(http_header(&r, "X-Empty"), "");
+    cr_assert_str_eq(http_header(&r, "X-Inner"), "a \t b", "inner whitespace stays");
+    http_req_free(&r);
+}
+
+Test(request, trimmed_values_are_what_the_pipeline_reads)
+{
+    static const char *const h[] = {"X-Request-ID",
+                                    "req-7\t",
+                                    "Origin",
+                                    "https://app.example.com ",
+                                    "traceparent",
+                                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01 ",
+                                    "Content-Type",
+                                    "application/json\t",
+                                    NULL};
+    struct http_req r;
+    run(&r, "POST", "/things", h, "{}", 2);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(reply_header(&r, "X-Request-ID"), "req-7");
+    cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "https://app.example.com");
+    cr_assert_str_eq(r.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    http_req_free(&r);
+}
+
+/* libmicrohttpd frames the body from its own copy, where "chunked " is not chunked: the guard
+ * must refuse what libmicrohttpd would misread, so framing headers are not trimmed. */
+Test(request, framing_headers_are_judged_as_received)
+{
+    static const char *const te[] = {"Transfer-Encoding", "chunked ", NULL};
+    static const char *const cl[] = {"Content-Length", "5\t", NULL};
+    struct http_req r;
+    run(&r, "GET", "/things", te, NULL, 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert(r.close_connection);
+    http_req_free(&r);
+    run(&r, "GET", "/things", cl, NULL, 0);
+    cr_assert_eq(r.status, 400);
+    http_req_free(&r);
+}
