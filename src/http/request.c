@@ -114,14 +114,72 @@ bool http_req_add_header(struct http_req *r, const char *name, const char *value
     return true;
 }
 
-bool http_req_add_query(struct http_req *r, const char *name, const char *value)
+/*
+ * Whether s[0..n) is text both databases can store: well-formed UTF-8 (no overlong forms,
+ * surrogates or code points past U+10FFFF, all of which PostgreSQL rejects) without NUL, which
+ * no text column holds.
+ */
+static bool is_text(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + n;
+
+    while (p < end) {
+        unsigned c = *p++;
+        int more;
+        uint32_t min;
+        if (c == 0)
+            return false;
+        if (c < 0x80)
+            continue;
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1;
+            min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2;
+            min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3;
+            min = 0x10000;
+        } else {
+            return false; /* a continuation byte, 0xc0/0xc1 (always overlong) or past 0xf4 */
+        }
+        if (end - p < more)
+            return false;
+        uint32_t cp = c & (0x3fu >> more); /* the lead byte's payload bits */
+        for (int i = 0; i < more; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        p += more;
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+    }
+    return true;
+}
+
+bool http_req_add_query_n(struct http_req *r, const char *name, size_t name_len, const char *value,
+                          size_t value_len)
 {
     if (r->nquery == HTTP_MAX_QUERY)
         return false;
-    r->query[r->nquery].name = arena_strdup(&r->arena, name);
-    r->query[r->nquery].value = arena_strdup(&r->arena, value ? value : "");
+    if (!is_text(name, name_len))
+        return true; /* ignored like any parameter the endpoint does not list */
+    r->query[r->nquery].name = arena_strndup(&r->arena, name, name_len);
+    if (value == NULL) /* "?flag" without '=' */
+        r->query[r->nquery].value = "";
+    else if (is_text(value, value_len))
+        r->query[r->nquery].value = arena_strndup(&r->arena, value, value_len);
+    else
+        r->query[r->nquery].value = NULL; /* answered 422 by query_is_text_or_reply() */
     r->nquery++;
     return true;
+}
+
+bool http_req_add_query(struct http_req *r, const char *name, const char *value)
+{
+    return http_req_add_query_n(r, name, strlen(name), value, value ? strlen(value) : 0);
 }
 
 const char *http_header(const struct http_req *r, const char *name)
@@ -382,6 +440,26 @@ static int parse_body_or_reply(struct http_req *r)
     return 0;
 }
 
+/*
+ * Step 5 for the query string: every value, listed by the endpoint or not, must be text a
+ * statement can carry. PostgreSQL refuses invalid UTF-8 (and NUL) in a parameter, which would
+ * otherwise surface as a 500; SQLite would store the bytes and fail later when they are rendered
+ * as JSON. Checking all values here, once, covers every route and every later use.
+ */
+static int query_is_text_or_reply(struct http_req *r)
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "query");
+    for (int i = 0; i < r->nquery; i++) {
+        if (r->query[i].value == NULL)
+            valid_error(&v, r->query[i].name, "string_unicode",
+                        "Input should be a valid string, unable to parse raw data as a unicode "
+                        "string");
+    }
+    return http_valid_or_reply(r, &v);
+}
+
 /* --- dispatch --------------------------------------------------------------------------- */
 
 void http_req_dispatch(struct http_req *r)
@@ -394,7 +472,10 @@ void http_req_dispatch(struct http_req *r)
         goto out;
     if (r->route->gate != NULL && r->route->gate(r) < 0)
         goto out;
+    /* Step 5: 415 and 400 of the body, then the 422s (body, query, header). */
     if ((r->route->flags & ROUTE_BODY) && parse_body_or_reply(r) < 0)
+        goto out;
+    if (query_is_text_or_reply(r) < 0)
         goto out;
     if ((r->route->flags & ROUTE_IDEMPOTENT) && http_idem_check_header_or_reply(r) < 0)
         goto out;

@@ -29,6 +29,16 @@ void http_req_free(struct http_req *r);
  */
 bool http_req_add_header(struct http_req *r, const char *name, const char *value);
 
+/*
+ * Adds a received query parameter (copied into the arena); name and value are percent-decoded
+ * bytes that may hold NUL. A value that is not valid UTF-8 or holds NUL is kept as NULL, which
+ * http_req_dispatch() answers with 422 string_unicode before any handler runs; a name that is
+ * not valid UTF-8 or holds NUL is dropped (no endpoint lists such a parameter). False when full.
+ */
+bool http_req_add_query_n(struct http_req *r, const char *name, size_t name_len, const char *value,
+                          size_t value_len);
+
+/* http_req_add_query_n() for NUL-terminated strings. */
 bool http_req_add_query(struct http_req *r, const char *name, const char *value);
 
 /*

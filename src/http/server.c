@@ -65,11 +65,12 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+/* With lengths: a percent-decoded %00 would otherwise cut the value short unnoticed. */
 static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *value)
+                                 size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
-    http_req_add_query(cls, key, value);
+    http_req_add_query_n(cls, key, key_size, value, value_size);
     return MHD_YES;
 }
 
@@ -184,7 +185,7 @@ static struct conn_ctx *begin(struct http_server *s, struct MHD_Connection *c, c
     r->method = arena_strdup(&r->arena, method);
     r->path = arena_strdup(&r->arena, url);
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, r);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, r);
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, add_query, r);
     read_client_ip(c, r);
     return ctx;
 }

@@ -424,6 +424,92 @@ Test(http, transfer_coding_with_trailing_space_stays_400)
                       "Host: t\r\n\r\n");
 }
 
+/* --- strings that are not text (invalid UTF-8, NUL) ----------------------------------------- */
+
+Test(http, query_value_not_utf8_is_422_string_unicode)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=%ff%fe", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    ts_assert_json(&r, "{\"detail\":[{\"loc\":[\"query\",\"q\"],\"msg\":\"Input should be a "
+                       "valid string, unable to parse raw data as a unicode string\","
+                       "\"type\":\"string_unicode\"}]}");
+    ts_resp_free(&r);
+    /* A lone surrogate (CESU-8) is not UTF-8 either. */
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=%ed%a0%80", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    cr_assert(ts_has_error(&r, "[\"query\",\"q\"]", "string_unicode"));
+    ts_resp_free(&r);
+}
+
+Test(http, query_value_with_nul_is_422)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=a%00b", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    cr_assert(ts_has_error(&r, "[\"query\",\"q\"]", "string_unicode"), "got %s", r.body);
+    ts_resp_free(&r);
+}
+
+Test(http, query_value_in_utf8_is_served)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=%C3%A9t%C3%A9%F0%9F%98%80", NULL, &r);
+    cr_assert_eq(r.status, 200, "got %ld %s", r.status, r.body);
+    ts_assert_json(&r, "{\"items\":[],\"next_cursor\":null}");
+    ts_resp_free(&r);
+}
+
+Test(http, path_segment_not_utf8_is_422_uuid_parsing)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules/%ff%fe", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    cr_assert(ts_has_error(&r, "[\"path\",\"module_id\"]", "uuid_parsing"), "got %s", r.body);
+    ts_resp_free(&r);
+    ts_as(&srv, &u, "GET", "/api/v1/modules/%ff/screens", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    ts_resp_free(&r);
+}
+
+Test(http, idempotency_key_not_utf8_is_422_pattern_mismatch)
+{
+    struct ts_user admin;
+    struct ts_resp r;
+    ts_admin(&srv, &admin);
+    const char *h[] = {admin.auth, "Content-Type: application/json", "Idempotency-Key: k\xff\xfe",
+                       NULL};
+    ts_http(&srv, "POST", "/api/v1/modules", h, "{\"title\":\"T\",\"flow_type\":\"linear\"}", &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    ts_assert_json(&r, "{\"detail\":[{\"loc\":[\"header\",\"idempotency-key\"],"
+                       "\"msg\":\"String should match pattern '^[!-~]{1,255}$'\","
+                       "\"type\":\"string_pattern_mismatch\"}]}");
+    ts_resp_free(&r);
+}
+
+Test(http, other_headers_not_utf8_are_never_a_5xx)
+{
+    static const char *const token[] = {"Authorization: Bearer tsk_\xff\xfe", NULL};
+    static const char *const rid[] = {"X-Request-ID: id-\xff", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/api/v1/users/me", token, NULL, &r);
+    cr_assert_eq(r.status, 401);
+    ts_assert_json(&r, "{\"detail\":\"Could not validate credentials\"}");
+    ts_resp_free(&r);
+    ts_http(&srv, "GET", "/healthz", rid, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    cr_assert(is_uuid_v4(ts_header(&r, "X-Request-ID")), "an invalid id is replaced");
+    ts_resp_free(&r);
+}
+
 /* A client that stops sending in the middle of its request is disconnected after
  * REQUEST_TIMEOUT_SECONDS, and meanwhile other clients are served. */
 Test(http_slow, stalled_client_is_closed_and_does_not_block_others, .timeout = 60)
