@@ -80,6 +80,8 @@ struct http_req {
     const char *path;
     struct http_kv headers[HTTP_MAX_HEADERS];
     int nheaders;
+    /* A NULL value was not valid UTF-8 or held NUL; the pipeline answers 422 before any
+     * handler could read it, and http_query() reports it absent. */
     struct http_kv query[HTTP_MAX_QUERY];
     int nquery;
     const char *client_ip;

@@ -81,24 +81,105 @@ void http_req_free(struct http_req *r)
     arena_free(&r->arena);
 }
 
+static bool is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/*
+ * A field value excludes the whitespace around it (RFC 9110 §5.5); libmicrohttpd drops the
+ * leading part only, so "Bearer <token> " would reach the token check with its space. Trimming
+ * once here serves every header. The framing headers are the exception: libmicrohttpd decides
+ * the framing from its own untrimmed copy ("chunked " is not chunked to it, and it would read
+ * such a body until the connection closes), so framing_is_bad() must judge those same bytes.
+ */
 bool http_req_add_header(struct http_req *r, const char *name, const char *value)
 {
+    const char *v = value ? value : "";
+    size_t n = strlen(v);
+
     if (r->nheaders == HTTP_MAX_HEADERS)
         return false;
+    if (strcasecmp(name, "Content-Length") != 0 && strcasecmp(name, "Transfer-Encoding") != 0) {
+        while (is_ows(*v)) {
+            v++;
+            n--;
+        }
+        while (n > 0 && is_ows(v[n - 1]))
+            n--;
+    }
     r->headers[r->nheaders].name = arena_strdup(&r->arena, name);
-    r->headers[r->nheaders].value = arena_strdup(&r->arena, value ? value : "");
+    r->headers[r->nheaders].value = arena_strndup(&r->arena, v, n);
     r->nheaders++;
+    return true;
+}
+
+/*
+ * Whether s[0..n) is text both databases can store: well-formed UTF-8 (no overlong forms,
+ * surrogates or code points past U+10FFFF, all of which PostgreSQL rejects) without NUL, which
+ * no text column holds.
+ */
+static bool is_text(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + n;
+
+    while (p < end) {
+        unsigned c = *p++;
+        int more;
+        uint32_t min;
+        if (c == 0)
+            return false;
+        if (c < 0x80)
+            continue;
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1;
+            min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2;
+            min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3;
+            min = 0x10000;
+        } else {
+            return false; /* a continuation byte, 0xc0/0xc1 (always overlong) or past 0xf4 */
+        }
+        if (end - p < more)
+            return false;
+        uint32_t cp = c & (0x3fu >> more); /* the lead byte's payload bits */
+        for (int i = 0; i < more; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        p += more;
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+    }
+    return true;
+}
+
+bool http_req_add_query_n(struct http_req *r, const char *name, size_t name_len, const char *value,
+                          size_t value_len)
+{
+    if (r->nquery == HTTP_MAX_QUERY)
+        return false;
+    if (!is_text(name, name_len))
+        return true; /* ignored like any parameter the endpoint does not list */
+    r->query[r->nquery].name = arena_strndup(&r->arena, name, name_len);
+    if (value == NULL) /* "?flag" without '=' */
+        r->query[r->nquery].value = "";
+    else if (is_text(value, value_len))
+        r->query[r->nquery].value = arena_strndup(&r->arena, value, value_len);
+    else
+        r->query[r->nquery].value = NULL; /* answered 422 by query_is_text_or_reply() */
+    r->nquery++;
     return true;
 }
 
 bool http_req_add_query(struct http_req *r, const char *name, const char *value)
 {
-    if (r->nquery == HTTP_MAX_QUERY)
-        return false;
-    r->query[r->nquery].name = arena_strdup(&r->arena, name);
-    r->query[r->nquery].value = arena_strdup(&r->arena, value ? value : "");
-    r->nquery++;
-    return true;
+    return http_req_add_query_n(r, name, strlen(name), value, value ? strlen(value) : 0);
 }
 
 const char *http_header(const struct http_req *r, const char *name)
@@ -284,16 +365,25 @@ bool http_req_on_headers(struct http_req *r, const struct router *rt)
 
 /* --- body ------------------------------------------------------------------------------- */
 
-void http_req_on_body(struct http_req *r, const char *data, size_t len)
+bool http_req_on_body(struct http_req *r, const char *data, size_t len)
 {
+    if (r->body_too_big)
+        return true;
     r->body_seen += len;
-    if (r->body_too_big || r->body_seen > (uint64_t)r->cfg->max_body_bytes) {
+    /* Only a body without Content-Length (chunked) gets here past the cap. Nothing after this
+     * point could change the answer, so it is decided now rather than after the last chunk:
+     * a client that never ends its body must not hold the connection (§1.2 "else while
+     * reading"). */
+    if (r->body_seen > (uint64_t)r->cfg->max_body_bytes) {
         r->body_too_big = true;
         buf_free(&r->body);
-        return;
+        http_reply_err(r, TS_ETOOBIG);
+        r->close_connection = true;
+        return true;
     }
     if (r->route != NULL && (r->route->flags & ROUTE_BODY))
         buf_append(&r->body, data, len); /* cannot exceed the cap: checked above */
+    return false;
 }
 
 static bool is_json_media_type(const char *ct)
@@ -350,24 +440,42 @@ static int parse_body_or_reply(struct http_req *r)
     return 0;
 }
 
+/*
+ * Step 5 for the query string: every value, listed by the endpoint or not, must be text a
+ * statement can carry. PostgreSQL refuses invalid UTF-8 (and NUL) in a parameter, which would
+ * otherwise surface as a 500; SQLite would store the bytes and fail later when they are rendered
+ * as JSON. Checking all values here, once, covers every route and every later use.
+ */
+static int query_is_text_or_reply(struct http_req *r)
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "query");
+    for (int i = 0; i < r->nquery; i++) {
+        if (r->query[i].value == NULL)
+            valid_error(&v, r->query[i].name, "string_unicode",
+                        "Input should be a valid string, unable to parse raw data as a unicode "
+                        "string");
+    }
+    return http_valid_or_reply(r, &v);
+}
+
 /* --- dispatch --------------------------------------------------------------------------- */
 
 void http_req_dispatch(struct http_req *r)
 {
-    if (r->replied)
+    if (r->replied) /* from the headers, or the 413 of a body past the cap */
         return;
-    if (r->body_too_big) {
-        http_reply_err(r, TS_ETOOBIG);
-        r->close_connection = true;
-        return;
-    }
     log_set_request_id(r->request_id);
     /* Steps 3 and 4: authentication and endpoint permission from the route's access label. */
     if (r->route->access != ACCESS_PUBLIC && http_auth_or_reply(r) < 0)
         goto out;
     if (r->route->gate != NULL && r->route->gate(r) < 0)
         goto out;
+    /* Step 5: 415 and 400 of the body, then the 422s (body, query, header). */
     if ((r->route->flags & ROUTE_BODY) && parse_body_or_reply(r) < 0)
+        goto out;
+    if (query_is_text_or_reply(r) < 0)
         goto out;
     if ((r->route->flags & ROUTE_IDEMPOTENT) && http_idem_check_header_or_reply(r) < 0)
         goto out;

@@ -2,8 +2,8 @@
  * The request pipeline of API.md §1.4, independent of libmicrohttpd.
  *
  * server.c calls, for each request: http_req_init(); fills method, path, headers, query and
- * client_ip; http_req_on_headers(); http_req_on_body() for every chunk of the body;
- * http_req_dispatch() once the body is complete; then sends the reply and calls
+ * client_ip; http_req_on_headers(); http_req_on_body() for every chunk of the body (until it
+ * answers 413); http_req_dispatch() once the body is complete; then sends the reply and calls
  * http_req_log_access() and http_req_free(). Unit tests call the same functions.
  */
 #ifndef TS_HTTP_REQUEST_H
@@ -22,8 +22,23 @@ void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
 /* Frees the arena, body buffer, parsed JSON and an unsent reply. */
 void http_req_free(struct http_req *r);
 
-/* Adds a received header / query parameter (copied into the arena). False when full. */
+/*
+ * Adds a received header (copied into the arena). The value loses surrounding spaces and tabs
+ * (RFC 9110 §5.5), except Content-Length and Transfer-Encoding, which libmicrohttpd frames the
+ * body from as they came. False when full.
+ */
 bool http_req_add_header(struct http_req *r, const char *name, const char *value);
+
+/*
+ * Adds a received query parameter (copied into the arena); name and value are percent-decoded
+ * bytes that may hold NUL. A value that is not valid UTF-8 or holds NUL is kept as NULL, which
+ * http_req_dispatch() answers with 422 string_unicode before any handler runs; a name that is
+ * not valid UTF-8 or holds NUL is dropped (no endpoint lists such a parameter). False when full.
+ */
+bool http_req_add_query_n(struct http_req *r, const char *name, size_t name_len, const char *value,
+                          size_t value_len);
+
+/* http_req_add_query_n() for NUL-terminated strings. */
 bool http_req_add_query(struct http_req *r, const char *name, const char *value);
 
 /*
@@ -35,9 +50,12 @@ bool http_req_add_query(struct http_req *r, const char *name, const char *value)
  */
 bool http_req_on_headers(struct http_req *r, const struct router *rt);
 
-/* Accepts body bytes: buffered for routes that take a body, counted against the cap always.
- * Beyond MAX_BODY_BYTES nothing more is kept (memory never grows with the body). */
-void http_req_on_body(struct http_req *r, const char *data, size_t len);
+/*
+ * Accepts body bytes: buffered for routes that take a body, counted against the cap always.
+ * Returns true when the bytes pass MAX_BODY_BYTES: the 413 (with Connection: close) is then
+ * queued at once, nothing is kept, and the caller sends the reply without reading the rest.
+ */
+bool http_req_on_body(struct http_req *r, const char *data, size_t len);
 
 /* Runs the rest of the pipeline and the handler; exactly one reply is queued afterwards. */
 void http_req_dispatch(struct http_req *r);

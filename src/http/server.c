@@ -20,10 +20,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/request.h"
 #include "http/routes.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -63,11 +65,12 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+/* With lengths: a percent-decoded %00 would otherwise cut the value short unnoticed. */
 static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *value)
+                                 size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
-    http_req_add_query(cls, key, value);
+    http_req_add_query_n(cls, key, key_size, value, value_size);
     return MHD_YES;
 }
 
@@ -112,6 +115,64 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
     return ret;
 }
 
+/*
+ * The early 413 (a chunked body passing MAX_BODY_BYTES), written straight to the socket.
+ *
+ * libmicrohttpd 0.9.75 cannot queue a response while the body is arriving: microhttpd.h says a
+ * response cannot be queued when the access handler is called with upload data, and
+ * MHD_queue_response() accepts only the "headers processed" and "full request received"
+ * states (connection.c). Suspending does not help (the state stays the same), and 0.9.75 has
+ * no body size limit of its own. What it does offer is ending the connection: an access handler
+ * that returns MHD_NO makes it report the request completed (on_completed(), with
+ * MHD_REQUEST_TERMINATED_WITH_ERROR), shut the socket down for writing and close it. So the
+ * reply is written here and MHD_NO returned. That is safe because:
+ *   - nothing of libmicrohttpd's is pending on the socket: body data is handed over only once
+ *     the headers, and a "100 Continue" if one was asked for, were sent in full, and it writes
+ *     nothing in the body states (no response is queued);
+ *   - the handler runs on the thread that owns the connection, so libmicrohttpd does not touch
+ *     the socket meanwhile, and afterwards only shuts it down for writing (the daemon runs
+ *     without MHD_USE_TURBO), so the client reads our bytes and then the end, and closes it;
+ *   - the daemon speaks plain HTTP (no TLS), so these bytes are what the client reads;
+ *   - send() never blocks (MSG_DONTWAIT; MHD's sockets are non-blocking anyway) nor raises
+ *     SIGPIPE (MSG_NOSIGNAL). A reply of a few hundred bytes fits an empty send buffer; a short
+ *     write means the client stopped reading, and it is then closed on a truncated reply;
+ *   - the access line and the cleanup stay in on_completed(), which runs once, as for any
+ *     request.
+ */
+static _Thread_local bool closing_on_purpose;
+
+/* The headers are those of http_req_finish_reply() for an error: literals, the validated
+ * request id and configured origins, so none can carry CR or LF into the response. */
+static void write_reply_now(struct http_server *s, struct MHD_Connection *c, struct conn_ctx *ctx)
+{
+    struct http_req *r = &ctx->req;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const char *reason = MHD_get_reason_phrase_for((unsigned)r->status);
+    char date[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    struct buf b;
+
+    http_req_finish_reply(r, atomic_load(&s->shutting_down));
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
+    buf_init(&b, SIZE_MAX);
+    buf_printf(&b, "HTTP/1.1 %d %s\r\nDate: %s\r\n", r->status, reason, date);
+    if (r->content_type != NULL)
+        buf_printf(&b, "Content-Type: %s\r\n", r->content_type);
+    for (int i = 0; i < r->nreply_headers; i++)
+        buf_printf(&b, "%s: %s\r\n", r->reply_headers[i].name, r->reply_headers[i].value);
+    buf_printf(&b, "Content-Length: %zu\r\n\r\n", r->reply_len);
+    buf_append(&b, r->reply_body, r->reply_len);
+    ssize_t n = ci != NULL ? send(ci->connect_fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL) : -1;
+    if (n != (ssize_t)b.len)
+        log_msg(LOG_DEBUG, "http", "request %s: %zd of %zu bytes of the %d reply written",
+                r->request_id, n, b.len, r->status);
+    buf_free(&b);
+    ctx->sent = true; /* as after MHD_queue_response(): handed over, the access line follows */
+    closing_on_purpose = true;
+}
+
 static struct conn_ctx *begin(struct http_server *s, struct MHD_Connection *c, const char *url,
                               const char *method)
 {
@@ -124,7 +185,7 @@ static struct conn_ctx *begin(struct http_server *s, struct MHD_Connection *c, c
     r->method = arena_strdup(&r->arena, method);
     r->path = arena_strdup(&r->arena, url);
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, r);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, r);
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, add_query, r);
     read_client_ip(c, r);
     return ctx;
 }
@@ -149,8 +210,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (ctx->sent)
         return MHD_YES;
     if (*upload_data_size > 0) {
-        http_req_on_body(&ctx->req, upload_data, *upload_data_size);
+        bool too_big = http_req_on_body(&ctx->req, upload_data, *upload_data_size);
         *upload_data_size = 0;
+        if (too_big) {
+            write_reply_now(s, c, ctx);
+            return MHD_NO; /* MHD closes the connection and calls on_completed() */
+        }
         return MHD_YES;
     }
     http_req_dispatch(&ctx->req);
@@ -166,6 +231,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct conn_ctx *ctx = *con_cls;
 
     (void)c;
+    closing_on_purpose = false;
     if (ctx == NULL)
         return;
     if (ctx->sent)
@@ -186,7 +252,9 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     (void)cls;
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    log_msg(LOG_WARNING, "mhd", "%s", msg);
+    /* After write_reply_now() libmicrohttpd reports the MHD_NO as "Application reported
+     * internal error", just before on_completed(): an expected close, not a warning. */
+    log_msg(closing_on_purpose ? LOG_DEBUG : LOG_WARNING, "mhd", "%s", msg);
 }
 
 /* --- start and stop --------------------------------------------------------------------- */

@@ -3,11 +3,15 @@
  * against the real server over HTTP and raw sockets.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include "support/accounts.h"
 #include "support/server.h"
 
 static struct ts_server srv;
@@ -250,6 +254,81 @@ Test(http, chunked_body_over_limit_is_413)
     free(got);
 }
 
+/* The server's access line for `request_id`, parsed (caller decrefs); waits for it a while,
+ * as it is written when the request completes, just after the reply. */
+static json_t *access_line(const char *request_id)
+{
+    char needle[200];
+    json_t *j = NULL;
+
+    snprintf(needle, sizeof(needle), "\"request_id\":\"%s\",\"method\"", request_id);
+    for (int i = 0; i < 100 && j == NULL; i++) {
+        char *log = ts_server_log(&srv);
+        char *p = strstr(log, needle);
+        if (p != NULL) {
+            while (p > log && p[-1] != '\n')
+                p--;
+            j = json_loadb(p, strcspn(p, "\n"), 0, NULL);
+        }
+        free(log);
+        if (j == NULL)
+            usleep(20000);
+    }
+    cr_assert_not_null(j, "no access log line for %s", request_id);
+    return j;
+}
+
+/* The 413 must not wait for the end of the body: a client that never sends its last chunk
+ * would otherwise hold the connection as long as it likes. */
+Test(http, chunked_body_past_limit_is_413_and_closed_before_the_last_chunk)
+{
+    char chunk[601];
+    memset(chunk, 'x', 600);
+    chunk[600] = '\0';
+    char req[4096];
+    /* Two chunks of 600 bytes pass MAX_BODY_BYTES=1024; no terminating chunk follows. */
+    int n = snprintf(req, sizeof(req),
+                     "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nX-Request-ID: early-413\r\n"
+                     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "258\r\n%s\r\n258\r\n%s\r\n",
+                     chunk, chunk);
+    int fd = ts_connect(&srv);
+    cr_assert(fd >= 0);
+    /* Bounded wait: without the early reply the test fails instead of hanging. */
+    struct timeval tv = {.tv_sec = 5};
+    cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+    cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+    char got[8192];
+    size_t len = 0;
+    ssize_t k = -1;
+    while (len < sizeof(got) - 1 && (k = recv(fd, got + len, sizeof(got) - 1 - len, 0)) > 0)
+        len += (size_t)k;
+    int recv_errno = errno;
+    got[len] = '\0';
+    close(fd);
+    cr_assert_eq(k, 0, "the server must close the connection (recv: %s); got %s",
+                 k < 0 ? strerror(recv_errno) : "more data", got);
+    cr_assert(strncmp(got, "HTTP/1.1 413 ", 13) == 0, "got %s", got);
+    cr_assert_eq(ts_count(got, "HTTP/1.1 "), 1, "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nConnection: close\r\n"), "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nX-Request-ID: early-413\r\n"), "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nContent-Type: application/json\r\n"), "got %s", got);
+    cr_assert_not_null(strstr(got, "\r\nCache-Control: no-store\r\n"), "got %s", got);
+    const char *body = strstr(got, "\r\n\r\n");
+    cr_assert_not_null(body);
+    cr_assert_str_eq(body + 4, "{\"detail\":\"Request Entity Too Large\"}");
+    cr_assert_not_null(strstr(got, "\r\nContent-Length: 37\r\n"), "got %s", got);
+    json_t *line = access_line("early-413");
+    cr_assert_eq(json_integer_value(json_object_get(line, "status")), 413);
+    cr_assert_str_eq(json_string_value(json_object_get(line, "route")), "/api/v1/auth/login");
+    json_decref(line);
+    /* The server goes on serving. */
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    ts_resp_free(&r);
+}
+
 Test(http, chunked_body_under_limit_is_served)
 {
     const char req[] = "GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
@@ -316,6 +395,123 @@ Test(http, keep_alive_serves_several_requests)
     cr_assert_eq(ts_count(got, "HTTP/1.1 200"), 1, "got %s", got);
     cr_assert_eq(ts_count(got, "HTTP/1.1 404"), 1, "got %s", got);
     free(got);
+}
+
+/* Field values lose surrounding spaces and tabs (RFC 9110 §5.5) before any header is read.
+ * Sent over a raw socket, so the bytes on the wire are certain whatever libcurl does. */
+Test(http, bearer_token_with_trailing_whitespace_is_accepted)
+{
+    static const char *const tails[] = {" ", "\t", " \t ", NULL};
+    struct ts_user u;
+    ts_learner(&srv, &u);
+    for (int i = 0; tails[i] != NULL; i++) {
+        char req[512];
+        snprintf(req, sizeof(req),
+                 "GET /api/v1/users/me HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                 "Authorization: Bearer %s%s\r\nX-Request-ID: ws-%d \t\r\n\r\n",
+                 u.token, tails[i], i);
+        char *got = ts_raw(&srv, req, strlen(req), 3000);
+        cr_assert(strncmp(got, "HTTP/1.1 200", 12) == 0, "tail %d: got %s", i, got);
+        char rid[64];
+        snprintf(rid, sizeof(rid), "\r\nX-Request-ID: ws-%d\r\n", i);
+        cr_assert_not_null(strstr(got, rid), "the request id is echoed trimmed: %s", got);
+        free(got);
+    }
+}
+
+/* libmicrohttpd frames the body from the untrimmed value, where "chunked " is not chunked: the
+ * framing guard must keep refusing it, or the body would be read until the connection closes. */
+Test(http, transfer_coding_with_trailing_space_stays_400)
+{
+    assert_single_400("POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\n"
+                      "Transfer-Encoding: chunked \r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\n"
+                      "Host: t\r\n\r\n");
+}
+
+/* --- strings that are not text (invalid UTF-8, NUL) ----------------------------------------- */
+
+Test(http, query_value_not_utf8_is_422_string_unicode)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=%ff%fe", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    ts_assert_json(&r, "{\"detail\":[{\"loc\":[\"query\",\"q\"],\"msg\":\"Input should be a "
+                       "valid string, unable to parse raw data as a unicode string\","
+                       "\"type\":\"string_unicode\"}]}");
+    ts_resp_free(&r);
+    /* A lone surrogate (CESU-8) is not UTF-8 either. */
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=%ed%a0%80", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    cr_assert(ts_has_error(&r, "[\"query\",\"q\"]", "string_unicode"));
+    ts_resp_free(&r);
+}
+
+Test(http, query_value_with_nul_is_422)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=a%00b", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    cr_assert(ts_has_error(&r, "[\"query\",\"q\"]", "string_unicode"), "got %s", r.body);
+    ts_resp_free(&r);
+}
+
+Test(http, query_value_in_utf8_is_served)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules?q=%C3%A9t%C3%A9%F0%9F%98%80", NULL, &r);
+    cr_assert_eq(r.status, 200, "got %ld %s", r.status, r.body);
+    ts_assert_json(&r, "{\"items\":[],\"next_cursor\":null}");
+    ts_resp_free(&r);
+}
+
+Test(http, path_segment_not_utf8_is_422_uuid_parsing)
+{
+    struct ts_user u;
+    struct ts_resp r;
+    ts_learner(&srv, &u);
+    ts_as(&srv, &u, "GET", "/api/v1/modules/%ff%fe", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    cr_assert(ts_has_error(&r, "[\"path\",\"module_id\"]", "uuid_parsing"), "got %s", r.body);
+    ts_resp_free(&r);
+    ts_as(&srv, &u, "GET", "/api/v1/modules/%ff/screens", NULL, &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    ts_resp_free(&r);
+}
+
+Test(http, idempotency_key_not_utf8_is_422_pattern_mismatch)
+{
+    struct ts_user admin;
+    struct ts_resp r;
+    ts_admin(&srv, &admin);
+    const char *h[] = {admin.auth, "Content-Type: application/json", "Idempotency-Key: k\xff\xfe",
+                       NULL};
+    ts_http(&srv, "POST", "/api/v1/modules", h, "{\"title\":\"T\",\"flow_type\":\"linear\"}", &r);
+    cr_assert_eq(r.status, 422, "got %ld %s", r.status, r.body);
+    ts_assert_json(&r, "{\"detail\":[{\"loc\":[\"header\",\"idempotency-key\"],"
+                       "\"msg\":\"String should match pattern '^[!-~]{1,255}$'\","
+                       "\"type\":\"string_pattern_mismatch\"}]}");
+    ts_resp_free(&r);
+}
+
+Test(http, other_headers_not_utf8_are_never_a_5xx)
+{
+    static const char *const token[] = {"Authorization: Bearer tsk_\xff\xfe", NULL};
+    static const char *const rid[] = {"X-Request-ID: id-\xff", NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/api/v1/users/me", token, NULL, &r);
+    cr_assert_eq(r.status, 401);
+    ts_assert_json(&r, "{\"detail\":\"Could not validate credentials\"}");
+    ts_resp_free(&r);
+    ts_http(&srv, "GET", "/healthz", rid, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    cr_assert(is_uuid_v4(ts_header(&r, "X-Request-ID")), "an invalid id is replaced");
+    ts_resp_free(&r);
 }
 
 /* A client that stops sending in the middle of its request is disconnected after

@@ -407,3 +407,220 @@ Test(request, query_parameter_last_occurrence_wins)
     cr_assert_null(http_query(&r, "cursor"));
     http_req_free(&r);
 }
+
+/* --- body past the cap ------------------------------------------------------------------ */
+
+Test(request, body_past_limit_is_413_at_once_without_waiting_for_the_end)
+{
+    char part[600];
+    memset(part, ' ', sizeof(part));
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "POST";
+    r.path = "/things";
+    http_req_add_header(&r, "Transfer-Encoding", "chunked");
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    cr_assert_not(http_req_on_body(&r, part, sizeof(part)), "600 of 1024 bytes");
+    cr_assert_not(r.replied);
+    cr_assert(http_req_on_body(&r, part, sizeof(part)), "1200 bytes pass the cap");
+    cr_assert(r.replied, "the 413 is queued while the body is still arriving");
+    cr_assert_eq(r.status, 413);
+    assert_body(&r, "{\"detail\":\"Request Entity Too Large\"}");
+    cr_assert(r.close_connection);
+    cr_assert_eq(r.body.len, 0, "nothing is kept");
+    cr_assert(http_req_on_body(&r, part, sizeof(part)), "later bytes change nothing");
+    http_req_dispatch(&r); /* the reply stands */
+    cr_assert_eq(r.status, 413);
+    http_req_finish_reply(&r, false);
+    cr_assert_str_eq(reply_header(&r, "Connection"), "close");
+    http_req_free(&r);
+}
+
+Test(request, body_of_exactly_the_limit_is_kept)
+{
+    char body[1024];
+    memset(body, ' ', sizeof(body));
+    body[0] = '{';
+    body[sizeof(body) - 1] = '}';
+    struct http_req r;
+    run(&r, "POST", "/things", json_ct, body, sizeof(body));
+    cr_assert_eq(r.status, 200);
+    http_req_free(&r);
+}
+
+/* --- header whitespace ------------------------------------------------------------------ */
+
+Test(request, header_values_lose_surrounding_spaces_and_tabs)
+{
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    http_req_add_header(&r, "Authorization", "Bearer tok \t");
+    http_req_add_header(&r, "X-Request-ID", " \treq-9 ");
+    http_req_add_header(&r, "Idempotency-Key", "\tkey-1\t");
+    http_req_add_header(&r, "X-Empty", " \t ");
+    http_req_add_header(&r, "X-Inner", "a \t b");
+    cr_assert_str_eq(http_header(&r, "authorization"), "Bearer tok");
+    cr_assert_str_eq(http_header(&r, "X-Request-ID"), "req-9");
+    cr_assert_str_eq(http_header(&r, "Idempotency-Key"), "key-1");
+    cr_assert_str_eq(http_header(&r, "X-Empty"), "");
+    cr_assert_str_eq(http_header(&r, "X-Inner"), "a \t b", "inner whitespace stays");
+    http_req_free(&r);
+}
+
+Test(request, trimmed_values_are_what_the_pipeline_reads)
+{
+    static const char *const h[] = {"X-Request-ID",
+                                    "req-7\t",
+                                    "Origin",
+                                    "https://app.example.com ",
+                                    "traceparent",
+                                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01 ",
+                                    "Content-Type",
+                                    "application/json\t",
+                                    NULL};
+    struct http_req r;
+    run(&r, "POST", "/things", h, "{}", 2);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(reply_header(&r, "X-Request-ID"), "req-7");
+    cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "https://app.example.com");
+    cr_assert_str_eq(r.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    http_req_free(&r);
+}
+
+/* libmicrohttpd frames the body from its own copy, where "chunked " is not chunked: the guard
+ * must refuse what libmicrohttpd would misread, so framing headers are not trimmed. */
+Test(request, framing_headers_are_judged_as_received)
+{
+    static const char *const te[] = {"Transfer-Encoding", "chunked ", NULL};
+    static const char *const cl[] = {"Content-Length", "5\t", NULL};
+    struct http_req r;
+    run(&r, "GET", "/things", te, NULL, 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert(r.close_connection);
+    http_req_free(&r);
+    run(&r, "GET", "/things", cl, NULL, 0);
+    cr_assert_eq(r.status, 400);
+    http_req_free(&r);
+}
+
+/* --- query values that are not text ----------------------------------------------------- */
+
+static const char unicode_422[] =
+    "{\"detail\":[{\"loc\":[\"query\",\"%s\"],\"msg\":\"Input should be a valid string, unable "
+    "to parse raw data as a unicode string\",\"type\":\"string_unicode\"}]}";
+
+/* GET /things with one query parameter given as bytes. */
+static void run_query(struct http_req *r, const char *name, const char *value, size_t len)
+{
+    http_req_init(r, &cfg, NULL, NULL);
+    r->method = "GET";
+    r->path = "/things";
+    cr_assert(http_req_add_query_n(r, name, strlen(name), value, len));
+    cr_assert_not(http_req_on_headers(r, &rt));
+    http_req_dispatch(r);
+}
+
+Test(request, query_value_not_utf8_is_422_before_the_handler)
+{
+    static const char *const bad[] = {"\xff\xfe",         /* bytes UTF-8 never uses */
+                                      "a\x80",            /* a lone continuation byte */
+                                      "\xc3",             /* a sequence cut short */
+                                      "\xe2\x28\xa1",     /* a sequence broken in the middle */
+                                      "\xc0\xaf",         /* an overlong '/' */
+                                      "\xe0\x80\xaf",     /* an overlong '/' in three bytes */
+                                      "\xed\xa0\x80",     /* a surrogate (CESU-8) */
+                                      "\xf4\x90\x80\x80", /* past U+10FFFF */
+                                      NULL};
+    char want[512];
+    snprintf(want, sizeof(want), unicode_422, "q");
+    for (int i = 0; bad[i] != NULL; i++) {
+        struct http_req r;
+        run_query(&r, "q", bad[i], strlen(bad[i]));
+        cr_assert_null(http_query(&r, "q"), "case %d: a handler never sees the bytes", i);
+        cr_assert_eq(r.status, 422, "case %d", i);
+        assert_body(&r, want);
+        http_req_free(&r);
+    }
+}
+
+Test(request, query_value_with_nul_is_422)
+{
+    char want[512];
+    snprintf(want, sizeof(want), unicode_422, "q");
+    struct http_req r;
+    run_query(&r, "q", "a\0b", 3);
+    cr_assert_eq(r.status, 422);
+    assert_body(&r, want);
+    http_req_free(&r);
+}
+
+Test(request, query_value_in_utf8_reaches_the_handler)
+{
+    static const char *const good[] = {"",
+                                       "plain",
+                                       "\xc3\xa9t\xc3\xa9",
+                                       "\xe2\x82\xac",
+                                       "\xef\xbf\xbf",
+                                       "\xf0\x9f\x98\x80",
+                                       "\xf4\x8f\xbf\xbf",
+                                       NULL};
+    for (int i = 0; good[i] != NULL; i++) {
+        struct http_req r;
+        run_query(&r, "q", good[i], strlen(good[i]));
+        cr_assert_eq(r.status, 200, "case %d", i);
+        cr_assert_str_eq(http_query(&r, "q"), good[i]);
+        http_req_free(&r);
+    }
+}
+
+/* The parameter name in the loc of the 422's item i. */
+static const char *item_name(json_t *reply, size_t i)
+{
+    json_t *loc = json_object_get(json_array_get(json_object_get(reply, "detail"), i), "loc");
+    return json_string_value(json_array_get(loc, 1));
+}
+
+Test(request, every_bad_query_value_is_listed_even_unlisted_parameters)
+{
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "GET";
+    r.path = "/things";
+    http_req_add_query_n(&r, "a", 1, "\xff", 1);
+    http_req_add_query(&r, "b", "fine");
+    http_req_add_query_n(&r, "c", 1, "x\0", 2);
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    http_req_dispatch(&r);
+    cr_assert_eq(r.status, 422);
+    json_t *got = json_loads(r.reply_body, 0, NULL);
+    cr_assert_eq(json_array_size(json_object_get(got, "detail")), 2, "got %s", r.reply_body);
+    cr_assert_str_eq(item_name(got, 0), "a");
+    cr_assert_str_eq(item_name(got, 1), "c");
+    json_decref(got);
+    http_req_free(&r);
+}
+
+Test(request, query_name_not_text_is_ignored)
+{
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "GET";
+    r.path = "/things";
+    cr_assert(http_req_add_query_n(&r, "\xff", 1, "1", 1));
+    cr_assert(http_req_add_query_n(&r, "q\0x", 3, "1", 1));
+    cr_assert_eq(r.nquery, 0);
+    cr_assert_null(http_query(&r, "q"), "\"q\\0x\" is not \"q\"");
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    http_req_dispatch(&r);
+    cr_assert_eq(r.status, 200);
+    http_req_free(&r);
+}
+
+Test(request, query_parameter_without_value_is_empty)
+{
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    cr_assert(http_req_add_query_n(&r, "flag", 4, NULL, 0));
+    cr_assert_str_eq(http_query(&r, "flag"), "");
+    http_req_free(&r);
+}
