@@ -238,44 +238,75 @@ void db_release(struct db_conn *c)
 
 /* --- queries and transactions ------------------------------------------------------------ */
 
-/* Replaces a broken connection in place; 0 or TS_EUNAVAIL. Honours the circuit breaker. */
-static int reconnect(struct db_conn *c)
+/*
+ * Closes a connection that broke during a statement. It is closed at once rather than in
+ * db_release(): the statements the request still runs on it (ROLLBACK, the Idempotency-Key
+ * bookkeeping) then fail without waiting, instead of each reconnecting to a database that has
+ * just stopped answering.
+ */
+static void drop(struct db_conn *c)
+{
+    c->db->ops->disconnect(c->handle);
+    c->handle = NULL;
+}
+
+/* Opens a new connection in the empty slot within timeout_ms; 0 or TS_EUNAVAIL. Honours the
+ * circuit breaker. */
+static int reconnect(struct db_conn *c, int timeout_ms)
 {
     struct db *db = c->db;
 
     pthread_mutex_lock(&db->mu);
     bool allowed = breaker_allows(db, time_mono_ms());
     pthread_mutex_unlock(&db->mu);
-    db->ops->disconnect(c->handle);
-    c->handle = NULL;
     if (!allowed)
         return TS_EUNAVAIL;
-    int rc = db->ops->connect(db->cfg, db->cfg->db_timeout_ms, &c->handle);
+    int rc = db->ops->connect(db->cfg, timeout_ms, &c->handle);
     db__note_connection(db, rc == 0);
     return rc < 0 ? TS_EUNAVAIL : 0;
 }
 
+/*
+ * Runs one statement. The call as a whole, retry included, waits at most DB_TIMEOUT_MS plus
+ * the backend's slack: one statement never chains a query deadline, a connect timeout and
+ * another query deadline on a database that stopped answering.
+ */
 static int run(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
                struct db_res *res)
 {
     const struct db_ops *ops = c->db->ops;
+    int timeout = c->db->cfg->db_timeout_ms;
+    int64_t deadline = time_mono_ms() + timeout;
+    int rc = TS_EUNAVAIL;
 
-    if (c->handle == NULL) /* a reconnect failed earlier in this request */
-        return TS_EUNAVAIL;
-    int rc = ops->query(c->handle, c->db->cfg->db_timeout_ms, sql, params, nparams, res);
-
+    if (c->handle == NULL) /* the connection failed earlier in this request */
+        goto out;
+    rc = ops->query(c->handle, timeout, sql, params, nparams, res);
     if (rc != TS_EUNAVAIL || !ops->is_broken(c->handle))
-        return rc;
-    /* A pooled connection goes stale when the database restarts; outside a transaction
-     * nothing was done on it yet, so the statement is retried once on a fresh connection.
-     * Inside a transaction the work so far is lost: the request fails with 503. */
-    if (c->in_tx) {
+        goto out;
+    drop(c);
+    /* A pooled connection goes stale when the database restarts, and then fails at once;
+     * outside a transaction nothing was done on it yet, so the statement is retried on a
+     * fresh connection within what is left of its time, and the reconnect's outcome is what
+     * the circuit breaker counts. After a deadline nothing is left, as the database is not
+     * answering. Inside a transaction the work so far is lost: the request fails with 503. */
+    int left = (int)(deadline - time_mono_ms());
+    if (c->in_tx || left <= 0) {
         db__note_connection(c->db, false);
-        return rc;
+        goto out;
     }
-    if (reconnect(c) < 0)
-        return TS_EUNAVAIL;
-    return ops->query(c->handle, c->db->cfg->db_timeout_ms, sql, params, nparams, res);
+    if (reconnect(c, left) < 0)
+        goto out;
+    left = (int)(deadline - time_mono_ms());
+    if (left <= 0) /* the new connection stays for the next request */
+        goto out;
+    rc = ops->query(c->handle, left, sql, params, nparams, res);
+    if (rc == TS_EUNAVAIL && ops->is_broken(c->handle)) {
+        drop(c);
+        db__note_connection(c->db, false);
+    }
+out:
+    return rc;
 }
 
 int db_query(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
@@ -311,9 +342,19 @@ int db_exec_one(struct db_conn *c, const char *sql, const struct db_param *param
 
 int db_exec_script(struct db_conn *c, const char *sql)
 {
+    int rc = TS_EUNAVAIL;
+
     if (c->handle == NULL)
-        return TS_EUNAVAIL;
-    return c->db->ops->exec_script(c->handle, c->db->cfg->db_timeout_ms * 12, sql);
+        goto out;
+    rc = c->db->ops->exec_script(c->handle, c->db->cfg->db_timeout_ms * 12, sql);
+    /* Dropped at once for the reason given at drop(). Scripts are never retried: they are
+     * migrations, which run inside a transaction. */
+    if (rc == TS_EUNAVAIL && c->db->ops->is_broken(c->handle)) {
+        drop(c);
+        db__note_connection(c->db, false);
+    }
+out:
+    return rc;
 }
 
 int db_begin(struct db_conn *c)

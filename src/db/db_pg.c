@@ -6,8 +6,12 @@
  * a query has no client-side timeout at all), so connecting and querying use libpq's
  * asynchronous API and poll() the socket against a deadline. The server-side
  * statement_timeout (DB_TIMEOUT_MS, set at connect) ends slow statements with SQLSTATE 57014;
- * the client-side deadline (a little longer) catches a dead server or network, cancels, and
- * marks the connection broken so the pool replaces it.
+ * the client-side deadline (a little longer) catches a dead server or network and marks the
+ * connection broken so the pool drops it.
+ *
+ * No other libpq call may wait on the socket: PQcancel() and PQreset() are never used (both
+ * block on a new connection to the same silent host), and PQfinish() only queues its Terminate
+ * message, because every connection is in non-blocking mode from the moment it is open.
  */
 #include "db/db.h"
 
@@ -93,12 +97,19 @@ static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)
         st = PQconnectPoll(conn);
     }
     if (st != PGRES_POLLING_OK || PQstatus(conn) != CONNECTION_OK) {
+        /* After a timeout libpq's message names the server but gives no reason. */
         const char *msg = PQerrorMessage(conn);
-        log_msg(LOG_ERROR, "db.pg", "cannot connect within %d ms: %.*s", timeout_ms,
-                (int)strcspn(msg, "\n"), msg[0] ? msg : "timed out");
+        int len = (int)strcspn(msg, "\n");
+        while (len > 0 && msg[len - 1] == ' ')
+            len--;
+        log_msg(LOG_ERROR, "db.pg", "cannot connect within %d ms: %.*s%s", timeout_ms, len, msg,
+                time_mono_ms() >= deadline ? " (no answer before the deadline)" : "");
+        /* Does not block: libpq's socket is non-blocking at the system level, and no Terminate
+         * message is sent before the startup has finished. */
         PQfinish(conn);
         return TS_EUNAVAIL;
     }
+    /* From here on libpq never waits on the socket by itself, PQfinish() included. */
     PQsetnonblocking(conn, 1);
     PQsetNoticeProcessor(conn, notice_to_log, NULL);
     struct pg *p = xcalloc(1, sizeof(*p));
@@ -183,18 +194,16 @@ static int finish(struct pg *p, int64_t deadline, PGresult **out)
     }
     *out = last;
     return 0;
-timeout : {
-    char err[256];
-    PGcancel *cancel = PQgetCancel(p->conn);
-    if (cancel != NULL) {
-        PQcancel(cancel, err, sizeof(err));
-        PQfreeCancel(cancel);
-    }
+timeout:
+    /* No PQcancel(): it opens a second connection to the same host and waits, without any
+     * bound, for the server to close it, so a silent host would hold this thread forever.
+     * libpq 15 has no non-blocking cancel, and the request could not wait for one anyway.
+     * The connection is dropped instead; statement_timeout ends the statement on the server
+     * if it is still running there. */
     PQclear(last);
     p->broken = true;
     log_msg(LOG_ERROR, "db.pg", "no answer from the database before the deadline");
     return TS_EUNAVAIL;
-}
 lost:
     PQclear(last);
     p->broken = true;
