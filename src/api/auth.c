@@ -26,18 +26,21 @@
 
 static struct ratelimit *limiter;
 static pthread_once_t limiter_once = PTHREAD_ONCE_INIT;
+/* Handed to make_limiter(), which pthread_once() calls without arguments. Every login stores
+ * the same pointer, possibly at once on several threads: atomically, so that is no data race. */
 static const struct config *limiter_cfg;
 
 static void make_limiter(void)
 {
-    limiter =
-        ratelimit_new(limiter_cfg->login_rate_limit,
-                      (int64_t)limiter_cfg->login_rate_window_seconds * 1000, LOGIN_LIMITER_KEYS);
+    const struct config *cfg = __atomic_load_n(&limiter_cfg, __ATOMIC_ACQUIRE);
+
+    limiter = ratelimit_new(cfg->login_rate_limit, (int64_t)cfg->login_rate_window_seconds * 1000,
+                            LOGIN_LIMITER_KEYS);
 }
 
 static struct ratelimit *login_limiter(const struct config *cfg)
 {
-    limiter_cfg = cfg;
+    __atomic_store_n(&limiter_cfg, cfg, __ATOMIC_RELEASE);
     pthread_once(&limiter_once, make_limiter);
     return limiter;
 }
