@@ -3,13 +3,16 @@
 #   scripts/pg-cluster.sh start DIR PORT   initdb (if needed) and start on 127.0.0.1:PORT
 #   scripts/pg-cluster.sh stop DIR         stop it (fast shutdown)
 #   scripts/pg-cluster.sh kill DIR         stop it at once (immediate shutdown)
+#   scripts/pg-cluster.sh sweep ROOT       kill every cluster still running under ROOT, at any
+#                                          depth, printing the DIR of each (for test.sh, to
+#                                          stop what a test that died could not)
 # The cluster trusts local connections for user "trainsmart" and keeps nothing durable
 # (fsync off): it exists only for the length of a test run. As root, it runs as the
 # "postgres" user that Debian's package creates, since PostgreSQL refuses to run as root.
 set -euo pipefail
 
 bin=/usr/lib/postgresql/15/bin
-cmd=${1:?usage: pg-cluster.sh start|stop|kill DIR [PORT]}
+cmd=${1:?usage: pg-cluster.sh start|stop|kill|sweep DIR [PORT]}
 dir=${2:?missing DIR}
 
 as_pg() {
@@ -32,5 +35,15 @@ case "$cmd" in
     ;;
   stop) as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
   kill) as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null ;;
-  *) echo "usage: pg-cluster.sh start|stop|kill DIR [PORT]" >&2; exit 2 ;;
+  sweep)
+    # A running cluster has DIR/data/postmaster.pid; pg_ctl status tells a stale one apart.
+    { find "$dir" -path '*/data/postmaster.pid' 2>/dev/null || true; } | while read -r pidfile; do
+      data=${pidfile%/postmaster.pid}
+      if as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        echo "${data%/data}"
+        as_pg "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null || true
+      fi
+    done
+    ;;
+  *) echo "usage: pg-cluster.sh start|stop|kill|sweep DIR [PORT]" >&2; exit 2 ;;
 esac

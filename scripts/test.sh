@@ -1,21 +1,79 @@
 #!/usr/bin/env bash
 # The whole test suite, on SQLite and on PostgreSQL: installs what it needs, builds with
 # -Werror and ASan+UBSan, starts a private PostgreSQL 15 cluster on a free port, runs ctest,
-# and stops the cluster again whatever the outcome.
+# and stops the cluster again whatever the outcome. At the end, passed or not, it checks that
+# no process the run started is still running (a server a test failed to stop, say): it names
+# each one with its command line, kills it, and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 scripts/deps.sh test
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DTS_WERROR=ON \
   -DTS_SANITIZE=address,undefined >/dev/null
 cmake --build build-test -j"$(nproc)"
 
-pgdir=$(mktemp -d /tmp/trainsmart-pg.XXXXXX)
-cleanup() {
-  scripts/pg-cluster.sh stop "$pgdir" 2>/dev/null || true
-  rm -rf "$pgdir"
+# The run's own directory: the PostgreSQL cluster, and the tests' scratch directories and
+# clusters (tests/support/server.c, ts_scratch_dir()). Exported, its path also marks every
+# process of this run: no other run, checkout or hand-started server has it in its environment.
+# Traversable by all, since the clusters run as "postgres" when we are root.
+rundir=$(mktemp -d /tmp/trainsmart-test.XXXXXX)
+chmod 711 "$rundir"
+export TS_TEST_RUN_DIR=$rundir
+pgdir=$rundir/pg
+
+# Pids of the processes of this run that were started from build-test/ (servers, test
+# workers) and are still running. Zombies have no exe link and are skipped: they are gone.
+run_processes() {
+  local p exe
+  for p in /proc/[0-9]*; do
+    exe=$(readlink "$p/exe" 2>/dev/null) || continue
+    case "$exe" in "$root/build-test/"*) ;; *) continue ;; esac
+    grep -qzxF "TS_TEST_RUN_DIR=$rundir" "$p/environ" 2>/dev/null || continue
+    echo "${p#/proc/}"
+  done
 }
-trap cleanup EXIT
+
+# Fails when a process of this run outlived ctest, after naming and killing it. A server
+# killed as its test process died may still be on its way out: it gets two seconds.
+check_no_strays() {
+  local pids p
+  pids=$(run_processes)
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    [ -n "$pids" ] || return 0
+    sleep 0.2
+    pids=$(run_processes)
+  done
+  [ -n "$pids" ] || return 0
+  echo "test.sh: processes started by this test run are still running; killing them:" >&2
+  for p in $pids; do # all named first: killing a test runner takes its servers with it
+    echo "  pid $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" >&2
+  done
+  for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+  return 1
+}
+
+finish() {
+  local rc=$? left
+  trap - EXIT
+  set +e
+  cd "$root"
+  check_no_strays || [ "$rc" -ne 0 ] || rc=1
+  scripts/pg-cluster.sh stop "$pgdir" 2>/dev/null
+  # Clusters that tests started and did not stop (their process died before it could).
+  left=$(scripts/pg-cluster.sh sweep "$rundir" 2>/dev/null)
+  if [ -n "$left" ]; then
+    echo "test.sh: PostgreSQL clusters started by tests were still running; stopped them:" >&2
+    while read -r dir; do echo "  $dir" >&2; done <<<"$left"
+    [ "$rc" -ne 0 ] || rc=1
+  fi
+  rm -rf "$rundir"
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 # A port can be taken between the check and the start: try a few.
 for attempt in 1 2 3 4 5; do
   pgport=$(scripts/free-port.sh)

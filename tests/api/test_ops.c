@@ -117,14 +117,6 @@ Test(ops, sigterm_drains_in_flight_request_then_exits_0, .timeout = 60)
     ts_db_drop(&s);
 }
 
-static int cluster(const char *cmd, const char *dir, int port)
-{
-    char line[512];
-    snprintf(line, sizeof(line), "%s/scripts/pg-cluster.sh %s '%s' %d", TS_SOURCE_DIR, cmd, dir,
-             port);
-    return system(line);
-}
-
 static long readyz(const struct ts_server *s, struct ts_resp *r)
 {
     ts_http(s, "GET", "/readyz", NULL, NULL, r);
@@ -145,14 +137,13 @@ Test(ops, readyz_follows_postgres_outage_without_restart, .timeout = 120)
     if (!ts_backend_is_pg())
         cr_skip_test("a PostgreSQL outage; SQLite is embedded");
     memset(&s, 0, sizeof(s));
-    snprintf(s.dir, sizeof(s.dir), "/tmp/ts-outage.XXXXXX");
-    cr_assert_not_null(mkdtemp(s.dir));
+    ts_scratch_dir(s.dir, sizeof(s.dir), "ts-outage");
     cr_assert_eq(chmod(s.dir, 0755), 0, "the cluster runs as another user");
     snprintf(s.log_path, sizeof(s.log_path), "%s/server.log", s.dir);
     char pgdir[200];
     snprintf(pgdir, sizeof(pgdir), "%s/pg", s.dir);
     int port = ts_free_port();
-    cr_assert_eq(cluster("start", pgdir, port), 0);
+    cr_assert_eq(ts_pg_cluster("start", pgdir, port), 0);
     snprintf(s.database_url, sizeof(s.database_url),
              "postgresql://trainsmart@127.0.0.1:%d/postgres", port);
     ts_server_start_on(&s, env);
@@ -161,7 +152,7 @@ Test(ops, readyz_follows_postgres_outage_without_restart, .timeout = 120)
 
     /* A fast shutdown ends every session as a crash would, but keeps the (unsynced) data of
      * this throwaway cluster. */
-    cr_assert_eq(cluster("stop", pgdir, port), 0);
+    cr_assert_eq(ts_pg_cluster("stop", pgdir, port), 0);
     for (int i = 0; i < 7; i++) { /* enough failures to open the circuit breaker */
         cr_assert_eq(readyz(&s, &r), 503, "%s", r.body);
         ts_assert_json(&r, "{\"status\":\"not_ready\",\"database\":\"unreachable\","
@@ -172,7 +163,7 @@ Test(ops, readyz_follows_postgres_outage_without_restart, .timeout = 120)
     cr_assert_eq(r.status, 200);
     ts_resp_free(&r);
 
-    cr_assert_eq(cluster("start", pgdir, port), 0);
+    cr_assert_eq(ts_pg_cluster("start", pgdir, port), 0);
     long status = 0;
     for (int i = 0; i < 150 && status != 200; i++) {
         status = readyz(&s, &r);
@@ -185,7 +176,7 @@ Test(ops, readyz_follows_postgres_outage_without_restart, .timeout = 120)
     snprintf(dir, sizeof(dir), "%s", s.dir);
     s.dir[0] = '\0'; /* removed below, once the cluster in it has stopped */
     int code = ts_server_stop(&s);
-    cluster("stop", pgdir, port);
+    ts_pg_cluster("stop", pgdir, port);
     char rm[300];
     snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
     cr_assert_eq(system(rm), 0);

@@ -1,4 +1,7 @@
-/* API test harness; see server.h. */
+/*
+ * API test harness; see server.h. Sections: scratch space and databases; child processes (how
+ * a server is kept from outliving its test); servers and CLI runs; HTTP; raw sockets.
+ */
 #include "support/server.h"
 
 #include <criterion/criterion.h>
@@ -9,11 +12,11 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -47,23 +50,59 @@ int ts_free_port(void)
     return ntohs(a.sin_port);
 }
 
-static void pg_admin(const char *sql)
+/* --- scratch space and databases ---------------------------------------------------------- */
+
+void ts_scratch_dir(char *dir, size_t size, const char *name)
+{
+    const char *root = getenv("TS_TEST_RUN_DIR");
+
+    if (root == NULL || root[0] == '\0')
+        root = "/tmp";
+    int n = snprintf(dir, size, "%s/%s.XXXXXX", root, name);
+    cr_assert(n > 0 && (size_t)n < size, "scratch path under %s is too long", root);
+    cr_assert_not_null(mkdtemp(dir), "cannot create %s: %s", dir, strerror(errno));
+}
+
+/* One statement in the test cluster's maintenance database: 0, or -1 with the reason in `err`.
+ * Asserts nothing, so the at-exit clean-up can use it outside any test. */
+static int pg_admin_try(const char *sql, char *err, size_t size)
 {
     const char *url = getenv("TS_TEST_PG_URL");
-    cr_assert(url != NULL, "TS_TEST_PG_URL is not set: run the suite with scripts/test.sh");
-    PGconn *c = PQconnectdb(url);
-    cr_assert(PQstatus(c) == CONNECTION_OK, "cannot reach the test cluster: %s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    cr_assert(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+    PGconn *c = NULL;
+    PGresult *r = NULL;
+    int rc = -1;
+
+    if (url == NULL) {
+        snprintf(err, size, "TS_TEST_PG_URL is not set: run the suite with scripts/test.sh");
+        goto out;
+    }
+    c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        snprintf(err, size, "cannot reach the test cluster: %s", PQerrorMessage(c));
+        goto out;
+    }
+    r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        snprintf(err, size, "%s: %s", sql, PQerrorMessage(c));
+        goto out;
+    }
+    rc = 0;
+out:
     PQclear(r);
     PQfinish(c);
+    return rc;
+}
+
+static void pg_admin(const char *sql)
+{
+    char err[512];
+    cr_assert(pg_admin_try(sql, err, sizeof(err)) == 0, "%s", err);
 }
 
 void ts_db_create(struct ts_server *s)
 {
     memset(s, 0, sizeof(*s));
-    snprintf(s->dir, sizeof(s->dir), "/tmp/ts-test.XXXXXX");
-    cr_assert(mkdtemp(s->dir) != NULL);
+    ts_scratch_dir(s->dir, sizeof(s->dir), "ts-test");
     snprintf(s->log_path, sizeof(s->log_path), "%s/server.log", s->dir);
     if (!ts_backend_is_pg()) {
         snprintf(s->database_url, sizeof(s->database_url), "sqlite:%s/trainsmart.db", s->dir);
@@ -84,20 +123,222 @@ void ts_db_create(struct ts_server *s)
              s->pg_db);
 }
 
-void ts_db_drop(struct ts_server *s)
+/* Drops the database and removes the scratch directory: 0, or -1 with the reason in `err`. */
+static int db_drop_try(struct ts_server *s, char *err, size_t size)
 {
     if (s->pg_db[0] != '\0') {
         char sql[128];
         snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->pg_db);
-        pg_admin(sql);
+        if (pg_admin_try(sql, err, size) < 0)
+            return -1;
         s->pg_db[0] = '\0';
     }
     if (s->dir[0] != '\0') {
         char cmd[256];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
-        cr_assert(system(cmd) == 0);
+        if (system(cmd) != 0) {
+            snprintf(err, size, "%s failed", cmd);
+            return -1;
+        }
         s->dir[0] = '\0';
     }
+    return 0;
+}
+
+void ts_db_drop(struct ts_server *s)
+{
+    char err[512];
+    cr_assert(db_drop_try(s, err, sizeof(err)) == 0, "%s", err);
+}
+
+/* --- child processes ---------------------------------------------------------------------- */
+
+/*
+ * A server must not outlive the test that started it, however the test ends. Criterion runs
+ * each test in a worker process: a failed cr_assert skips the rest of the body (in .init it
+ * aborts the worker), cr_skip_test() exits the worker at once without running .fini, and a
+ * timeout, Criterion's or ctest's, kills it. Three layers, each covering what the one before
+ * cannot:
+ *
+ *  1. ts_server_stop() sends SIGTERM, waits at most STOP_GRACE_MS, then sends SIGKILL, and
+ *     reaps the process in every case.
+ *  2. This file lists the servers and clusters that the test process started and has not
+ *     stopped. An atexit() handler stops them, then drops their databases and scratch
+ *     directories, when the process exits normally: after cr_skip_test(), or after a failed
+ *     cr_assert skipped a ts_server_stop().
+ *  3. Every child asks the kernel for SIGKILL when its parent dies (PR_SET_PDEATHSIG). That
+ *     covers abort(), crashes and SIGKILL, where no code of ours runs. The kernel sends it
+ *     when the thread that forked exits, not the process: start servers from the test's own
+ *     thread, never from one that ends before the server should.
+ *
+ * PostgreSQL clusters cannot get layer 3 (pg_ctl detaches the postmaster), and scratch
+ * directories none: scripts/test.sh gives the tests a run directory for both (TS_TEST_RUN_DIR),
+ * stops any cluster still running in it, and finally checks that no process the run started
+ * from build-test/ is still running.
+ */
+
+#define STOP_GRACE_MS 20000
+#define MAX_LIVE 8
+
+struct live_server {
+    pid_t owner; /* the process that started it; 0 marks a free slot */
+    struct ts_server s;
+};
+
+struct live_cluster {
+    pid_t owner;
+    char dir[256];
+};
+
+static struct live_server live_servers[MAX_LIVE];
+static struct live_cluster live_clusters[MAX_LIVE];
+
+/* waitpid() that retries when a signal interrupts it. */
+static pid_t reap(pid_t pid, int *status, int flags)
+{
+    pid_t r;
+    while ((r = waitpid(pid, status, flags)) < 0 && errno == EINTR)
+        ;
+    return r;
+}
+
+/*
+ * Stops the child `pid`: SIGTERM, at most STOP_GRACE_MS for it to exit, then SIGKILL; reaps it
+ * in every case. Returns its exit code, or -1 when a signal ended it or when it was no longer
+ * an unreaped child of this process, in which case nothing is sent: its pid may already name
+ * another process.
+ */
+static int terminate(pid_t pid)
+{
+    int status = 0;
+    pid_t r = reap(pid, &status, WNOHANG);
+
+    if (r == 0) {
+        kill(pid, SIGTERM);
+        for (int waited = 0; r == 0 && waited < STOP_GRACE_MS; waited += 10) {
+            sleep_ms(10);
+            r = reap(pid, &status, WNOHANG);
+        }
+    }
+    if (r == 0) {
+        fprintf(stderr, "harness: pid %d still running %d s after SIGTERM; sending SIGKILL\n",
+                (int)pid, STOP_GRACE_MS / 1000);
+        kill(pid, SIGKILL);
+        r = reap(pid, &status, 0);
+    }
+    if (r != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Runs scripts/pg-cluster.sh; returns system()'s status. */
+static int cluster_script(const char *cmd, const char *dir, int port, bool quiet)
+{
+    char line[600];
+
+    snprintf(line, sizeof(line), "%s/scripts/pg-cluster.sh %s '%s' %d%s", TS_SOURCE_DIR, cmd, dir,
+             port, quiet ? " >/dev/null 2>&1" : "");
+    return system(line);
+}
+
+/* The at-exit layer: runs in every process that started a server or a cluster. Entries copied
+ * from a parent by fork() are the parent's, and left alone. */
+static void stop_leftovers(void)
+{
+    pid_t self = getpid();
+    char err[512];
+
+    for (int i = 0; i < MAX_LIVE; i++) {
+        struct live_server *l = &live_servers[i];
+        int status;
+        if (l->owner != self)
+            continue;
+        pid_t r = reap(l->s.pid, &status, WNOHANG);
+        if (r < 0) { /* the test waited for it itself, and cleaned up after it */
+            l->owner = 0;
+            continue;
+        }
+        if (r == 0) {
+            fprintf(stderr,
+                    "harness: the test process is exiting with server pid %d still running "
+                    "(a failure or cr_skip_test() came before ts_server_stop()); stopping it\n",
+                    (int)l->s.pid);
+            terminate(l->s.pid);
+        }
+    }
+    for (int i = 0; i < MAX_LIVE; i++) {
+        struct live_cluster *l = &live_clusters[i];
+        if (l->owner != self)
+            continue;
+        fprintf(stderr, "harness: stopping the PostgreSQL cluster the test left in %s\n", l->dir);
+        cluster_script("kill", l->dir, 0, true);
+        l->owner = 0;
+    }
+    for (int i = 0; i < MAX_LIVE; i++) { /* after the clusters: their data may be in s.dir */
+        struct live_server *l = &live_servers[i];
+        if (l->owner != self)
+            continue;
+        if (db_drop_try(&l->s, err, sizeof(err)) < 0)
+            fprintf(stderr, "harness: %s\n", err);
+        l->owner = 0;
+    }
+}
+
+static void at_exit_once(void)
+{
+    static bool registered;
+
+    if (!registered)
+        cr_assert_eq(atexit(stop_leftovers), 0);
+    registered = true;
+}
+
+/* Free entries: unused, or copied from a parent by fork(). */
+static struct live_server *server_slot(void)
+{
+    at_exit_once();
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live_servers[i].owner != getpid())
+            return &live_servers[i];
+    cr_assert_fail("more than %d servers running in one test", MAX_LIVE);
+    return NULL;
+}
+
+static struct live_cluster *cluster_slot(void)
+{
+    at_exit_once();
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live_clusters[i].owner != getpid())
+            return &live_clusters[i];
+    cr_assert_fail("more than %d clusters running in one test", MAX_LIVE);
+    return NULL;
+}
+
+static void forget_server(pid_t pid)
+{
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live_servers[i].owner == getpid() && live_servers[i].s.pid == pid)
+            live_servers[i].owner = 0;
+}
+
+int ts_pg_cluster(const char *cmd, const char *dir, int port)
+{
+    struct live_cluster *l = NULL;
+
+    for (int i = 0; i < MAX_LIVE && l == NULL; i++)
+        if (live_clusters[i].owner == getpid() && strcmp(live_clusters[i].dir, dir) == 0)
+            l = &live_clusters[i];
+    if (strcmp(cmd, "start") == 0 && l == NULL) {
+        /* Listed before starting: a start that fails half-way may leave a postmaster. */
+        l = cluster_slot();
+        cr_assert_lt(strlen(dir), sizeof(l->dir), "cluster path too long: %s", dir);
+        snprintf(l->dir, sizeof(l->dir), "%s", dir);
+        l->owner = getpid();
+    }
+    int rc = cluster_script(cmd, dir, port, false);
+    if (strcmp(cmd, "start") != 0 && rc == 0 && l != NULL)
+        l->owner = 0;
+    return rc;
 }
 
 /* environ plus overrides; entries in `extra` replace same-named ones. Caller frees the array. */
@@ -132,23 +373,76 @@ static char **build_env(const char *const *extra)
     return env;
 }
 
+/* dup2() that also works when `from` already is `to` (then it only clears close-on-exec). */
+static int move_fd(int from, int to)
+{
+    return from == to ? fcntl(to, F_SETFD, 0) : dup2(from, to);
+}
+
+/*
+ * Starts argv[0] with the environment additions `extra`, stdin from /dev/null, and stdout and
+ * stderr appended to the given files; asserts that it started. Everything that allocates is
+ * done before fork(), since the child of a multithreaded process may only make
+ * async-signal-safe calls until execve(); an execve() error comes back on a close-on-exec pipe.
+ */
 static pid_t spawn(const char *const *argv, const char *const *extra, const char *out_path,
                    const char *err_path)
 {
-    posix_spawn_file_actions_t fa;
-    pid_t pid = -1;
     char **env = build_env(extra);
+    pid_t parent = getpid(), pid = -1;
+    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int out = open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int err = open(err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int report[2] = {-1, -1};
+    int error = 0;
 
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, env);
-    posix_spawn_file_actions_destroy(&fa);
+    if (in < 0 || out < 0 || err < 0 || pipe(report) != 0 ||
+        fcntl(report[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(report[1], F_SETFD, FD_CLOEXEC) != 0) {
+        error = errno;
+        goto out;
+    }
+    pid = fork();
+    if (pid == 0) {
+        /* Layer 3 (see above). Had the parent died before prctl(), the signal would never
+         * come: the parent is then no longer ours, so give up. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent && move_fd(in, 0) == 0 &&
+            move_fd(out, 1) == 1 && move_fd(err, 2) == 2)
+            execve(argv[0], (char *const *)argv, env);
+        int e = errno;
+        ssize_t w = write(report[1], &e, sizeof(e));
+        (void)w;
+        _exit(127);
+    }
+    if (pid < 0) {
+        error = errno;
+        goto out;
+    }
+    close(report[1]);
+    report[1] = -1;
+    ssize_t n;
+    while ((n = read(report[0], &error, sizeof(error))) < 0 && errno == EINTR)
+        ;
+    if (n > 0) { /* execve() failed; the child has exited */
+        int status;
+        reap(pid, &status, 0);
+        pid = -1;
+    }
+out:
+    for (int i = 0; i < 2; i++)
+        if (report[i] >= 0)
+            close(report[i]);
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    if (err >= 0)
+        close(err);
     free(env);
-    cr_assert(rc == 0, "cannot start %s: %s", argv[0], strerror(rc));
+    cr_assert(pid > 0, "cannot start %s: %s", argv[0], strerror(error));
     return pid;
 }
+
+/* --- servers and CLI runs ----------------------------------------------------------------- */
 
 void ts_server_start_on(struct ts_server *s, const char *const *env)
 {
@@ -168,11 +462,16 @@ void ts_server_start_on(struct ts_server *s, const char *const *env)
     for (int i = 0; env && env[i] && n < 46; i++)
         base[n++] = env[i];
     base[n] = NULL;
+    struct live_server *l = server_slot();
     s->pid = spawn(args, base, s->log_path, s->log_path);
+    *l = (struct live_server){.owner = getpid(), .s = *s};
     for (int i = 0; i < 400; i++) {
         int status;
-        cr_assert(waitpid(s->pid, &status, WNOHANG) == 0, "the server exited at start: %s",
-                  ts_server_log(s));
+        if (reap(s->pid, &status, WNOHANG) != 0) {
+            forget_server(s->pid);
+            s->pid = 0;
+            cr_assert_fail("the server exited at start: %s", ts_server_log(s));
+        }
         static const char probe[] = "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
         char *got = ts_raw(s, probe, sizeof(probe) - 1, 1000);
         bool up = got != NULL && strncmp(got, "HTTP/1.1 200", 12) == 0;
@@ -181,7 +480,11 @@ void ts_server_start_on(struct ts_server *s, const char *const *env)
             return;
         sleep_ms(25);
     }
-    cr_assert_fail("the server did not answer /healthz: %s", ts_server_log(s));
+    char *log = ts_server_log(s);
+    terminate(s->pid);
+    forget_server(s->pid);
+    s->pid = 0;
+    cr_assert_fail("the server did not answer /healthz: %s", log);
 }
 
 void ts_server_start(struct ts_server *s, const char *const *env)
@@ -192,21 +495,11 @@ void ts_server_start(struct ts_server *s, const char *const *env)
 
 int ts_server_stop(struct ts_server *s)
 {
-    int status = 0, code = -1;
+    int code = -1;
 
     if (s->pid > 0) {
-        kill(s->pid, SIGTERM);
-        for (int i = 0; i < 2000; i++) {
-            if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-                code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-                break;
-            }
-            sleep_ms(10);
-        }
-        if (code == -1 && kill(s->pid, 0) == 0) {
-            kill(s->pid, SIGKILL);
-            waitpid(s->pid, &status, 0);
-        }
+        code = terminate(s->pid);
+        forget_server(s->pid);
         s->pid = 0;
     }
     if (code != 0) {
@@ -240,12 +533,11 @@ char *ts_server_log(const struct ts_server *s)
 
 int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err)
 {
-    char dir[] = "/tmp/ts-cli.XXXXXX";
-    char out_path[64], err_path[64];
+    char dir[128], out_path[160], err_path[160];
     const char *argv[16];
     int n = 0, status = 0;
 
-    cr_assert(mkdtemp(dir) != NULL);
+    ts_scratch_dir(dir, sizeof(dir), "ts-cli");
     snprintf(out_path, sizeof(out_path), "%s/out", dir);
     snprintf(err_path, sizeof(err_path), "%s/err", dir);
     argv[n++] = TS_BINARY;
@@ -253,7 +545,7 @@ int ts_run_cli(const char *const *args, const char *const *env, char **out, char
         argv[n++] = args[i];
     argv[n] = NULL;
     pid_t pid = spawn(argv, env, out_path, err_path);
-    cr_assert(waitpid(pid, &status, 0) == pid);
+    cr_assert(reap(pid, &status, 0) == pid);
     if (out)
         *out = read_file(out_path);
     if (err)

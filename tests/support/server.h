@@ -3,6 +3,12 @@
  * the backend named by TS_TEST_BACKEND ("sqlite" or "postgres"; PostgreSQL databases are
  * created in the cluster at TS_TEST_PG_URL), and talks to it over HTTP with libcurl or over a
  * raw socket.
+ *
+ * No process started here outlives the test process that started it, however the test ends:
+ * ts_server_stop() is bounded and always reaps, servers and clusters a test leaves running are
+ * stopped when its process exits, and every child is killed by the kernel when its parent dies
+ * (server.c, "child processes"). Start and stop servers, clusters and CLI runs from the test's
+ * own thread; ts_http() and the socket helpers may be called from several threads at once.
  */
 #ifndef TS_TEST_SERVER_H
 #define TS_TEST_SERVER_H
@@ -24,6 +30,13 @@ struct ts_server {
 /* True when TS_TEST_BACKEND is "postgres". */
 bool ts_backend_is_pg(void);
 
+/*
+ * Creates a fresh directory `<root>/<name>.XXXXXX` and writes its path into `dir`. The root is
+ * TS_TEST_RUN_DIR, which scripts/test.sh sets and removes at the end of the run, or /tmp.
+ * Asserts that it worked. The caller removes the directory.
+ */
+void ts_scratch_dir(char *dir, size_t size, const char *name);
+
 /* Creates a fresh database and fills s->database_url (no server started). */
 void ts_db_create(struct ts_server *s);
 void ts_db_drop(struct ts_server *s);
@@ -31,22 +44,35 @@ void ts_db_drop(struct ts_server *s);
 /*
  * Starts `trainsmart serve` with a fresh database and waits until /healthz answers.
  * `env` is a NULL-terminated list of extra "NAME=value" settings (may be NULL). Aborts the
- * test (cr_assert) when the server does not come up.
+ * test (cr_assert) when the server does not come up, after stopping it. A server the test has
+ * not stopped when its process exits is stopped then, and its database and directory removed;
+ * one whose test process dies is killed by the kernel (SIGKILL).
  */
 void ts_server_start(struct ts_server *s, const char *const *env);
 
 /* Starts the server on an existing database (s->database_url already set). */
 void ts_server_start_on(struct ts_server *s, const char *const *env);
 
-/* Sends SIGTERM, waits for the exit and returns the exit status (-1 if killed by a signal or
- * still alive after 20 s). Drops the database and scratch directory. */
+/* Sends SIGTERM, waits up to 20 s for the exit, then sends SIGKILL; reaps the process either
+ * way and returns its exit status (-1 if a signal ended it). Drops the database and scratch
+ * directory. A test that waits for its server's exit itself sets s->pid to 0 before calling
+ * this or ts_db_drop(). */
 int ts_server_stop(struct ts_server *s);
 
 /*
  * Runs `trainsmart <args...>` to completion with the given environment additions; returns the
  * exit code, and captures stdout and stderr (caller frees) when the pointers are not NULL.
+ * The command is killed (SIGKILL) if the test process dies while it runs.
  */
 int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err);
+
+/*
+ * Runs `scripts/pg-cluster.sh <cmd> <dir> <port>` ("start", "stop" or "kill"); returns
+ * system()'s status. A cluster started here and not stopped or killed again is killed when
+ * the test process exits; for a test process that dies, scripts/test.sh stops every cluster
+ * left under TS_TEST_RUN_DIR, so keep `dir` inside a ts_scratch_dir() directory.
+ */
+int ts_pg_cluster(const char *cmd, const char *dir, int port);
 
 /* Reads the server's log so far (caller frees). */
 char *ts_server_log(const struct ts_server *s);
