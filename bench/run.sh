@@ -50,6 +50,17 @@ if (((ROUNDS + 1) * WRK_THREADS >= PUT_LO)); then
   exit 2
 fi
 
+# The load generators must be there before anything starts: without wrk every HTTP run would
+# be recorded as invalid and the run would only say so at the end.
+if [ "${1:-}" != --summary ]; then
+  for tool in wrk psql curl taskset /usr/lib/postgresql/15/bin/pgbench; do
+    command -v "$tool" >/dev/null || {
+      echo "run.sh: $tool not found (Debian: apt-get install wrk postgresql-15 curl util-linux)" >&2
+      exit 2
+    }
+  done
+fi
+
 work=
 if [ "${1:-}" != --summary ]; then
   out=${BENCH_OUT:-$bench/results/$(date -u +%Y%m%dT%H%M%SZ)}

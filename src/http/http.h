@@ -26,6 +26,7 @@
 struct http_req;
 struct http_server;
 struct http_cleanup;
+struct http_notified;
 struct db;
 struct caller;
 
@@ -116,6 +117,9 @@ struct http_req {
     /* Cleanups run when the request is freed (http_on_free(), http_own_json()). */
     struct http_cleanup *cleanups;
 
+    /* Notifications the request's transaction created (http_notification_created()). */
+    struct http_notified *notified;
+
     /* The request's database connection, taken on first use by http_conn() and returned when
      * the handler is done. */
     struct db_conn *conn;
@@ -189,6 +193,25 @@ int http_begin_write_or_reply(struct http_req *r);
 /* Commits the request's transaction when one is open (a single statement outside one was its
  * own); 0, or -1 after replying the failure (503/500). */
 int http_commit_or_reply(struct http_req *r);
+
+/*
+ * Notifications and the streams that deliver them (API.md §12). A handler that inserts a
+ * notification in its transaction names it here; once http_commit_or_reply() has committed,
+ * the observer (the stream hub of http/sse.c) wakes this instance's streams of that user.
+ * Other instances learn of it from PostgreSQL's NOTIFY. Nothing is announced for a
+ * transaction that does not commit.
+ */
+typedef void (*http_notify_fn)(const char *user_id, int64_t seq);
+
+/* Records that notification `seq` of `user_id` was created by the request's transaction. */
+void http_notification_created(struct http_req *r, const char *user_id, int64_t seq);
+
+/* Announces a committed notification to the observer; for code outside a request (the
+ * due-soon scheduler) after its own commit. Thread safe. */
+void http_notification_committed(const char *user_id, int64_t seq);
+
+/* Sets the observer (NULL: none; nothing is announced). Call before threads start. */
+void http_set_notify_observer(http_notify_fn fn);
 
 /* Commits, then replies `status` with `body` (taken; NULL: no body, e.g. 204); after a failed
  * commit replies the failure instead and drops `body`. Returns 0. */

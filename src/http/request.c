@@ -509,6 +509,35 @@ int http_begin_write_or_reply(struct http_req *r)
     return 0;
 }
 
+struct http_notified {
+    char user_id[STR_UUID_SIZE];
+    int64_t seq;
+    struct http_notified *next;
+};
+
+static http_notify_fn notify_observer;
+
+void http_set_notify_observer(http_notify_fn fn)
+{
+    notify_observer = fn;
+}
+
+void http_notification_committed(const char *user_id, int64_t seq)
+{
+    if (notify_observer != NULL)
+        notify_observer(user_id, seq);
+}
+
+void http_notification_created(struct http_req *r, const char *user_id, int64_t seq)
+{
+    struct http_notified *n = arena_zalloc(&r->arena, sizeof(*n));
+
+    snprintf(n->user_id, sizeof(n->user_id), "%s", user_id);
+    n->seq = seq;
+    n->next = r->notified;
+    r->notified = n;
+}
+
 int http_commit_or_reply(struct http_req *r)
 {
     int rc = r->conn != NULL && db_in_tx(r->conn) ? db_commit(r->conn) : 0;
@@ -517,6 +546,10 @@ int http_commit_or_reply(struct http_req *r)
         http_reply_err(r, rc);
         return -1;
     }
+    /* Committed: the notifications exist for every reader now. */
+    for (struct http_notified *n = r->notified; n != NULL; n = n->next)
+        http_notification_committed(n->user_id, n->seq);
+    r->notified = NULL;
     return 0;
 }
 

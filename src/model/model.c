@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model/module.h"
+#include "model/notification.h"
 #include "model/progress.h"
 #include "model/user.h"
 
@@ -14,6 +15,8 @@ const char *const screen_type_names[] = {"content",   "question", "reflection",
                                          "checklist", "branch",   NULL};
 const char *const progress_status_names[] = {"not_started", "in_progress", "completed",
                                              "passed",      "failed",      NULL};
+const char *const notification_type_names[] = {"module_assigned", "assignment_due_soon",
+                                               "module_published", "feedback_received", NULL};
 
 int model_enum_parse(const char *const *names, const char *s)
 {

@@ -1,0 +1,79 @@
+/* Notifications on both backends; see notifications.h. */
+#include "db/notifications.h"
+
+#include <stdio.h>
+
+#include "util/err.h"
+
+#define NOTIFICATION_COLS DB_NOTIFICATIONS_COLUMNS("n")
+
+int db_notifications_read_row(const struct db_res *r, int row, int col, struct arena *a,
+                              struct notification *n)
+{
+    snprintf(n->id, sizeof(n->id), "%s", db_text(r, row, col + DB_NOTIFICATIONS_ID));
+    n->seq = db_int(r, row, col + DB_NOTIFICATIONS_SEQ);
+    snprintf(n->user_id, sizeof(n->user_id), "%s", db_text(r, row, col + DB_NOTIFICATIONS_USER_ID));
+    int type =
+        model_enum_parse(notification_type_names, db_text(r, row, col + DB_NOTIFICATIONS_TYPE));
+    n->type = type < 0 ? NOTIFICATION_MODULE_ASSIGNED : (enum notification_type)type;
+    n->title = arena_strdup(a, db_text(r, row, col + DB_NOTIFICATIONS_TITLE));
+    n->body = arena_strdup(a, db_text(r, row, col + DB_NOTIFICATIONS_BODY));
+    n->data = arena_strdup(a, db_text(r, row, col + DB_NOTIFICATIONS_DATA));
+    n->read_at = db_int(r, row, col + DB_NOTIFICATIONS_READ_AT);
+    n->created_at = db_int(r, row, col + DB_NOTIFICATIONS_CREATED_AT);
+    return col + DB_NOTIFICATIONS_NCOLUMNS;
+}
+
+static void read_notification(const struct db_res *r, int row, struct arena *a, void *item)
+{
+    db_notifications_read_row(r, row, 0, a, item);
+}
+
+int db_notifications_insert(struct db_conn *c, struct notification *n)
+{
+    bool pg = db_backend(db_conn_pool(c)) == DB_POSTGRES;
+    struct db_res *r = NULL;
+    int rc = 0;
+
+    /* Two transactions numbering notifications of one user take turns here, so the one that
+     * draws the smaller seq also commits first. SQLite's write lock already does that. */
+    if (pg)
+        /* Key space 7283042: notification numbering (7283041 is the migrations' lock). */
+        rc = db_query(c, "SELECT pg_advisory_xact_lock(7283042, hashtext($1))",
+                      DB_PARAMS(DB_P_TEXT(n->user_id)), NULL);
+    if (rc == 0)
+        rc = db_query(c,
+                      pg ? "INSERT INTO notifications (id, seq, user_id, type, title, body, data, "
+                           "created_at) VALUES ($1, nextval('notifications_seq'), $2, $3, $4, "
+                           "$5, $6, $7) RETURNING seq"
+                         : "INSERT INTO notifications (id, user_id, type, title, body, data, "
+                           "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                      DB_PARAMS(DB_P_TEXT(n->id), DB_P_TEXT(n->user_id),
+                                DB_P_TEXT(notification_type_names[n->type]), DB_P_TEXT(n->title),
+                                DB_P_TEXT(n->body), DB_P_TEXT(n->data), DB_P_INT(n->created_at)),
+                      &r);
+    if (rc == 0 && r->nrows != 1)
+        rc = TS_EDB;
+    if (rc == 0)
+        n->seq = db_int(r, 0, 0);
+    db_res_free(r);
+    if (rc == 0 && pg)
+        rc = db_query(c, "SELECT pg_notify('" DB_NOTIFICATIONS_CHANNEL "', $1 || ':' || $2)",
+                      DB_PARAMS(DB_P_TEXT(n->user_id), DB_P_INT(n->seq)), NULL);
+    return rc;
+}
+
+int db_notifications_after(struct db_conn *c, struct arena *a, const char *user_id,
+                           int64_t after_seq, int limit, struct notification **items, int *n)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c,
+                      "SELECT " NOTIFICATION_COLS " FROM notifications n "
+                      "WHERE n.user_id = $1 AND n.seq > $2 ORDER BY n.seq LIMIT $3",
+                      DB_PARAMS(DB_P_TEXT(user_id), DB_P_INT(after_seq), DB_P_INT(limit)), &r);
+
+    if (rc < 0)
+        return rc;
+    *items = db__read_rows(r, a, sizeof(**items), read_notification, n);
+    return 0;
+}
