@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "db/assignments.h"
+#include "db/migrate.h"
 #include "db/notifications.h"
 #include "domain/notification.h"
 #include "http/http.h"
@@ -100,8 +101,17 @@ static int scan(struct scheduler *s, int *created)
 {
     struct db_conn *c = NULL;
     struct arena a;
-    int rc = db_acquire(s->db, &c);
+    int pending = 0;
+    int rc = db_migrate_pending(s->db, &pending);
 
+    /* With AUTO_MIGRATE=false the tables may not exist yet: nothing to scan until someone
+     * migrates (readiness says so meanwhile). */
+    if (rc == 0 && pending > 0) {
+        log_msg(LOG_DEBUG, "scheduler", "%d migration(s) pending; no scan", pending);
+        return 0;
+    }
+    if (rc == 0)
+        rc = db_acquire(s->db, &c);
     arena_init(&a);
     for (int batch = 0; rc == 0 && batch < MAX_BATCHES && !stopping(s); batch++) {
         struct db_assignment_due *due = NULL;
