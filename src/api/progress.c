@@ -176,11 +176,11 @@ static int load_writable_or_reply(struct http_req *r, const struct module *m, bo
         http_reply_err(r, rc);
         return -1;
     }
-    /* Archived: only those who already have a record or an assignment may go on (§8). */
+    /* Archived: only those who already have a record or an assignment go on (§8). The
+     * connection is the one the record was read on. */
     bool engaged = p->version > 0;
-    struct db_conn *c;
-    if (m->status == MODULE_ARCHIVED && !engaged && (rc = http_conn(r, &c)) == 0)
-        rc = db_assignments_exists(c, r->user->id, m->id, &engaged);
+    if (m->status == MODULE_ARCHIVED && !engaged)
+        rc = db_assignments_exists(r->conn, r->user->id, m->id, &engaged);
     if (rc < 0) {
         http_reply_err(r, rc);
         return -1;
