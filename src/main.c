@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
+#include "scheduler.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -184,11 +185,21 @@ static int cmd_serve(void)
     log_msg(LOG_INFO, "main", "trainsmart %s listening on %s:%d (%s, %d worker threads)",
             TS_VERSION, cfg.host, http_server_port(srv),
             db_backend(db) == DB_POSTGRES ? "postgres" : "sqlite", cfg.worker_threads);
+    struct scheduler *sched = scheduler_start(&cfg, db);
+    if (sched == NULL) {
+        http_server_shutdown(srv);
+        db_close(db);
+        return EXIT_RUNTIME;
+    }
     while (sigwait(&set, &sig) != 0)
         ;
     log_msg(LOG_INFO, "main", "received signal %d; draining for up to %d s", sig,
             cfg.shutdown_grace_seconds - 1);
+    /* The scheduler ends its statement while requests drain; it is joined before the pool
+     * closes. */
+    scheduler_request_stop(sched);
     http_server_shutdown(srv);
+    scheduler_stop(sched);
     api_module_cache_clear();
     db_close(db);
     log_msg(LOG_INFO, "main", "stopped");

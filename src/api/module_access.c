@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/assignments.h"
 #include "db/modules.h"
 #include "db/progress.h"
 #include "util/err.h"
@@ -37,15 +38,23 @@ const struct caller *api_module_context(const struct http_req *r, const char *mo
 
 int api_module_engaged(struct http_req *r, const struct module *m, bool *engaged)
 {
-    /* A progress record keeps an archived module visible and writable for its learner;
-     * assignments (§11) will be the second reason. */
+    /* A progress record or an assignment keeps an archived module visible and writable for its
+     * learner. This runs only for archived modules and callers who do not own them, so the
+     * common reads never pay for it; the record read with the token (ROUTE_WITH_RECORD), when
+     * there is one, saves the first statement. */
     const struct caller *cl = api_module_context(r, m->id);
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
 
-    if (cl != NULL && cl->record_read) {
+    if (rc < 0)
+        return rc;
+    if (cl != NULL && cl->record_read)
         *engaged = cl->progress_found;
-        return 0;
-    }
-    return db_progress_exists(r->conn, r->user->id, m->id, engaged);
+    else
+        rc = db_progress_exists(c, r->user->id, m->id, engaged);
+    if (rc == 0 && !*engaged)
+        rc = db_assignments_exists(c, r->user->id, m->id, engaged);
+    return rc;
 }
 
 /* The module row: the copy read with the token when there is one and no lock is asked for,
@@ -67,6 +76,17 @@ static int read_module(struct http_req *r, const char *id, bool lock, struct mod
 
 int api_module_load_or_reply(struct http_req *r, const char *id, unsigned how, struct module *m)
 {
+    int rc = api_module_load(r, id, how, m);
+
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+int api_module_load(struct http_req *r, const char *id, unsigned how, struct module *m)
+{
     bool engaged = false;
     int rc = read_module(r, id, (how & API_MODULE_LOCK) != 0, m);
 
@@ -80,11 +100,7 @@ int api_module_load_or_reply(struct http_req *r, const char *id, unsigned how, s
         rc = TS_ENOTFOUND;
     if (rc == 0 && (how & API_MODULE_OWNER) && access != MODULE_OWNED)
         rc = TS_EFORBIDDEN;
-    if (rc < 0) {
-        http_reply_err(r, rc);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* --- edits ------------------------------------------------------------------------------ */

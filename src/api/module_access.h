@@ -35,6 +35,10 @@ void api_path_id(struct http_req *r, struct valid *v, const char *name, char out
  */
 int api_module_load_or_reply(struct http_req *r, const char *id, unsigned how, struct module *m);
 
+/* The same without replying: 0, TS_ENOTFOUND (missing or hidden), TS_EFORBIDDEN, or another
+ * TS_E* code; for a module named in a body, where a hidden one is a 422 (§11). */
+int api_module_load(struct http_req *r, const char *id, unsigned how, struct module *m);
+
 /*
  * The start of every owner's edit, after the request's input was validated: a new write
  * transaction, module `id` loaded as API_MODULE_OWNER | API_MODULE_LOCK, then `what` checked
@@ -52,8 +56,8 @@ bool api_module_is_owner(const struct http_req *r, const struct module *m);
 /* What the auth step read about `module_id` with the token, or NULL (db/caller.h). */
 const struct caller *api_module_context(const struct http_req *r, const char *module_id);
 
-/* Whether the caller has a progress record for the module (keeps an archived module visible
- * and writable). 0 or a TS_E* code. */
+/* Whether the caller has a progress record or an assignment for the module (keeps an archived
+ * module visible and writable, §1.5, §8). 0 or a TS_E* code. */
 int api_module_engaged(struct http_req *r, const struct module *m, bool *engaged);
 
 /* The Module object of §3 as JSON text, appended to `b`. */

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "api/module_access.h"
+#include "api/notifications.h"
 #include "api/page.h"
+#include "db/assignments.h"
 #include "db/modules.h"
 #include "domain/content.h"
 #include "domain/publish.h"
@@ -258,6 +260,25 @@ static int publish_checks_or_reply(struct http_req *r, const struct module *m)
     return http_valid_or_reply(r, &v);
 }
 
+/*
+ * §5: one module_published notification per user holding an assignment for the module or for
+ * the module it was copied from, in the publish's transaction. Users come in id order, the
+ * order every transaction takes their notification locks in (db/notifications.c).
+ */
+static int notify_assignees(struct http_req *r, const struct module *m)
+{
+    const char *origin = m->copied_from_id[0] != '\0' ? m->copied_from_id : NULL;
+    struct notification_about about = {
+        .module_id = m->id, .module_title = m->title, .copied_from_id = origin};
+    char(*users)[STR_UUID_SIZE] = NULL;
+    int n = 0;
+    int rc = db_assignments_assignees(r->conn, &r->arena, m->id, origin, &users, &n);
+
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = api_notification_create(r, users[i], NOTIFICATION_MODULE_PUBLISHED, &about);
+    return rc;
+}
+
 int api_modules_publish(struct http_req *r)
 {
     struct module m;
@@ -266,6 +287,9 @@ int api_modules_publish(struct http_req *r)
         return 0;
     m.status = MODULE_PUBLISHED;
     m.published_at = m.updated_at = time_now_ms();
+    int rc = notify_assignees(r, &m);
+    if (rc < 0)
+        return http_reply_err(r, rc);
     return update_and_reply(r, &m);
 }
 

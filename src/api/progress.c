@@ -15,6 +15,7 @@
 #include "api/module_access.h"
 #include "api/module_cache.h"
 #include "api/page.h"
+#include "db/assignments.h"
 #include "db/caller.h"
 #include "domain/screen_refs.h"
 #include "util/err.h"
@@ -156,7 +157,7 @@ static int module_or_reply(struct http_req *r, struct valid *body_v, struct modu
 
 /*
  * Loads the record a write will replace and checks §8's writable rule: published, or archived
- * while the caller has a record. 0, or -1 after replying 409/503.
+ * while the caller has a record or an assignment. 0, or -1 after replying 409/503.
  *
  * Two ways to write. A PUT carries the version it replaces, so it reads the record without a
  * lock or a transaction (the copy read with the token) and lets the compare-and-swap of
@@ -175,7 +176,16 @@ static int load_writable_or_reply(struct http_req *r, const struct module *m, bo
         http_reply_err(r, rc);
         return -1;
     }
-    if (m->status == MODULE_PUBLISHED || (m->status == MODULE_ARCHIVED && p->version > 0))
+    /* Archived: only those who already have a record or an assignment go on (§8). The
+     * connection is the one the record was read on. */
+    bool engaged = p->version > 0;
+    if (m->status == MODULE_ARCHIVED && !engaged)
+        rc = db_assignments_exists(r->conn, r->user->id, m->id, &engaged);
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    if (m->status == MODULE_PUBLISHED || (m->status == MODULE_ARCHIVED && engaged))
         return 0;
     http_reply_detail(r, 409, "Module is not published");
     return -1;

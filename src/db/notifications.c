@@ -77,3 +77,72 @@ int db_notifications_after(struct db_conn *c, struct arena *a, const char *user_
     *items = db__read_rows(r, a, sizeof(**items), read_notification, n);
     return 0;
 }
+
+int db_notifications_list(struct db_conn *c, struct arena *a,
+                          const struct db_notifications_filter *f, struct notification **items,
+                          int *n)
+{
+    struct db_res *r = NULL;
+    /* The unread filter is bound as NULL when unused, so the statement text never changes. */
+    int rc =
+        db_query(c,
+                 "SELECT " NOTIFICATION_COLS " FROM notifications n WHERE n.user_id = $1 AND "
+                 "(CAST($2 AS BIGINT) IS NULL OR (n.read_at IS NULL) = ($2 = 1)) AND "
+                 "(CAST($3 AS BIGINT) IS NULL OR n.seq < $3) "
+                 "ORDER BY n.seq DESC LIMIT $4",
+                 DB_PARAMS(DB_P_TEXT(f->user_id), f->unread >= 0 ? DB_P_INT(f->unread) : DB_P_NULL,
+                           f->has_after ? DB_P_INT(f->after_seq) : DB_P_NULL, DB_P_INT(f->limit)),
+                 &r);
+
+    if (rc < 0)
+        return rc;
+    *items = db__read_rows(r, a, sizeof(**items), read_notification, n);
+    return 0;
+}
+
+int db_notifications_unread_count(struct db_conn *c, const char *user_id, int64_t *count)
+{
+    struct db_res *r = NULL;
+    int rc =
+        db_query(c, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+                 DB_PARAMS(DB_P_TEXT(user_id)), &r);
+
+    if (rc == 0 && r->nrows != 1)
+        rc = TS_EDB;
+    if (rc == 0)
+        *count = db_int(r, 0, 0);
+    db_res_free(r);
+    return rc;
+}
+
+int db_notifications_mark_read(struct db_conn *c, struct arena *a, const char *user_id,
+                               const char *id, int64_t now_ms, struct notification *out)
+{
+    struct db_res *r = NULL;
+    /* One statement: the row is changed only while unread, and returned either way. */
+    int rc = db_query(
+        c,
+        "UPDATE notifications SET read_at = COALESCE(read_at, $3) "
+        "WHERE id = $1 AND user_id = $2 RETURNING " DB_NOTIFICATIONS_COLUMNS("notifications"),
+        DB_PARAMS(DB_P_TEXT(id), DB_P_TEXT(user_id), DB_P_INT(now_ms)), &r);
+
+    if (rc == 0 && r->nrows == 0)
+        rc = TS_ENOTFOUND;
+    if (rc == 0)
+        db_notifications_read_row(r, 0, 0, a, out);
+    db_res_free(r);
+    return rc;
+}
+
+int db_notifications_mark_all_read(struct db_conn *c, const char *user_id, int64_t now_ms,
+                                   int64_t *updated)
+{
+    struct db_res *r = NULL;
+    int rc =
+        db_query(c, "UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL",
+                 DB_PARAMS(DB_P_TEXT(user_id), DB_P_INT(now_ms)), &r);
+
+    *updated = rc == 0 ? r->affected : 0;
+    db_res_free(r);
+    return rc;
+}

@@ -52,4 +52,31 @@ int db_notifications_insert(struct db_conn *c, struct notification *n);
 int db_notifications_after(struct db_conn *c, struct arena *a, const char *user_id,
                            int64_t after_seq, int limit, struct notification **items, int *n);
 
+struct db_notifications_filter {
+    const char *user_id;
+    int unread; /* 1: unread only, 0: read only, -1: all */
+    bool has_after;
+    int64_t after_seq; /* keyset: seq strictly below it (seq is unique, so no tie-break) */
+    int limit;
+};
+
+/* The user's notifications in order seq desc; *items is an arena array of *n. */
+int db_notifications_list(struct db_conn *c, struct arena *a,
+                          const struct db_notifications_filter *f, struct notification **items,
+                          int *n);
+
+/* How many of the user's notifications are unread. */
+int db_notifications_unread_count(struct db_conn *c, const char *user_id, int64_t *count);
+
+/*
+ * Marks notification `id` of `user_id` read at `now_ms` unless it already is (read_at then
+ * stays), and loads it into *out. TS_ENOTFOUND when the user has no notification `id`.
+ */
+int db_notifications_mark_read(struct db_conn *c, struct arena *a, const char *user_id,
+                               const char *id, int64_t now_ms, struct notification *out);
+
+/* Marks every unread notification of the user read at `now_ms`; *updated says how many. */
+int db_notifications_mark_all_read(struct db_conn *c, const char *user_id, int64_t now_ms,
+                                   int64_t *updated);
+
 #endif

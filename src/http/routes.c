@@ -4,8 +4,10 @@
  */
 #include "http/routes.h"
 
+#include "api/assignments.h"
 #include "api/auth.h"
 #include "api/modules.h"
+#include "api/notifications.h"
 #include "api/ops.h"
 #include "api/progress.h"
 #include "api/screens.h"
@@ -18,6 +20,8 @@
 #define OPTIONAL_BODY (ROUTE_BODY | ROUTE_BODY_OPTIONAL)
 #define MODULE "/api/v1/modules/{module_id}"
 #define SCREEN MODULE "/screens/{screen_id}"
+#define ASSIGNMENT "/api/v1/assignments/{assignment_id}"
+#define NOTIFICATIONS "/api/v1/notifications"
 
 const struct route routes_table[] = {
     /* §4 accounts */
@@ -58,6 +62,23 @@ const struct route routes_table[] = {
     {"POST", MODULE "/progress/attempts", api_progress_attempts, ACCESS_ANY, BODY | WITH_MODULE,
      "Start the next attempt"},
     {"GET", "/api/v1/users/me/progress", api_progress_dashboard, ACCESS_ANY, 0, "Own progress"},
+    /* §11 assignments */
+    {"POST", "/api/v1/assignments", api_assignments_create, ACCESS_AUTHOR, BODY | IDEM,
+     "Assign a module"},
+    {"GET", "/api/v1/assignments", api_assignments_list, ACCESS_AUTHOR, 0, "List assignments"},
+    {"GET", ASSIGNMENT, api_assignments_get, ACCESS_ANY, 0, "Get an assignment"},
+    {"PATCH", ASSIGNMENT, api_assignments_patch, ACCESS_AUTHOR, BODY, "Change a due date"},
+    {"DELETE", ASSIGNMENT, api_assignments_delete, ACCESS_AUTHOR, 0, "Delete an assignment"},
+    {"GET", "/api/v1/users/me/assignments", api_assignments_mine, ACCESS_ANY, 0, "Own assignments"},
+    /* §12 notifications (/read-all and /{notification_id}/read differ in length, so neither
+     * can take the other's path) */
+    {"GET", NOTIFICATIONS, api_notifications_list, ACCESS_ANY, 0, "List notifications"},
+    {"GET", NOTIFICATIONS "/unread-count", api_notifications_unread_count, ACCESS_ANY, 0,
+     "Count unread notifications"},
+    {"POST", NOTIFICATIONS "/{notification_id}/read", api_notifications_read, ACCESS_ANY, 0,
+     "Mark a notification read"},
+    {"POST", NOTIFICATIONS "/read-all", api_notifications_read_all, ACCESS_ANY, 0,
+     "Mark all notifications read"},
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},

@@ -1,0 +1,332 @@
+/*
+ * Assignment endpoints (API.md §11): an author assigns a published module to a user, at most
+ * once per (module, user); the assignee is notified in the same transaction.
+ *
+ * Visibility: an assignment is seen by its creator (assigned_by), its assignee and admins;
+ * anyone else gets 404. Changing or deleting it takes its creator or an admin (403 for the
+ * assignee). Uniqueness is the database's: of concurrent creates for one (module, user) the
+ * unique key lets one insert win, and the others answer 409 with the winner's id.
+ *
+ * Sections: rendering; loading for the caller; create; get, patch, delete; lists.
+ */
+#include "api/assignments.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/module_access.h"
+#include "api/notifications.h"
+#include "api/page.h"
+#include "db/assignments.h"
+#include "db/users.h"
+#include "domain/assignment.h"
+#include "http/idempotency.h"
+#include "util/crypto.h"
+#include "util/err.h"
+#include "util/time.h"
+
+/* --- rendering -------------------------------------------------------------------------- */
+
+static json_t *time_or_null(int64_t ms)
+{
+    char text[TIME_RFC3339_LEN];
+
+    if (ms == 0)
+        return json_null();
+    time_format_ms(ms, text);
+    return json_string(text);
+}
+
+/* The Assignment object of §11, with `overdue` as of now. */
+static json_t *assignment_json(const struct db_assignment_item *it)
+{
+    const struct assignment *a = &it->a;
+    json_t *module =
+        json_pack("{s:s,s:s,s:s,s:s}", "id", a->module_id, "title", it->title, "flow_type",
+                  flow_type_names[it->flow], "status", module_status_names[it->module_status]);
+
+    return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:i,s:b}", "id", a->id, "module_id",
+                     a->module_id, "user_id", a->user_id, "assigned_by", a->assigned_by, "due_at",
+                     time_or_null(a->due_at), "created_at", time_or_null(a->created_at),
+                     "updated_at", time_or_null(a->updated_at), "module", module, "progress_status",
+                     progress_status_names[it->progress_status], "progress_percent",
+                     it->progress_percent, "overdue",
+                     assignment_is_overdue(a->due_at, it->progress_status, time_now_ms()));
+}
+
+static json_t *render_item(const void *item)
+{
+    return assignment_json(item);
+}
+
+static const struct page_item_ops assignment_items = {
+    render_item, offsetof(struct db_assignment_item, a.created_at),
+    offsetof(struct db_assignment_item, a.id)};
+
+/* --- loading for the caller ------------------------------------------------------------- */
+
+static bool is_creator(const struct http_req *r, const struct assignment *a)
+{
+    return r->user->role == ROLE_ADMIN || strcmp(a->assigned_by, r->user->id) == 0;
+}
+
+/*
+ * Assignment `id` as the caller may see it: 404 unless they created it, are its assignee or
+ * an admin; with `edit`, 403 unless they created it or are an admin. `lock` holds the row
+ * until the request's transaction ends (opened by the caller). 0, or -1 after replying.
+ */
+static int load_or_reply(struct http_req *r, const char *id, bool lock, bool edit,
+                         struct db_assignment_item *it)
+{
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = db_assignments_get(c, &r->arena, id, lock, it);
+    if (rc == 0 && !is_creator(r, &it->a) && strcmp(it->a.user_id, r->user->id) != 0)
+        rc = TS_ENOTFOUND;
+    if (rc == 0 && edit && !is_creator(r, &it->a))
+        rc = TS_EFORBIDDEN;
+    if (rc < 0) {
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads `due_at` (timestamp, or null when `flags` allow it) and checks it lies in the future:
+ * a step-5 check, as it needs no stored data. */
+static int parse_due_at(struct valid *v, json_t *body, unsigned flags, int64_t *due_at)
+{
+    int got = valid_timestamp(v, body, "due_at", flags, due_at);
+
+    if (got == V_OK && *due_at <= time_now_ms()) {
+        valid_value_error(v, "due_at", "due_at must be in the future");
+        return V_ERR;
+    }
+    if (got == V_NULL)
+        *due_at = 0;
+    return got;
+}
+
+/* --- create ----------------------------------------------------------------------------- */
+
+/* 422 with one value_error at ["body", key]. Returns 0. */
+static int reply_body_error(struct http_req *r, const char *key, const char *reason)
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "body");
+    valid_value_error(&v, key, reason);
+    http_valid_or_reply(r, &v);
+    return 0;
+}
+
+/*
+ * The 409 of a create that lost to an existing assignment, with that assignment's id. The
+ * failed INSERT aborted the transaction (PostgreSQL), so it is rolled back first and the id
+ * read afterwards: the winner has committed by then, as the loser's INSERT waited for it.
+ */
+static int reply_already_assigned(struct http_req *r, const struct assignment *a)
+{
+    char id[STR_UUID_SIZE];
+
+    db_rollback(r->conn);
+    int rc = db_assignments_find(r->conn, a->module_id, a->user_id, id);
+    if (rc == TS_ENOTFOUND) /* deleted again in the meantime: the conflict itself stands */
+        return http_reply_detail(r, 409, "Module already assigned to this user");
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 409,
+                               json_pack("{s:s,s:s}", "detail",
+                                         "Module already assigned to this user", "assignment_id",
+                                         id));
+}
+
+/* The module the body names, as the caller may see it (else 422 unknown module), locked so
+ * that an archive cannot slip in before the commit. 0, or -1 after replying. */
+static int module_or_reply(struct http_req *r, const char *id, struct module *m)
+{
+    int rc = api_module_load(r, id, API_MODULE_LOCK, m);
+
+    if (rc == 0)
+        return 0;
+    if (rc == TS_ENOTFOUND)
+        reply_body_error(r, "module_id", "unknown module");
+    else
+        http_reply_err(r, rc);
+    return -1;
+}
+
+int api_assignments_create(struct http_req *r)
+{
+    struct assignment a = {0};
+    struct db_assignment_item it;
+    struct module m;
+    struct user u;
+    struct valid v;
+
+    valid_init(&v, &r->arena, "body");
+    valid_uuid(&v, r->json, "module_id", V_REQUIRED, a.module_id);
+    valid_uuid(&v, r->json, "user_id", V_REQUIRED, a.user_id);
+    parse_due_at(&v, r->json, V_NULL_ABSENT, &a.due_at);
+    if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
+        return 0;
+
+    /* Step 7, in the order of §11's error table. */
+    if (http_begin_write_or_reply(r) < 0 || module_or_reply(r, a.module_id, &m) < 0)
+        return 0;
+    int rc = db_users_get(r->conn, &r->arena, a.user_id, &u);
+    if (rc == TS_ENOTFOUND || (rc == 0 && !u.active))
+        return reply_body_error(r, "user_id", "unknown or inactive user");
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    if (m.status != MODULE_PUBLISHED)
+        return http_reply_detail(r, 409, "Only published modules can be assigned");
+
+    crypto_uuid_v4(a.id);
+    snprintf(a.assigned_by, sizeof(a.assigned_by), "%s", r->user->id);
+    a.created_at = a.updated_at = time_now_ms();
+    rc = db_assignments_insert(r->conn, &a);
+    if (rc == TS_ECONFLICT)
+        return reply_already_assigned(r, &a);
+    struct notification_about about = {
+        .module_id = m.id, .module_title = m.title, .assignment_id = a.id, .due_at = a.due_at};
+    if (rc == 0)
+        rc = api_notification_create(r, a.user_id, NOTIFICATION_MODULE_ASSIGNED, &about);
+    if (rc == 0) /* with the assignee's progress, which may predate the assignment */
+        rc = db_assignments_get(r->conn, &r->arena, a.id, false, &it);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_commit_and_reply(r, 201, assignment_json(&it));
+}
+
+/* --- get, patch, delete ----------------------------------------------------------------- */
+
+/* The path's assignment_id, with the body's errors already recorded in `body_v` (NULL: none)
+ * reported in the same 422. 0, or -1 after replying. */
+static int path_id_or_reply(struct http_req *r, struct valid *body_v, char id[STR_UUID_SIZE])
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "path");
+    api_path_id(r, &v, "assignment_id", id);
+    if (body_v != NULL) {
+        json_array_extend(v.errors, body_v->errors);
+        valid_free(body_v);
+    }
+    return http_valid_or_reply(r, &v);
+}
+
+int api_assignments_get(struct http_req *r)
+{
+    struct db_assignment_item it;
+    char id[STR_UUID_SIZE];
+
+    if (path_id_or_reply(r, NULL, id) < 0 || load_or_reply(r, id, false, false, &it) < 0)
+        return 0;
+    return http_reply_json_new(r, 200, assignment_json(&it));
+}
+
+int api_assignments_patch(struct http_req *r)
+{
+    struct db_assignment_item it;
+    struct valid v;
+    char id[STR_UUID_SIZE];
+    int64_t due_at = 0;
+
+    valid_init(&v, &r->arena, "body");
+    int got = parse_due_at(&v, r->json, V_NULLABLE, &due_at);
+    if (path_id_or_reply(r, &v, id) < 0)
+        return 0;
+    if (http_begin_write_or_reply(r) < 0 || load_or_reply(r, id, true, true, &it) < 0)
+        return 0;
+    /* An absent due_at, or the one already set, changes nothing (updated_at included). A new
+     * one re-arms the due-soon reminder. */
+    if ((got == V_OK || got == V_NULL) && due_at != it.a.due_at) {
+        it.a.due_at = due_at;
+        it.a.due_soon_for = 0;
+        it.a.updated_at = time_now_ms();
+        int rc = db_assignments_set_due(r->conn, it.a.id, due_at, it.a.updated_at);
+        if (rc < 0)
+            return http_reply_err(r, rc);
+    }
+    return http_commit_and_reply(r, 200, assignment_json(&it));
+}
+
+int api_assignments_delete(struct http_req *r)
+{
+    struct db_assignment_item it;
+    char id[STR_UUID_SIZE];
+
+    if (path_id_or_reply(r, NULL, id) < 0)
+        return 0;
+    if (http_begin_write_or_reply(r) < 0 || load_or_reply(r, id, true, true, &it) < 0)
+        return 0;
+    /* Progress stays: it belongs to the learner, not to the assignment. */
+    int rc = db_assignments_delete(r->conn, it.a.id);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_commit_and_reply(r, 204, NULL);
+}
+
+/* --- lists ------------------------------------------------------------------------------ */
+
+/* One page for filter `f` (keyset and limit filled in here) bound to `scope`, after the
+ * query's errors in `v` (freed). */
+static int list_and_reply(struct http_req *r, struct valid *v, const char *scope,
+                          struct db_assignments_filter *f)
+{
+    struct db_assignment_item *items = NULL;
+    struct page_in page;
+    int n = 0;
+    int rc = api_page_parse(r, v, scope, &page);
+
+    if (rc < 0) {
+        valid_free(v);
+        return http_reply_err(r, rc);
+    }
+    if (http_valid_or_reply(r, v) < 0)
+        return 0;
+    f->limit = page.limit + 1; /* one more tells whether a next page exists */
+    f->has_after = page.has_cursor;
+    f->after_created_at = page.after.key_int;
+    f->after_id = page.after.id;
+    struct db_conn *c;
+    rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = db_assignments_list(c, &r->arena, f, &items, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &assignment_items);
+}
+
+int api_assignments_list(struct http_req *r)
+{
+    /* Authors see the assignments they created, admins all of them. */
+    struct db_assignments_filter f = {
+        .assigned_by = r->user->role == ROLE_ADMIN ? NULL : r->user->id, .progress_status = -1};
+    char module_id[STR_UUID_SIZE] = "", user_id[STR_UUID_SIZE] = "";
+    struct valid v;
+
+    valid_init(&v, &r->arena, "query");
+    if (valid_text_uuid(&v, "module_id", http_query(r, "module_id"), 0, module_id) == V_OK)
+        f.module_id = module_id;
+    if (valid_text_uuid(&v, "user_id", http_query(r, "user_id"), 0, user_id) == V_OK)
+        f.user_id = user_id;
+    const char *scope = arena_printf(&r->arena, "assignments|%s|%s", module_id, user_id);
+    return list_and_reply(r, &v, scope, &f);
+}
+
+int api_assignments_mine(struct http_req *r)
+{
+    struct db_assignments_filter f = {.user_id = r->user->id, .progress_status = -1};
+    struct valid v;
+
+    valid_init(&v, &r->arena, "query");
+    valid_text_enum(&v, "progress_status", http_query(r, "progress_status"), 0,
+                    progress_status_names, &f.progress_status);
+    const char *scope = arena_printf(&r->arena, "my-assignments|%d", f.progress_status);
+    return list_and_reply(r, &v, scope, &f);
+}

@@ -1,0 +1,158 @@
+/*
+ * Notification endpoints (API.md §12): the caller's own notifications only; anyone else's is
+ * 404 like a missing one. Every endpoint is one statement, so none opens a transaction.
+ *
+ * Sections: rendering and creating; list and count; marking read.
+ */
+#include "api/notifications.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "api/module_access.h"
+#include "api/page.h"
+#include "db/notifications.h"
+#include "util/crypto.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/time.h"
+
+/* --- rendering and creating ------------------------------------------------------------- */
+
+static json_t *time_or_null(int64_t ms)
+{
+    char text[TIME_RFC3339_LEN];
+
+    if (ms == 0)
+        return json_null();
+    time_format_ms(ms, text);
+    return json_string(text);
+}
+
+json_t *api_notification_to_json(const struct notification *n)
+{
+    char created[TIME_RFC3339_LEN];
+    json_t *data = json_loads(n->data != NULL ? n->data : "{}", 0, NULL);
+
+    if (!json_is_object(data)) {
+        /* Only data the server did not write (a hand-edited row) gets here. */
+        log_msg(LOG_ERROR, "notifications", "notification %s: stored data is not an object", n->id);
+        json_decref(data);
+        data = json_object();
+    }
+    time_format_ms(n->created_at, created);
+    return json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:b,s:o,s:s}", "id", n->id, "seq",
+                     (json_int_t)n->seq, "type", notification_type_names[n->type], "title",
+                     n->title, "body", n->body, "data", data, "read", n->read_at != 0, "read_at",
+                     time_or_null(n->read_at), "created_at", created);
+}
+
+int api_notification_create(struct http_req *r, const char *user_id, enum notification_type type,
+                            const struct notification_about *about)
+{
+    struct notification n = {0};
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+
+    if (rc < 0)
+        return rc;
+    crypto_uuid_v4(n.id);
+    snprintf(n.user_id, sizeof(n.user_id), "%s", user_id);
+    n.created_at = time_now_ms();
+    notification_compose(&r->arena, type, about, &n);
+    rc = db_notifications_insert(c, &n);
+    if (rc == 0)
+        http_notification_created(r, n.user_id, n.seq);
+    return rc;
+}
+
+/* --- list and count --------------------------------------------------------------------- */
+
+static json_t *render_item(const void *item)
+{
+    return api_notification_to_json(item);
+}
+
+/* The keyset is seq alone (unique); the id rides along because the page helper carries one. */
+static const struct page_item_ops notification_items = {
+    render_item, offsetof(struct notification, seq), offsetof(struct notification, id)};
+
+int api_notifications_list(struct http_req *r)
+{
+    struct db_notifications_filter f = {.user_id = r->user->id, .unread = -1};
+    struct notification *items = NULL;
+    struct page_in page;
+    struct valid v;
+    bool unread = false;
+    int n = 0;
+
+    valid_init(&v, &r->arena, "query");
+    if (valid_text_bool(&v, "unread", http_query(r, "unread"), 0, &unread) == V_OK)
+        f.unread = unread;
+    /* Bound to the filter as interpreted, so "true" and "1" page alike. */
+    const char *scope = arena_printf(&r->arena, "notifications|%d", f.unread);
+    int rc = api_page_parse(r, &v, scope, &page);
+    if (rc < 0) {
+        valid_free(&v);
+        return http_reply_err(r, rc);
+    }
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    f.limit = page.limit + 1;
+    f.has_after = page.has_cursor;
+    f.after_seq = page.after.key_int;
+    struct db_conn *c;
+    rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = db_notifications_list(c, &r->arena, &f, &items, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &notification_items);
+}
+
+int api_notifications_unread_count(struct http_req *r)
+{
+    struct db_conn *c;
+    int64_t count = 0;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = db_notifications_unread_count(c, r->user->id, &count);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, json_pack("{s:I}", "count", (json_int_t)count));
+}
+
+/* --- marking read ----------------------------------------------------------------------- */
+
+int api_notifications_read(struct http_req *r)
+{
+    struct notification n;
+    struct valid v;
+    char id[STR_UUID_SIZE];
+
+    valid_init(&v, &r->arena, "path");
+    api_path_id(r, &v, "notification_id", id);
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    struct db_conn *c;
+    int rc = http_conn(r, &c);
+    if (rc == 0) /* someone else's notification is not found, as a missing one */
+        rc = db_notifications_mark_read(c, &r->arena, r->user->id, id, time_now_ms(), &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, api_notification_to_json(&n));
+}
+
+int api_notifications_read_all(struct http_req *r)
+{
+    struct db_conn *c;
+    int64_t updated = 0;
+    int rc = http_conn(r, &c);
+
+    if (rc == 0)
+        rc = db_notifications_mark_all_read(c, r->user->id, time_now_ms(), &updated);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, json_pack("{s:I}", "updated", (json_int_t)updated));
+}

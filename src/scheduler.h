@@ -1,0 +1,31 @@
+/*
+ * Background jobs of `serve`: the due-soon reminder of API.md §11. Every
+ * SCHEDULER_INTERVAL_SECONDS a thread finds the assignments due within DUE_SOON_WINDOW_SECONDS
+ * whose assignee has not finished the module and creates one assignment_due_soon notification
+ * per assignment and due_at, exactly once across any number of instances.
+ *
+ * Like the commands, the job owns its transactions; the rules and statements it uses are the
+ * handlers' (domain/notification.h, db/assignments.h, db/notifications.h).
+ */
+#ifndef TS_SCHEDULER_H
+#define TS_SCHEDULER_H
+
+#include "config.h"
+#include "db/db.h"
+
+struct scheduler;
+
+/* Starts the thread; its first scan comes one interval after the start. NULL (logged) when
+ * the thread cannot be created. `cfg` and `db` must outlive scheduler_stop(). Start it after
+ * the signals are blocked, so the thread inherits the mask. */
+struct scheduler *scheduler_start(const struct config *cfg, struct db *db);
+
+/* Asks the thread to stop without waiting: it ends after the statement it is running (each is
+ * bounded by DB_TIMEOUT_MS), before starting another. NULL is ignored. */
+void scheduler_request_stop(struct scheduler *s);
+
+/* Asks it to stop, joins the thread and frees `s`; call before the pool closes. NULL is
+ * ignored. */
+void scheduler_stop(struct scheduler *s);
+
+#endif
