@@ -28,16 +28,6 @@
 
 /* --- rendering -------------------------------------------------------------------------- */
 
-static json_t *time_or_null(int64_t ms)
-{
-    char text[TIME_RFC3339_LEN];
-
-    if (ms == 0)
-        return json_null();
-    time_format_ms(ms, text);
-    return json_string(text);
-}
-
 /* The Assignment object of §11, with `overdue` as of now. */
 static json_t *assignment_json(const struct db_assignment_item *it)
 {
@@ -48,8 +38,8 @@ static json_t *assignment_json(const struct db_assignment_item *it)
 
     return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:i,s:b}", "id", a->id, "module_id",
                      a->module_id, "user_id", a->user_id, "assigned_by", a->assigned_by, "due_at",
-                     time_or_null(a->due_at), "created_at", time_or_null(a->created_at),
-                     "updated_at", time_or_null(a->updated_at), "module", module, "progress_status",
+                     time_to_json(a->due_at), "created_at", time_to_json(a->created_at),
+                     "updated_at", time_to_json(a->updated_at), "module", module, "progress_status",
                      progress_status_names[it->progress_status], "progress_percent",
                      it->progress_percent, "overdue",
                      assignment_is_overdue(a->due_at, it->progress_status, time_now_ms()));
@@ -281,25 +271,14 @@ static int list_and_reply(struct http_req *r, struct valid *v, const char *scope
     struct db_assignment_item *items = NULL;
     struct page_in page;
     int n = 0;
-    int rc = api_page_parse(r, v, scope, &page);
-
-    if (rc < 0) {
-        valid_free(v);
-        return http_reply_err(r, rc);
-    }
-    if (http_valid_or_reply(r, v) < 0)
+    if (api_page_parse_or_reply(r, v, scope, &page) < 0)
         return 0;
-    f->limit = page.limit + 1; /* one more tells whether a next page exists */
-    f->has_after = page.has_cursor;
-    f->after_created_at = page.after.key_int;
-    f->after_id = page.after.id;
+    f->page = api_page_keyset(&page);
     struct db_conn *c;
-    rc = http_conn(r, &c);
+    int rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_assignments_list(c, &r->arena, f, &items, &n);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &assignment_items);
+    return api_page_reply(r, rc, &page, scope, items, sizeof(*items), n, &assignment_items);
 }
 
 int api_assignments_list(struct http_req *r)

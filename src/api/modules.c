@@ -95,30 +95,20 @@ int api_modules_list(struct http_req *r)
     valid_text_string(&v, "q", http_query(r, "q"), 0, 1, 100, &f.q);
     const char *scope =
         arena_printf(&r->arena, "modules|%d|%d|%s|%s", f.status, f.flow, author, f.q ? f.q : "");
-    rc = api_page_parse(r, &v, scope, &page);
-    if (rc < 0) {
-        valid_free(&v);
-        return http_reply_err(r, rc);
-    }
-    if (http_valid_or_reply(r, &v) < 0)
+    if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
         return 0;
 
     /* §5: learners see published modules; authors also their own; admins everything. */
     f.see_all = r->user->role == ROLE_ADMIN;
     f.own_id = r->user->role == ROLE_AUTHOR ? r->user->id : NULL;
-    f.limit = page.limit + 1;
-    f.has_after = page.has_cursor;
-    f.after_created_at = page.after.key_int;
-    f.after_id = page.after.id;
+    f.page = api_page_keyset(&page);
     struct db_conn *c;
     struct module *items = NULL;
     int n = 0;
     rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_modules_list(c, &r->arena, &f, &items, &n);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &module_items);
+    return api_page_reply(r, rc, &page, scope, items, sizeof(*items), n, &module_items);
 }
 
 /* --- create ----------------------------------------------------------------------------- */

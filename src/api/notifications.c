@@ -19,16 +19,6 @@
 
 /* --- rendering and creating ------------------------------------------------------------- */
 
-static json_t *time_or_null(int64_t ms)
-{
-    char text[TIME_RFC3339_LEN];
-
-    if (ms == 0)
-        return json_null();
-    time_format_ms(ms, text);
-    return json_string(text);
-}
-
 json_t *api_notification_to_json(const struct notification *n)
 {
     char created[TIME_RFC3339_LEN];
@@ -44,7 +34,7 @@ json_t *api_notification_to_json(const struct notification *n)
     return json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:b,s:o,s:s}", "id", n->id, "seq",
                      (json_int_t)n->seq, "type", notification_type_names[n->type], "title",
                      n->title, "body", n->body, "data", data, "read", n->read_at != 0, "read_at",
-                     time_or_null(n->read_at), "created_at", created);
+                     time_to_json(n->read_at), "created_at", created);
 }
 
 int api_notification_create(struct http_req *r, const char *user_id, enum notification_type type,
@@ -91,23 +81,14 @@ int api_notifications_list(struct http_req *r)
         f.unread = unread;
     /* Bound to the filter as interpreted, so "true" and "1" page alike. */
     const char *scope = arena_printf(&r->arena, "notifications|%d", f.unread);
-    int rc = api_page_parse(r, &v, scope, &page);
-    if (rc < 0) {
-        valid_free(&v);
-        return http_reply_err(r, rc);
-    }
-    if (http_valid_or_reply(r, &v) < 0)
+    if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
         return 0;
-    f.limit = page.limit + 1;
-    f.has_after = page.has_cursor;
-    f.after_seq = page.after.key_int;
+    f.page = api_page_keyset(&page);
     struct db_conn *c;
-    rc = http_conn(r, &c);
+    int rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_notifications_list(c, &r->arena, &f, &items, &n);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &notification_items);
+    return api_page_reply(r, rc, &page, scope, items, sizeof(*items), n, &notification_items);
 }
 
 int api_notifications_unread_count(struct http_req *r)

@@ -51,6 +51,27 @@ int api_page_parse(struct http_req *r, struct valid *v, const char *scope, struc
     return 0;
 }
 
+struct db_keyset api_page_keyset(const struct page_in *p)
+{
+    return (struct db_keyset){.limit = p->limit + 1,
+                              .has_after = p->has_cursor,
+                              .after_key = p->after.key_int,
+                              .after_id = p->after.id};
+}
+
+int api_page_parse_or_reply(struct http_req *r, struct valid *v, const char *scope,
+                            struct page_in *p)
+{
+    int rc = api_page_parse(r, v, scope, p);
+
+    if (rc < 0) {
+        valid_free(v);
+        http_reply_err(r, rc);
+        return -1;
+    }
+    return http_valid_or_reply(r, v);
+}
+
 json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *items,
                             const struct cursor *last)
 {
@@ -68,9 +89,11 @@ json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *
     return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
 }
 
-int api_page_reply(struct http_req *r, const struct page_in *p, const char *scope,
+int api_page_reply(struct http_req *r, int rc, const struct page_in *p, const char *scope,
                    const void *items, size_t size, int n, const struct page_item_ops *ops)
 {
+    if (rc < 0)
+        return http_reply_err(r, rc);
     const char *base = items;
     int shown = n > p->limit ? p->limit : n;
     json_t *arr = json_array();

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "db/db.h"
 #include "domain/cursor.h"
 #include "http/http.h"
 
@@ -27,6 +28,15 @@ struct page_in {
  */
 int api_page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p);
 
+/* The storage keyset for page `p`: one row more than the page, which tells whether another
+ * page exists, after the cursor's row. */
+struct db_keyset api_page_keyset(const struct page_in *p);
+
+/* api_page_parse(), then the end of the validation pass `v` (freed): 0, or -1 after replying
+ * 422 (v's errors), or 503/500 when the signing key could not be loaded. */
+int api_page_parse_or_reply(struct http_req *r, struct valid *v, const char *scope,
+                            struct page_in *p);
+
 /* Builds {"items": items, "next_cursor": ...}; steals `items`. `last` is the sort key of the
  * last item when another page exists, else NULL. */
 json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *items,
@@ -41,11 +51,12 @@ struct page_item_ops {
 };
 
 /*
- * Replies 200 with one page of the `n` items of `size` bytes each that the query returned when
- * asked for p->limit + 1 (one more tells whether a next page exists): the first p->limit of
+ * Ends a list handler. `rc` is the list query's outcome: a failure is replied as such.
+ * Otherwise replies 200 with one page of the `n` items of `size` bytes each that the query returned
+ * when asked for p->limit + 1 (one more tells whether a next page exists): the first p->limit of
  * them, and the cursor after the last one shown when there are more.
  */
-int api_page_reply(struct http_req *r, const struct page_in *p, const char *scope,
+int api_page_reply(struct http_req *r, int rc, const struct page_in *p, const char *scope,
                    const void *items, size_t size, int n, const struct page_item_ops *ops);
 
 #endif

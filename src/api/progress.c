@@ -66,16 +66,6 @@ struct redact_ctx api_progress_redaction(const struct http_req *r, const struct 
     return ctx;
 }
 
-static json_t *time_or_null(int64_t ms)
-{
-    char text[TIME_RFC3339_LEN];
-
-    if (ms == 0)
-        return json_null();
-    time_format_ms(ms, text);
-    return json_string(text);
-}
-
 /* The Progress object of §8 for record `p`. `doc` is its progress_data already parsed
  * (borrowed), or NULL to parse p->data. */
 static json_t *progress_json_doc(const struct module *m, const struct progress_rec *p, json_t *doc)
@@ -87,8 +77,8 @@ static json_t *progress_json_doc(const struct module *m, const struct progress_r
                      progress_status_names[p->status], "percent", p->percent, "score",
                      p->has_score ? json_integer(p->score) : json_null(), "version", p->version,
                      "progress_data", data != NULL ? data : json_object(), "started_at",
-                     time_or_null(p->started_at), "completed_at", time_or_null(p->completed_at),
-                     "updated_at", time_or_null(p->updated_at));
+                     time_to_json(p->started_at), "completed_at", time_to_json(p->completed_at),
+                     "updated_at", time_to_json(p->updated_at));
 }
 
 static json_t *progress_json(const struct module *m, const struct progress_rec *p)
@@ -443,25 +433,10 @@ static int assessment_write_or_reply(struct http_req *r, struct module *m, struc
     return 0;
 }
 
-int api_progress_submit(struct http_req *r)
-{
-    struct progress_module pm;
-    struct progress_rec old, neu;
-    json_t *doc = NULL;
-    struct module m;
-    json_t *stored = NULL, *out = NULL;
+/* The two assessment transitions of §8.6 after the shared checks. */
+enum assessment_step { STEP_SUBMIT, STEP_NEXT_ATTEMPT };
 
-    if (assessment_write_or_reply(r, &m, &old, &pm, &stored) < 0)
-        return 0;
-    int rc = progress_assessment_submit(&pm, stored, time_now_ms(), &out);
-    if (rc == TS_ECONFLICT)
-        return http_reply_detail(r, 409, "Attempt already submitted");
-    if (rc == 0)
-        rc = store(r, &m, &pm, &old, out, &neu, &doc);
-    return reply_stored(r, &m, rc, &neu, doc);
-}
-
-int api_progress_attempts(struct http_req *r)
+static int assessment_step(struct http_req *r, enum assessment_step step)
 {
     static const char *const refusals[] = {
         [ATTEMPT_NOT_SUBMITTED] = "Current attempt is not submitted",
@@ -473,14 +448,32 @@ int api_progress_attempts(struct http_req *r)
     json_t *doc = NULL;
     struct module m;
     json_t *stored = NULL, *out = NULL;
+    int rc = 0;
 
     if (assessment_write_or_reply(r, &m, &old, &pm, &stored) < 0)
         return 0;
-    enum attempt_refusal why = progress_assessment_next(&pm, stored, &out);
-    if (why != ATTEMPT_OK)
-        return http_reply_detail(r, 409, refusals[why]);
-    int rc = store(r, &m, &pm, &old, out, &neu, &doc);
+    if (step == STEP_SUBMIT) {
+        rc = progress_assessment_submit(&pm, stored, time_now_ms(), &out);
+        if (rc == TS_ECONFLICT)
+            return http_reply_detail(r, 409, "Attempt already submitted");
+    } else {
+        enum attempt_refusal why = progress_assessment_next(&pm, stored, &out);
+        if (why != ATTEMPT_OK)
+            return http_reply_detail(r, 409, refusals[why]);
+    }
+    if (rc == 0)
+        rc = store(r, &m, &pm, &old, out, &neu, &doc);
     return reply_stored(r, &m, rc, &neu, doc);
+}
+
+int api_progress_submit(struct http_req *r)
+{
+    return assessment_step(r, STEP_SUBMIT);
+}
+
+int api_progress_attempts(struct http_req *r)
+{
+    return assessment_step(r, STEP_NEXT_ATTEMPT);
 }
 
 /* --- dashboard --------------------------------------------------------------------------- */
@@ -514,22 +507,12 @@ int api_progress_dashboard(struct http_req *r)
     valid_init(&v, &r->arena, "query");
     valid_text_enum(&v, "status", http_query(r, "status"), 0, progress_status_names, &f.status);
     const char *scope = arena_printf(&r->arena, "progress|%d", f.status);
-    int rc = api_page_parse(r, &v, scope, &page);
-    if (rc < 0) {
-        valid_free(&v);
-        return http_reply_err(r, rc);
-    }
-    if (http_valid_or_reply(r, &v) < 0)
+    if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
         return 0;
-    f.limit = page.limit + 1;
-    f.has_after = page.has_cursor;
-    f.after_updated_at = page.after.key_int;
-    f.after_module_id = page.after.id;
+    f.page = api_page_keyset(&page);
     struct db_conn *c;
-    rc = http_conn(r, &c);
+    int rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_progress_list(c, &r->arena, &f, &items, &n);
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &dashboard_items);
+    return api_page_reply(r, rc, &page, scope, items, sizeof(*items), n, &dashboard_items);
 }

@@ -147,26 +147,16 @@ int api_users_list(struct http_req *r)
     f.role = role;
     /* The cursor is bound to the filters as interpreted, so "true" and "1" page alike. */
     const char *scope = arena_printf(&r->arena, "users|%d|%d|%s", f.role, f.active, f.q ? f.q : "");
-    rc = api_page_parse(r, &v, scope, &page);
-    if (rc < 0) {
-        valid_free(&v);
-        return http_reply_err(r, rc);
-    }
-    if (http_valid_or_reply(r, &v) < 0)
+    if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
         return 0;
 
     struct db_conn *c;
     struct user *items = NULL;
     int n = 0;
-    f.limit = page.limit + 1; /* one more tells whether a next page exists */
-    f.has_after = page.has_cursor;
-    f.after_created_at = page.after.key_int;
-    f.after_id = page.after.id;
+    f.page = api_page_keyset(&page);
     rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_users_list(c, &r->arena, &f, &items, &n);
-    if (rc < 0)
-        return http_reply_err(r, rc);
 
-    return api_page_reply(r, &page, scope, items, sizeof(*items), n, &user_items);
+    return api_page_reply(r, rc, &page, scope, items, sizeof(*items), n, &user_items);
 }

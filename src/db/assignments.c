@@ -154,8 +154,7 @@ int db_assignments_list(struct db_conn *c, struct arena *a, const struct db_assi
         DB_PARAMS(DB_P_TEXT(f->assigned_by), DB_P_TEXT(f->user_id), DB_P_TEXT(f->module_id),
                   f->progress_status >= 0 ? DB_P_TEXT(progress_status_names[f->progress_status])
                                           : DB_P_NULL,
-                  f->has_after ? DB_P_INT(f->after_created_at) : DB_P_NULL,
-                  f->has_after ? DB_P_TEXT(f->after_id) : DB_P_NULL, DB_P_INT(f->limit)),
+                  DB_KEYSET_PARAMS(f->page)),
         &r);
 
     if (rc < 0)

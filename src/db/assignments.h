@@ -77,10 +77,7 @@ struct db_assignments_filter {
     const char *user_id;     /* NULL: any assignee */
     const char *module_id;   /* NULL: any module */
     int progress_status;     /* enum progress_status (not_started included) or -1 */
-    bool has_after;
-    int64_t after_created_at; /* keyset: strictly after (created_at, id) in list order */
-    const char *after_id;
-    int limit;
+    struct db_keyset page;   /* order: the list function's */
 };
 
 /* Assignments in order created_at desc, id desc; *items is an arena array of *n. */

@@ -145,6 +145,23 @@ struct db_stats {
 };
 void db_get_stats(struct db *db, struct db_stats *st);
 
+/*
+ * Keyset pagination of a list query (API.md §1.7): at most `limit` rows, strictly after the
+ * row (after_key, after_id) in the list's order when has_after. after_id breaks ties of the
+ * key; it is NULL where the key is unique (notification seq).
+ */
+struct db_keyset {
+    int limit;
+    bool has_after;
+    int64_t after_key;
+    const char *after_id;
+};
+
+/* A keyset's bound parameters in the order the list statements use: key, id, limit. */
+#define DB_KEYSET_PARAMS(k)                                                                        \
+    ((k).has_after ? DB_P_INT((k).after_key) : DB_P_NULL),                                         \
+        ((k).has_after ? DB_P_TEXT((k).after_id) : DB_P_NULL), DB_P_INT((k).limit)
+
 /* Storage-internal: reads one row of `r` into `item`, strings in `a`. */
 typedef void (*db__row_reader)(const struct db_res *r, int row, struct arena *a, void *item);
 

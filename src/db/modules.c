@@ -147,8 +147,7 @@ int db_modules_list(struct db_conn *c, struct arena *a, const struct db_modules_
                            f->flow >= 0 ? DB_P_TEXT(flow_type_names[f->flow]) : DB_P_NULL,
                            DB_P_TEXT(f->author_id),
                            f->q != NULL ? DB_P_TEXT(db_like_pattern(a, f->q)) : DB_P_NULL,
-                           f->has_after ? DB_P_INT(f->after_created_at) : DB_P_NULL,
-                           f->has_after ? DB_P_TEXT(f->after_id) : DB_P_NULL, DB_P_INT(f->limit)),
+                           DB_KEYSET_PARAMS(f->page)),
                  &r);
 
     if (rc < 0)

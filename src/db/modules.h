@@ -62,11 +62,8 @@ struct db_modules_filter {
     int status; /* enum module_status or -1 */
     int flow;   /* enum flow_type or -1 */
     const char *author_id;
-    const char *q; /* case-insensitive title substring, or NULL */
-    bool has_after;
-    int64_t after_created_at;
-    const char *after_id;
-    int limit;
+    const char *q;         /* case-insensitive title substring, or NULL */
+    struct db_keyset page; /* order: the list function's */
 };
 
 /* Modules in order created_at desc, id desc (no screens are read). */

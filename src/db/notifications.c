@@ -91,7 +91,8 @@ int db_notifications_list(struct db_conn *c, struct arena *a,
                  "(CAST($3 AS BIGINT) IS NULL OR n.seq < $3) "
                  "ORDER BY n.seq DESC LIMIT $4",
                  DB_PARAMS(DB_P_TEXT(f->user_id), f->unread >= 0 ? DB_P_INT(f->unread) : DB_P_NULL,
-                           f->has_after ? DB_P_INT(f->after_seq) : DB_P_NULL, DB_P_INT(f->limit)),
+                           f->page.has_after ? DB_P_INT(f->page.after_key) : DB_P_NULL,
+                           DB_P_INT(f->page.limit)),
                  &r);
 
     if (rc < 0)

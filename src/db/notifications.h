@@ -54,10 +54,8 @@ int db_notifications_after(struct db_conn *c, struct arena *a, const char *user_
 
 struct db_notifications_filter {
     const char *user_id;
-    int unread; /* 1: unread only, 0: read only, -1: all */
-    bool has_after;
-    int64_t after_seq; /* keyset: seq strictly below it (seq is unique, so no tie-break) */
-    int limit;
+    int unread;            /* 1: unread only, 0: read only, -1: all */
+    struct db_keyset page; /* after_key: seq strictly below it; after_id unused */
 };
 
 /* The user's notifications in order seq desc; *items is an arena array of *n. */

@@ -62,11 +62,8 @@ struct db_progress_item {
 
 struct db_progress_filter {
     const char *user_id;
-    int status; /* enum progress_status or -1 */
-    bool has_after;
-    int64_t after_updated_at; /* keyset: strictly after (updated_at, module_id) in list order */
-    const char *after_module_id;
-    int limit;
+    int status;            /* enum progress_status or -1 */
+    struct db_keyset page; /* order: the list function's */
 };
 
 /* The user's records, updated_at desc then module_id desc. */

@@ -119,8 +119,7 @@ int db_users_list(struct db_conn *c, struct arena *a, const struct db_users_filt
                  DB_PARAMS(f->role >= 0 ? DB_P_TEXT(user_role_names[f->role]) : DB_P_NULL,
                            f->active >= 0 ? DB_P_INT(f->active) : DB_P_NULL,
                            f->q != NULL ? DB_P_TEXT(db_like_pattern(a, f->q)) : DB_P_NULL,
-                           f->has_after ? DB_P_INT(f->after_created_at) : DB_P_NULL,
-                           f->has_after ? DB_P_TEXT(f->after_id) : DB_P_NULL, DB_P_INT(f->limit)),
+                           DB_KEYSET_PARAMS(f->page)),
                  &r);
 
     if (rc < 0)

@@ -52,13 +52,10 @@ int db_users_set_password(struct db_conn *c, const char *id, const char *passwor
                           int64_t now_ms);
 
 struct db_users_filter {
-    int role;      /* enum user_role, or -1 for any */
-    int active;    /* 1, 0, or -1 for any */
-    const char *q; /* substring of email or display_name, case-insensitive; NULL for any */
-    bool has_after;
-    int64_t after_created_at; /* keyset: items strictly after (created_at, id) in list order */
-    const char *after_id;
-    int limit;
+    int role;              /* enum user_role, or -1 for any */
+    int active;            /* 1, 0, or -1 for any */
+    const char *q;         /* substring of email or display_name, case-insensitive; NULL for any */
+    struct db_keyset page; /* order: the list function's */
 };
 
 /* Users in order created_at desc, id desc; *items is an arena array of *n users. */

@@ -20,16 +20,6 @@ static const char *human_time(struct arena *a, int64_t ms)
                         tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
-static json_t *time_or_null(int64_t ms)
-{
-    char text[TIME_RFC3339_LEN];
-
-    if (ms == 0)
-        return json_null();
-    time_format_ms(ms, text);
-    return json_string(text);
-}
-
 static json_t *id_or_null(const char *id)
 {
     return id != NULL && id[0] != '\0' ? json_string(id) : json_null();
@@ -76,7 +66,7 @@ void notification_compose(struct arena *a, enum notification_type type,
     case NOTIFICATION_ASSIGNMENT_DUE_SOON:
         data = json_pack("{s:o,s:o,s:o}", "assignment_id", id_or_null(about->assignment_id),
                          "module_id", id_or_null(about->module_id), "due_at",
-                         time_or_null(about->due_at));
+                         time_to_json(about->due_at));
         break;
     case NOTIFICATION_MODULE_PUBLISHED:
         data = json_pack("{s:o,s:o}", "module_id", id_or_null(about->module_id), "copied_from_id",

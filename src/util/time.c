@@ -409,3 +409,13 @@ bool time_zone_is_known(const char *name)
     strcat(path, name);
     return is_tzif_file(path);
 }
+
+json_t *time_to_json(int64_t ms)
+{
+    char text[TIME_RFC3339_LEN];
+
+    if (ms == 0)
+        return json_null();
+    time_format_ms(ms, text);
+    return json_string(text);
+}

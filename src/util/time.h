@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* Wall clock, UTC milliseconds. */
 int64_t time_now_ms(void);
 
@@ -21,6 +23,9 @@ int64_t time_mono_ms(void);
 
 /* Formats `ms` as "YYYY-MM-DDTHH:MM:SS.mmmZ" into `out`. */
 void time_format_ms(int64_t ms, char out[TIME_RFC3339_LEN]);
+
+/* The same as a new JSON string, or JSON null for 0 (the "not set" of stored timestamps). */
+json_t *time_to_json(int64_t ms);
 
 enum time_parse_result {
     TIME_OK = 0,
