@@ -607,8 +607,11 @@ Test(assignments, authors_list_their_own_admins_all_with_filters_and_cursors)
     for (int i = 0; i < 3; i++)
         module_n(&author, "M", 1, m[i], NULL);
     /* Six by the author: three modules x two learners; one by another author. */
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 6; i++) {
+        /* Distinct creation times: within one millisecond the order is by id, not by age. */
+        usleep(2000);
         assigned(&author, m[i / 2], i % 2 ? other.id : learner.id, NULL, ids[i]);
+    }
     assigned(&other_author, m[0], other_author.id, NULL, theirs);
 
     int pages = 0;
@@ -667,6 +670,7 @@ Test(assignments, own_assignments_filter_by_progress_status_and_page)
     struct ts_resp r;
     for (int i = 0; i < 4; i++) {
         module_n(&author, "M", 2, m[i], sids[i]);
+        usleep(2000); /* distinct creation times, so "newest first" is by age */
         assigned(&author, m[i], learner.id, NULL, ids[i]);
     }
     char theirs[STR_UUID_SIZE];
