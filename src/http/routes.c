@@ -6,6 +6,7 @@
 
 #include "api/auth.h"
 #include "api/modules.h"
+#include "api/notification_stream.h"
 #include "api/ops.h"
 #include "api/progress.h"
 #include "api/screens.h"
@@ -58,6 +59,9 @@ const struct route routes_table[] = {
     {"POST", MODULE "/progress/attempts", api_progress_attempts, ACCESS_ANY, BODY | WITH_MODULE,
      "Start the next attempt"},
     {"GET", "/api/v1/users/me/progress", api_progress_dashboard, ACCESS_ANY, 0, "Own progress"},
+    /* §12 notifications */
+    {"GET", "/api/v1/notifications/stream", api_notifications_stream, ACCESS_ANY, ROUTE_QUERY_TOKEN,
+     "Notification stream (Server-Sent Events)"},
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},
