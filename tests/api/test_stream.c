@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -364,8 +365,8 @@ struct writer {
     const struct ts_server *s;
     char user_id[STR_UUID_SIZE];
     long long seqs[WRITES];
-    int n;
-    int failed;
+    atomic_int n; /* seqs[0..n) are written */
+    atomic_int failed;
 };
 
 static void *write_notifications(void *arg)
@@ -378,7 +379,8 @@ static void *write_notifications(void *arg)
             w->failed++;
             continue;
         }
-        w->seqs[w->n++] = seq;
+        w->seqs[atomic_load(&w->n)] = seq;
+        atomic_fetch_add(&w->n, 1);
         usleep(25 * 1000);
     }
     return NULL;
