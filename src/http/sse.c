@@ -70,7 +70,7 @@
 #define CATCH_UP_BATCH 64
 /* Tokens per checking statement. */
 #define CHECK_BATCH 500
-/* The listener: reconnection backoff, and a liveness round trip when it has heard nothing. */
+/* The listener: reconnection backoff, and the interval of its liveness round trip. */
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define LISTEN_PING_MS 30000
