@@ -133,27 +133,6 @@ int api_module_edit_or_reply(struct http_req *r, const char *id, enum module_cha
 
 /* --- rendering -------------------------------------------------------------------------- */
 
-/* ,"key":"<escaped s>" */
-static void put_string(struct buf *b, const char *key, const char *s)
-{
-    buf_printf(b, ",\"%s\":\"", key);
-    buf_json_escape(b, s);
-    buf_puts(b, "\"");
-}
-
-/* ,"key":"<RFC 3339>" or ,"key":null for 0 */
-static void put_time(struct buf *b, const char *key, int64_t ms)
-{
-    char text[TIME_RFC3339_LEN];
-
-    if (ms == 0) {
-        buf_printf(b, ",\"%s\":null", key);
-        return;
-    }
-    time_format_ms(ms, text);
-    buf_printf(b, ",\"%s\":\"%s\"", key, text);
-}
-
 /*
  * Written directly as text: GET module is a hot read, and building a jansson tree (parsing the
  * settings, packing, dumping, freeing) was most of its user-space time (docs/PERFORMANCE.md).
@@ -163,22 +142,22 @@ static void put_time(struct buf *b, const char *key, int64_t ms)
 void api_module_render(struct buf *b, const struct module *m)
 {
     buf_printf(b, "{\"id\":\"%s\"", m->id);
-    put_string(b, "title", m->title);
-    put_string(b, "description", m->description);
+    buf_json_string_member(b, "title", m->title);
+    buf_json_string_member(b, "description", m->description);
     buf_printf(b, ",\"flow_type\":\"%s\",\"status\":\"%s\",\"settings\":%s",
                flow_type_names[m->flow], module_status_names[m->status],
                m->settings != NULL && m->settings[0] != '\0' ? m->settings : "{}");
     buf_printf(b, ",\"author_id\":\"%s\"", m->author_id);
-    put_string(b, "author_name", m->author_name);
+    buf_json_string_member(b, "author_name", m->author_name);
     if (m->copied_from_id[0] != '\0')
         buf_printf(b, ",\"copied_from_id\":\"%s\"", m->copied_from_id);
     else
         buf_puts(b, ",\"copied_from_id\":null");
     buf_printf(b, ",\"screen_count\":%d", m->screen_count);
-    put_time(b, "created_at", m->created_at);
-    put_time(b, "updated_at", m->updated_at);
-    put_time(b, "published_at", m->published_at);
-    put_time(b, "archived_at", m->archived_at);
+    time_json_member(b, "created_at", m->created_at);
+    time_json_member(b, "updated_at", m->updated_at);
+    time_json_member(b, "published_at", m->published_at);
+    time_json_member(b, "archived_at", m->archived_at);
     buf_puts(b, "}");
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "api/module_access.h"
+#include "api/notification_render.h"
 #include "api/page.h"
 #include "db/notifications.h"
 #include "util/crypto.h"
@@ -18,24 +19,6 @@
 #include "util/time.h"
 
 /* --- rendering and creating ------------------------------------------------------------- */
-
-json_t *api_notification_to_json(const struct notification *n)
-{
-    char created[TIME_RFC3339_LEN];
-    json_t *data = json_loads(n->data != NULL ? n->data : "{}", 0, NULL);
-
-    if (!json_is_object(data)) {
-        /* Only data the server did not write (a hand-edited row) gets here. */
-        log_msg(LOG_ERROR, "notifications", "notification %s: stored data is not an object", n->id);
-        json_decref(data);
-        data = json_object();
-    }
-    time_format_ms(n->created_at, created);
-    return json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:b,s:o,s:s}", "id", n->id, "seq",
-                     (json_int_t)n->seq, "type", notification_type_names[n->type], "title",
-                     n->title, "body", n->body, "data", data, "read", n->read_at != 0, "read_at",
-                     time_to_json(n->read_at), "created_at", created);
-}
 
 int api_notification_create(struct http_req *r, const char *user_id, enum notification_type type,
                             const struct notification_about *about)

@@ -16,10 +16,6 @@ int api_notifications_unread_count(struct http_req *r); /* GET …/notifications
 int api_notifications_read(struct http_req *r); /* POST …/notifications/{notification_id}/read */
 int api_notifications_read_all(struct http_req *r); /* POST /api/v1/notifications/read-all */
 
-/* The Notification object of §12 (caller owns): `data` as an object, `read` a boolean,
- * `read_at` null or a timestamp, `seq` an integer. */
-json_t *api_notification_to_json(const struct notification *n);
-
 /*
  * Creates a notification of `type` for `user_id` inside the request's open write transaction:
  * title, body and data from notification_compose() (domain/notification.h), numbered by

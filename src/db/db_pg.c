@@ -13,10 +13,9 @@
  * block on a new connection to the same silent host), and PQfinish() only queues its Terminate
  * message, because every connection is in non-blocking mode from the moment it is open.
  */
-#include "db/db.h"
+#include "db/db_pg.h"
 
 #include <errno.h>
-#include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +73,7 @@ static void notice_to_log(void *arg, const char *message)
             "server notice: %.*s", (int)strcspn(message, "\n"), message);
 }
 
-static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)
+PGconn *db__pg_connect(const struct config *cfg, int timeout_ms, const char *application_name)
 {
     char options[64];
     int64_t deadline = time_mono_ms() + timeout_ms;
@@ -82,11 +81,11 @@ static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)
     snprintf(options, sizeof(options), "-c statement_timeout=%d", cfg->db_timeout_ms);
     /* Keywords after "dbname" override what the URL says. */
     const char *keys[] = {"dbname", "application_name", "options", NULL};
-    const char *vals[] = {cfg->database_url, "trainsmart", options, NULL};
+    const char *vals[] = {cfg->database_url, application_name, options, NULL};
     PGconn *conn = PQconnectStartParams(keys, vals, 1);
 
     if (conn == NULL)
-        return TS_EUNAVAIL;
+        return NULL;
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
     while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
         short ev = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
@@ -107,11 +106,20 @@ static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)
         /* Does not block: libpq's socket is non-blocking at the system level, and no Terminate
          * message is sent before the startup has finished. */
         PQfinish(conn);
-        return TS_EUNAVAIL;
+        return NULL;
     }
     /* From here on libpq never waits on the socket by itself, PQfinish() included. */
     PQsetnonblocking(conn, 1);
     PQsetNoticeProcessor(conn, notice_to_log, NULL);
+    return conn;
+}
+
+static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)
+{
+    PGconn *conn = db__pg_connect(cfg, timeout_ms, "trainsmart");
+
+    if (conn == NULL)
+        return TS_EUNAVAIL;
     struct pg *p = xcalloc(1, sizeof(*p));
     p->conn = conn;
     *handle = p;
@@ -163,30 +171,29 @@ static int result_error(struct pg *p, PGresult *r)
     return TS_EDB;
 }
 
-/* Sends the query already queued on the connection and collects its single result. */
-static int finish(struct pg *p, int64_t deadline, PGresult **out)
+int db__pg_finish(PGconn *conn, int64_t deadline, PGresult **out)
 {
     PGresult *last = NULL;
     int flush;
 
     /* libpq's rule for non-blocking sends: wait for either direction, and read what arrives
      * so the server is never blocked writing to us while we write to it. */
-    while ((flush = PQflush(p->conn)) == 1) {
-        if (wait_socket(p->conn, POLLOUT | POLLIN, deadline) < 0)
+    while ((flush = PQflush(conn)) == 1) {
+        if (wait_socket(conn, POLLOUT | POLLIN, deadline) < 0)
             goto timeout;
-        if (!PQconsumeInput(p->conn))
+        if (!PQconsumeInput(conn))
             goto lost;
     }
     if (flush < 0)
         goto lost;
     for (;;) {
-        while (PQisBusy(p->conn)) {
-            if (wait_socket(p->conn, POLLIN, deadline) < 0)
+        while (PQisBusy(conn)) {
+            if (wait_socket(conn, POLLIN, deadline) < 0)
                 goto timeout;
-            if (!PQconsumeInput(p->conn))
+            if (!PQconsumeInput(conn))
                 goto lost;
         }
-        PGresult *r = PQgetResult(p->conn);
+        PGresult *r = PQgetResult(conn);
         if (r == NULL)
             break;
         PQclear(last);
@@ -201,15 +208,23 @@ timeout:
      * The connection is dropped instead; statement_timeout ends the statement on the server
      * if it is still running there. */
     PQclear(last);
-    p->broken = true;
     log_msg(LOG_ERROR, "db.pg", "no answer from the database before the deadline");
     return TS_EUNAVAIL;
 lost:
     PQclear(last);
-    p->broken = true;
-    log_msg(LOG_ERROR, "db.pg", "connection lost: %.*s",
-            (int)strcspn(PQerrorMessage(p->conn), "\n"), PQerrorMessage(p->conn));
+    log_msg(LOG_ERROR, "db.pg", "connection lost: %.*s", (int)strcspn(PQerrorMessage(conn), "\n"),
+            PQerrorMessage(conn));
     return TS_EUNAVAIL;
+}
+
+/* db__pg_finish() on a pooled connection, which a failure leaves broken for the pool. */
+static int finish(struct pg *p, int64_t deadline, PGresult **out)
+{
+    int rc = db__pg_finish(p->conn, deadline, out);
+
+    if (rc < 0)
+        p->broken = true;
+    return rc;
 }
 
 static void free_pgresult(void *owner)

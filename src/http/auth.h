@@ -8,7 +8,8 @@
 #include "http/http.h"
 
 /*
- * Authenticates r for its route: 401 "Not authenticated" without a bearer token, 401 "Could
+ * Authenticates r for its route: 401 "Not authenticated" without a bearer token (nor, on
+ * ROUTE_QUERY_TOKEN routes, an ?access_token= when the header is absent), 401 "Could
  * not validate credentials" for an unknown, expired or revoked token or an inactive user (both
  * with WWW-Authenticate: Bearer), 403 when the role may never use the endpoint, 503 when the
  * database is unavailable. Returns 0 with r->user set, or -1 after replying.

@@ -27,6 +27,7 @@ struct http_req;
 struct http_server;
 struct http_cleanup;
 struct http_notified;
+struct sse_stream;
 struct db;
 struct caller;
 
@@ -45,6 +46,9 @@ enum {
     ROUTE_WITH_MODULE = 1 << 3,
     /* Also the caller's progress record on that module. */
     ROUTE_WITH_RECORD = 1 << 4,
+    /* Also accepts the token as ?access_token= when there is no bearer header (§1.5: only
+     * the notification stream, since an EventSource cannot send headers). */
+    ROUTE_QUERY_TOKEN = 1 << 5,
 };
 
 struct route {
@@ -133,6 +137,9 @@ struct http_req {
     struct http_kv reply_headers[HTTP_MAX_REPLY_HEADERS];
     int nreply_headers;
     bool close_connection;
+    /* A notification stream instead of a body (http_reply_stream()); owned by the request
+     * until server.c hands it to libmicrohttpd. */
+    struct sse_stream *stream;
 };
 
 /* Lookups: header names are case-insensitive; for repeated query parameters the last wins.
@@ -212,6 +219,16 @@ void http_notification_committed(const char *user_id, int64_t seq);
 
 /* Sets the observer (NULL: none; nothing is announced). Call before threads start. */
 void http_set_notify_observer(http_notify_fn fn);
+
+/*
+ * Replies with a notification stream (API.md §12) for the authenticated caller and its token:
+ * `retry: 5000`, then every notification of the caller with seq > `after_seq`, then each new
+ * one as it commits, and heartbeats, until `expires_at` (the token's expiry, ms since the
+ * epoch), logout, deactivation or shutdown (http/sse.c). At SSE_MAX_STREAMS_PER_USER open
+ * streams replies 429 "Too many open streams" with Retry-After: 5 instead; while the server
+ * shuts down, a stream that ends after `retry:`. Returns 0.
+ */
+int http_reply_stream(struct http_req *r, int64_t after_seq, int64_t expires_at);
 
 /* Commits, then replies `status` with `body` (taken; NULL: no body, e.g. 204); after a failed
  * commit replies the failure instead and drops `body`. Returns 0. */

@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "http/auth.h"
 #include "http/idempotency.h"
+#include "http/sse.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -78,6 +79,9 @@ void http_req_free(struct http_req *r)
     buf_free(&r->body);
     free(r->reply_body);
     r->reply_body = NULL;
+    if (r->stream != NULL) /* a stream reply that never reached libmicrohttpd */
+        sse_stream_release(r->stream);
+    r->stream = NULL;
     arena_free(&r->arena);
 }
 

@@ -7,6 +7,7 @@
 #include "api/assignments.h"
 #include "api/auth.h"
 #include "api/modules.h"
+#include "api/notification_stream.h"
 #include "api/notifications.h"
 #include "api/ops.h"
 #include "api/progress.h"
@@ -79,6 +80,8 @@ const struct route routes_table[] = {
      "Mark a notification read"},
     {"POST", NOTIFICATIONS "/read-all", api_notifications_read_all, ACCESS_ANY, 0,
      "Mark all notifications read"},
+    {"GET", NOTIFICATIONS "/stream", api_notifications_stream, ACCESS_ANY, ROUTE_QUERY_TOKEN,
+     "Notification stream (Server-Sent Events)"},
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},

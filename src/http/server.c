@@ -5,9 +5,10 @@
  *
  * Threading: MHD runs WORKER_THREADS threads, each with its own epoll set; a connection stays
  * on one thread, and its handlers run there. Handlers block on the database, so a slow query
- * holds only the connections of its thread. Long-lived streams (Server-Sent Events) must not
- * hold a thread: they will use MHD's suspend/resume (the daemon is started with
- * MHD_ALLOW_SUSPEND_RESUME), see docs/ARCHITECTURE.md.
+ * holds only the connections of its thread. Long-lived notification streams hold no thread:
+ * their response is read by a content reader that suspends the connection when it has nothing
+ * to send, and the stream hub (sse.c) resumes it when there is (the daemon is started with
+ * MHD_ALLOW_SUSPEND_RESUME); see docs/ARCHITECTURE.md, "Server-Sent Events".
  */
 #include "http/server.h"
 
@@ -25,6 +26,7 @@
 
 #include "http/request.h"
 #include "http/routes.h"
+#include "http/sse.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -32,10 +34,15 @@
 /* Far above any expected load per instance; bounded by RLIMIT_NOFILE, raised at start. */
 #define CONNECTION_LIMIT 16384
 
+/* The buffer MHD allocates with a stream's response; it is used only when the client speaks
+ * HTTP/1.0 (chunked HTTP/1.1 fills the connection's write buffer directly). */
+#define STREAM_BLOCK 1024
+
 struct http_server {
     const struct config *cfg;
     struct db *db;
     struct router router;
+    struct sse_hub *hub;
     struct MHD_Daemon *daemon;
     MHD_socket listen_fd;
     int port;
@@ -88,6 +95,38 @@ static void read_client_ip(struct MHD_Connection *c, struct http_req *r)
     r->client_ip = arena_strdup(&r->arena, host);
 }
 
+/* --- notification streams ------------------------------------------------------------ */
+
+static void stream_suspend(void *conn)
+{
+    MHD_suspend_connection(conn);
+}
+
+static void stream_resume(void *conn)
+{
+    MHD_resume_connection(conn);
+}
+
+/* In internal polling mode a reader may return 0 only after suspending the connection, which
+ * sse_stream_read() does; MHD then leaves the connection alone until the hub resumes it. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    ssize_t n = sse_stream_read(cls, buf, max);
+    return n >= 0 ? n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/* MHD frees the response: the connection closed, or the stream ended. */
+static void stream_free(void *cls)
+{
+    sse_stream_release(cls);
+}
+
+struct sse_hub *http_server_hub(struct http_server *s)
+{
+    return s->hub;
+}
+
 /* Hands the queued reply to MHD. */
 static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *c,
                                   struct conn_ctx *ctx)
@@ -96,7 +135,18 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
     struct MHD_Response *resp;
 
     http_req_finish_reply(r, atomic_load(&s->shutting_down));
-    if (r->reply_body != NULL) {
+    if (r->stream != NULL) {
+        /* Chunked, without a length; the content reader ends it. MHD calls stream_free() when
+         * it frees the response, also when queuing fails. */
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read,
+                                                 r->stream, stream_free);
+        if (resp != NULL) {
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+            sse_stream_attach(r->stream, c, ci != NULL ? ci->connect_fd : -1);
+            r->stream = NULL;
+        }
+    } else if (r->reply_body != NULL) {
         resp = MHD_create_response_from_buffer(r->reply_len, r->reply_body, MHD_RESPMEM_MUST_FREE);
         if (resp != NULL)
             r->reply_body = NULL; /* MHD owns it now */
@@ -253,8 +303,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
     /* After write_reply_now() libmicrohttpd reports the MHD_NO as "Application reported
-     * internal error", just before on_completed(): an expected close, not a warning. */
-    log_msg(closing_on_purpose ? LOG_DEBUG : LOG_WARNING, "mhd", "%s", msg);
+     * internal error", just before on_completed(): an expected close, not a warning. Only
+     * notification streams are sent chunked, and a client that went away is how a stream
+     * normally ends; its access line follows. */
+    bool expected = closing_on_purpose || strstr(msg, "chunked response body") != NULL;
+    log_msg(expected ? LOG_DEBUG : LOG_WARNING, "mhd", "%s", msg);
 }
 
 /* --- start and stop --------------------------------------------------------------------- */
@@ -296,6 +349,8 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db)
     atomic_init(&s->in_flight, 0);
     if (router_init(&s->router, routes_table, routes_count) < 0)
         goto fail;
+    static const struct sse_io io = {.suspend = stream_suspend, .resume = stream_resume};
+    s->hub = sse_hub_new(cfg, db, &io);
     if (resolve(cfg, &addr, &v6) < 0) {
         log_msg(LOG_ERROR, "http", "cannot resolve HOST %s", cfg->host);
         goto fail;
@@ -319,6 +374,7 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db)
     s->port = di != NULL ? di->port : cfg->port;
     return s;
 fail:
+    sse_hub_free(s->hub);
     router_free(&s->router);
     free(s);
     return NULL;
@@ -340,12 +396,19 @@ void http_server_shutdown(struct http_server *s)
     s->listen_fd = MHD_quiesce_daemon(s->daemon);
     if (s->listen_fd != MHD_INVALID_SOCKET)
         shutdown(s->listen_fd, SHUT_RDWR);
+    /* Streams end now, not at the deadline: clients reconnect elsewhere with Last-Event-ID. A
+     * stream counts in in_flight until its connection is done. */
+    sse_hub_close_all(s->hub);
     int left;
     while ((left = atomic_load(&s->in_flight)) > 0 && time_mono_ms() < deadline)
         usleep(10 * 1000);
     log_msg(LOG_INFO, "http", "drained after %lld ms; %d request(s) still in flight",
             (long long)(time_mono_ms() - start), left);
+    /* No thread of the hub may resume a connection once MHD has stopped, and MHD must not
+     * stop with a suspended connection; after sse_hub_close_all() none is suspended. */
+    sse_hub_stop(s->hub);
     MHD_stop_daemon(s->daemon);
+    sse_hub_free(s->hub); /* after MHD has released every stream */
     if (s->listen_fd != MHD_INVALID_SOCKET)
         close(s->listen_fd);
     router_free(&s->router);

@@ -13,13 +13,17 @@
  * ends it with http_server_shutdown(). */
 struct http_server *http_server_start(const struct config *cfg, struct db *db);
 
+/* The server's notification stream hub (http/sse.h). */
+struct sse_hub *http_server_hub(struct http_server *s);
+
 /* The port actually bound (useful with PORT chosen by the OS in tests). */
 int http_server_port(const struct http_server *s);
 
 /*
  * Graceful stop: stops accepting connections at once, marks the server as shutting down
- * (/readyz answers 503, replies carry Connection: close), lets in-flight requests finish for
- * up to SHUTDOWN_GRACE_SECONDS - 1 s, then closes every connection and frees the server.
+ * (/readyz answers 503, replies carry Connection: close), ends every notification stream, lets
+ * in-flight requests finish for up to SHUTDOWN_GRACE_SECONDS - 1 s, then closes every
+ * connection and frees the server.
  */
 void http_server_shutdown(struct http_server *s);
 

@@ -132,3 +132,12 @@ char *buf_steal(struct buf *b, size_t *len)
     buf_init(b, b->cap);
     return p;
 }
+
+int buf_json_string_member(struct buf *b, const char *key, const char *s)
+{
+    int rc = buf_printf(b, ",\"%s\":\"", key);
+
+    if (rc == 0)
+        rc = buf_json_escape(b, s != NULL ? s : "");
+    return rc == 0 ? buf_puts(b, "\"") : rc;
+}

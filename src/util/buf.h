@@ -26,6 +26,9 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 /* Appends `s` escaped as the inside of a JSON string (no quotes). */
 int buf_json_escape(struct buf *b, const char *s);
 
+/* Appends ,"key":"<s escaped>" (s NULL: ""), for objects written as text. */
+int buf_json_string_member(struct buf *b, const char *key, const char *s);
+
 /* Returns the data (caller frees with free()) and resets the buffer; "" when empty. */
 char *buf_steal(struct buf *b, size_t *len);
 

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+
 /* --- 1. Clocks -------------------------------------------------------------------------- */
 
 static int64_t clock_ms(clockid_t id)
@@ -418,4 +420,14 @@ json_t *time_to_json(int64_t ms)
         return json_null();
     time_format_ms(ms, text);
     return json_string(text);
+}
+
+int time_json_member(struct buf *b, const char *key, int64_t ms)
+{
+    char text[TIME_RFC3339_LEN];
+
+    if (ms == 0)
+        return buf_printf(b, ",\"%s\":null", key);
+    time_format_ms(ms, text);
+    return buf_printf(b, ",\"%s\":\"%s\"", key, text);
 }

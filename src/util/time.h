@@ -24,6 +24,10 @@ int64_t time_mono_ms(void);
 /* Formats `ms` as "YYYY-MM-DDTHH:MM:SS.mmmZ" into `out`. */
 void time_format_ms(int64_t ms, char out[TIME_RFC3339_LEN]);
 
+/* Appends ,"key":"<RFC 3339>" to `b`, or ,"key":null for 0, for objects written as text. */
+struct buf;
+int time_json_member(struct buf *b, const char *key, int64_t ms);
+
 /* The same as a new JSON string, or JSON null for 0 (the "not set" of stored timestamps). */
 json_t *time_to_json(int64_t ms);
 

@@ -1,0 +1,57 @@
+/*
+ * GET /api/v1/notifications/stream (API.md §12): where the stream starts. The stream itself
+ * (replay, live events, heartbeats, closing) is the hub's, in http/sse.c.
+ */
+#include "api/notification_stream.h"
+
+#include <ctype.h>
+#include <stdint.h>
+
+#include "db/streams.h"
+#include "util/err.h"
+#include "util/time.h"
+
+/* A non-negative decimal integer that fits int64 (leading zeros allowed). */
+static bool parse_seq(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (s == NULL || *s == '\0')
+        return false;
+    for (; *s; s++) {
+        if (!isdigit((unsigned char)*s) || v > (INT64_MAX - (*s - '0')) / 10)
+            return false;
+        v = v * 10 + (*s - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/*
+ * The replay starts after Last-Event-ID (the header, or ?last_event_id= when the header is
+ * absent) when it is a non-negative integer; otherwise nothing is replayed, and the stream
+ * starts after the newest notification the caller has now. That seq and the token's expiry
+ * come from one statement, the same check the hub repeats on every heartbeat.
+ */
+int api_notifications_stream(struct http_req *r)
+{
+    const char *last = http_header(r, "Last-Event-ID");
+    struct db_stream_token *t;
+    struct db_conn *c;
+    int64_t after;
+    int n;
+
+    if (last == NULL)
+        last = http_query(r, "last_event_id");
+    bool replay = parse_seq(last, &after);
+    int rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = db_streams_check(c, &r->arena, &r->token_hash, 1, time_now_ms(), &t, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    if (n == 0) /* logged out or deactivated since the authentication a moment ago */
+        return http_reply_err(r, TS_EBADTOKEN);
+    if (!replay)
+        after = t[0].last_seq;
+    return http_reply_stream(r, after, t[0].expires_at);
+}

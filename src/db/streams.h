@@ -1,0 +1,30 @@
+/*
+ * What the notification streams (http/sse.c, API.md §12) read besides the notifications
+ * themselves: whether the bearer tokens of open streams still authenticate, and how far each
+ * token's user's notifications go. Errors: TS_EUNAVAIL, TS_EDB.
+ */
+#ifndef TS_DB_STREAMS_H
+#define TS_DB_STREAMS_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "util/arena.h"
+
+/* A bearer token that still authenticates, with what a notification stream needs to know. */
+struct db_stream_token {
+    const char *token_hash; /* arena copy */
+    int64_t expires_at;     /* ms since the epoch */
+    int64_t last_seq;       /* the newest notification seq of the token's user; 0 when none */
+};
+
+/*
+ * For the `n` token hashes (lowercase hex) in hashes[]: those that still authenticate at
+ * `now_ms` (unexpired, user active), each with its expiry and its user's newest notification
+ * seq, in one statement. A hash missing from the answer was revoked (logout), has expired, or
+ * belongs to a deactivated user. *items is an arena array of *nitems, in no particular order.
+ */
+int db_streams_check(struct db_conn *c, struct arena *a, const char *const *hashes, int n,
+                     int64_t now_ms, struct db_stream_token **items, int *nitems);
+
+#endif
