@@ -258,8 +258,8 @@ static bool peer_closed(int fd)
  * The user's streams that count against SSE_MAX_STREAMS_PER_USER: those not ending. A
  * suspended connection does not notice that its client went away until the next heartbeat
  * writes to it, so a client that reconnects at once (a page reload) would find its old stream
- * still counted; at the limit, the suspended streams whose client has closed the connection
- * are therefore ended first. Under the lock.
+ * still counted; at the limit, the streams whose client has closed the connection are
+ * therefore not counted, and the suspended ones among them are ended first. Under the lock.
  */
 static int open_streams(struct sse_user *u, int limit, struct resumes *rs)
 {
@@ -267,11 +267,15 @@ static int open_streams(struct sse_user *u, int limit, struct resumes *rs)
 
     for (struct sse_stream *s = u->streams; s != NULL; s = s->next)
         n += !s->closing;
-    for (struct sse_stream *s = u->streams; s != NULL && n >= limit; s = s->next)
-        if (!s->closing && s->suspended && peer_closed(s->fd)) {
+    for (struct sse_stream *s = u->streams; s != NULL && n >= limit; s = s->next) {
+        if (s->closing || !peer_closed(s->fd))
+            continue;
+        /* A stream that is being written to (not suspended) ends by itself when MHD's next
+         * write fails; it just does not count any more. */
+        if (s->suspended)
             close_stream(s, rs);
-            n--;
-        }
+        n--;
+    }
     return n;
 }
 
