@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, on SQLite and on PostgreSQL: installs what it needs, builds with
 # -Werror and ASan+UBSan, starts a private PostgreSQL 15 cluster on a free port, runs ctest,
-# and stops the cluster again whatever the outcome. At the end, passed or not, it checks that
-# no process the run started is still running (a server a test failed to stop, say): it names
-# each one with its command line, kills it, and fails the run.
+# then runs the API tests once more against a server built with ThreadSanitizer (build-tsan/;
+# TS_TEST_TSAN=0 skips that pass), and stops the cluster again whatever the outcome. At the
+# end, passed or not, it checks that no process the run started is still running (a server a
+# test failed to stop, say): it names each one with its command line, kills it, and fails the
+# run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -12,6 +14,15 @@ scripts/deps.sh test
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DTS_WERROR=ON \
   -DTS_SANITIZE=address,undefined >/dev/null
 cmake --build build-test -j"$(nproc)"
+# The server alone, with ThreadSanitizer, for the second pass of the API tests (Criterion itself
+# does not start under TSan; the tests start this binary through TS_TEST_BINARY). Optimised, as
+# TSan's own documentation advises: at -O0 it is several times slower still.
+tsan=${TS_TEST_TSAN:-1}
+if [ "$tsan" = 1 ]; then
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTS_WERROR=ON \
+    -DTS_SANITIZE=thread -DTS_TESTS=OFF >/dev/null
+  cmake --build build-tsan -j"$(nproc)" --target trainsmart
+fi
 
 # The run's own directory: the PostgreSQL cluster, and the tests' scratch directories and
 # clusters (tests/support/server.c, ts_scratch_dir()). Exported, its path also marks every
@@ -22,13 +33,13 @@ chmod 711 "$rundir"
 export TS_TEST_RUN_DIR=$rundir
 pgdir=$rundir/pg
 
-# Pids of the processes of this run that were started from build-test/ (servers, test
-# workers) and are still running. Zombies have no exe link and are skipped: they are gone.
+# Pids of the processes of this run that were started from build-test/ or build-tsan/ (servers,
+# test workers) and are still running. Zombies have no exe link and are skipped: they are gone.
 run_processes() {
   local p exe
   for p in /proc/[0-9]*; do
     exe=$(readlink "$p/exe" 2>/dev/null) || continue
-    case "$exe" in "$root/build-test/"*) ;; *) continue ;; esac
+    case "$exe" in "$root/build-test/"* | "$root/build-tsan/"*) ;; *) continue ;; esac
     grep -qzxF "TS_TEST_RUN_DIR=$rundir" "$p/environ" 2>/dev/null || continue
     echo "${p#/proc/}"
   done
@@ -83,4 +94,15 @@ done
 export TS_TEST_PG_URL="postgresql://trainsmart@127.0.0.1:$pgport/postgres"
 
 cd build-test
-ctest --output-on-failure -j "${TS_TEST_JOBS:-4}" "$@"
+rc=0
+ctest --output-on-failure -j "${TS_TEST_JOBS:-4}" "$@" || rc=$?
+# Second pass: the API tests (label "api") against the ThreadSanitizer server. On a race the
+# server stops at once with exit code 66 (halt_on_error), so the test that drove it fails: it
+# asserts the server's exit code, or its next request finds the server gone.
+if [ "$tsan" = 1 ]; then
+  echo "== API tests against the ThreadSanitizer server (build-tsan/trainsmart)"
+  TS_TEST_BINARY=$root/build-tsan/trainsmart \
+    TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" \
+    ctest --output-on-failure -j "${TS_TEST_JOBS:-4}" -L api "$@" || rc=$?
+fi
+exit "$rc"

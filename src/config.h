@@ -22,7 +22,8 @@ struct config {
     const char *sqlite_path; /* points into database_url for sqlite: URLs */
     int db_pool_size;
     int db_timeout_ms;
-    int worker_threads;
+    int worker_threads;  /* handler threads: they run the handlers and block on the database */
+    int io_threads;      /* libmicrohttpd's threads: sockets and HTTP parsing only */
     int module_cache_mb; /* memory budget of the module view cache (api/module_cache.c) */
     int log_level;       /* enum log_level */
     bool cors_any;       /* CORS_ORIGINS=* */

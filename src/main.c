@@ -182,9 +182,10 @@ static int cmd_serve(void)
         db_close(db);
         return EXIT_RUNTIME;
     }
-    log_msg(LOG_INFO, "main", "trainsmart %s listening on %s:%d (%s, %d worker threads)",
-            TS_VERSION, cfg.host, http_server_port(srv),
-            db_backend(db) == DB_POSTGRES ? "postgres" : "sqlite", cfg.worker_threads);
+    log_msg(LOG_INFO, "main",
+            "trainsmart %s listening on %s:%d (%s, %d worker threads, %d I/O threads)", TS_VERSION,
+            cfg.host, http_server_port(srv), db_backend(db) == DB_POSTGRES ? "postgres" : "sqlite",
+            cfg.worker_threads, cfg.io_threads);
     struct scheduler *sched = scheduler_start(&cfg, db);
     if (sched == NULL) {
         http_server_shutdown(srv);

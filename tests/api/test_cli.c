@@ -237,7 +237,7 @@ Test(cli, concurrent_migrations_apply_once)
              "cd %s && for i in 1 2 3 4; do (env '%s' %s migrate up > out.$i 2>err.$i; "
              "echo $? > rc.$i) & done; wait; cat rc.* | sort -u | tr -d '\\n'; "
              "echo; cat out.* | grep -c applied",
-             dir, url, TS_BINARY);
+             dir, url, ts_binary());
     FILE *p = popen(cmd, "r");
     char rcs[64] = "", applied[64] = "";
     cr_assert_not_null(fgets(rcs, sizeof(rcs), p));

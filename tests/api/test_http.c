@@ -518,14 +518,14 @@ Test(http, other_headers_not_utf8_are_never_a_5xx)
  * REQUEST_TIMEOUT_SECONDS, and meanwhile other clients are served. */
 Test(http_slow, stalled_client_is_closed_and_does_not_block_others, .timeout = 60)
 {
-    static const char *const env[] = {"REQUEST_TIMEOUT_SECONDS=1", "WORKER_THREADS=1", NULL};
+    static const char *const env[] = {"REQUEST_TIMEOUT_SECONDS=1", "IO_THREADS=1", NULL};
     struct ts_server s;
     struct ts_resp r;
 
     ts_server_start(&s, env);
     int stalled = ts_connect(&s);
     cr_assert(stalled >= 0);
-    /* Half a request line on the only worker thread. */
+    /* Half a request line on the only I/O thread. */
     char *first = ts_exchange(stalled, "GET /heal", 200);
     cr_assert_str_eq(first, "");
     free(first);

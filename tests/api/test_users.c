@@ -422,7 +422,7 @@ Test(users, create_admin_reads_the_password_from_stdin)
     snprintf(cmd, sizeof(cmd),
              "printf 'piped-password\\n' | env -u TRAINSMART_ADMIN_PASSWORD DATABASE_URL='%s' "
              "%s create-admin --email piped@example.com 2>/dev/null",
-             srv.database_url, TS_BINARY);
+             srv.database_url, ts_binary());
     FILE *p = popen(cmd, "r");
     char line[128] = "";
     cr_assert_not_null(fgets(line, sizeof(line), p));

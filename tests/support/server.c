@@ -444,10 +444,16 @@ out:
 
 /* --- servers and CLI runs ----------------------------------------------------------------- */
 
+const char *ts_binary(void)
+{
+    const char *b = getenv("TS_TEST_BINARY");
+    return b != NULL && *b != '\0' ? b : TS_BINARY;
+}
+
 void ts_server_start_on(struct ts_server *s, const char *const *env)
 {
     char url[600], port[32];
-    const char *args[] = {TS_BINARY, "serve", NULL};
+    const char *args[] = {ts_binary(), "serve", NULL};
     const char *base[48];
     int n = 0;
 
@@ -540,7 +546,7 @@ int ts_run_cli(const char *const *args, const char *const *env, char **out, char
     ts_scratch_dir(dir, sizeof(dir), "ts-cli");
     snprintf(out_path, sizeof(out_path), "%s/out", dir);
     snprintf(err_path, sizeof(err_path), "%s/err", dir);
-    argv[n++] = TS_BINARY;
+    argv[n++] = ts_binary();
     for (int i = 0; args[i] && n < 15; i++)
         argv[n++] = args[i];
     argv[n] = NULL;

@@ -37,6 +37,13 @@ bool ts_backend_is_pg(void);
  */
 void ts_scratch_dir(char *dir, size_t size, const char *name);
 
+/*
+ * The trainsmart binary that servers and CLI runs start: $TS_TEST_BINARY when set and not
+ * empty (scripts/test.sh points it at a ThreadSanitizer build for a second pass of the API
+ * tests), else the build's own binary (TS_BINARY). Borrowed; thread safe.
+ */
+const char *ts_binary(void);
+
 /* Creates a fresh database and fills s->database_url (no server started). */
 void ts_db_create(struct ts_server *s);
 void ts_db_drop(struct ts_server *s);

@@ -36,6 +36,7 @@ Test(config, defaults_match_the_spec)
     cr_assert_eq(c.db_pool_size, 10);
     cr_assert_eq(c.db_timeout_ms, 5000);
     cr_assert_eq(c.worker_threads, 8);
+    cr_assert_eq(c.io_threads, 2);
     cr_assert_eq(c.log_level, 1);
     cr_assert_eq(c.cors_count, 0);
     cr_assert_not(c.cors_any);
@@ -127,6 +128,8 @@ Test(config, out_of_range_and_malformed_values_name_the_variable)
     assert_rejected("DB_POOL_SIZE=0", "DB_POOL_SIZE");
     assert_rejected("DB_POOL_SIZE=201", "DB_POOL_SIZE");
     assert_rejected("WORKER_THREADS=257", "WORKER_THREADS");
+    assert_rejected("IO_THREADS=0", "IO_THREADS");
+    assert_rejected("IO_THREADS=65", "IO_THREADS");
     assert_rejected("TOKEN_TTL_SECONDS=2592001", "TOKEN_TTL_SECONDS");
     assert_rejected("SHUTDOWN_GRACE_SECONDS=0", "SHUTDOWN_GRACE_SECONDS");
     assert_rejected("SSE_HEARTBEAT_SECONDS=301", "SSE_HEARTBEAT_SECONDS");
