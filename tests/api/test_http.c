@@ -541,3 +541,38 @@ Test(http_slow, stalled_client_is_closed_and_does_not_block_others, .timeout = 6
     close(stalled);
     cr_assert_eq(ts_server_stop(&s), 0);
 }
+
+/* Handlers run on handler threads, not on the I/O thread that owns the connection: while one
+ * request's handler is busy (a registration hashes its password for tens of milliseconds), a
+ * request on another connection of the same, only I/O thread is answered. When handlers ran on
+ * libmicrohttpd's threads, it waited for the registration to finish. */
+Test(http_slow, busy_handler_does_not_delay_other_connections, .timeout = 60)
+{
+    static const char *const env[] = {"IO_THREADS=1", "WORKER_THREADS=2", NULL};
+    static const char body[] = "{\"email\":\"busy@example.com\",\"password\":\"correct horse\","
+                               "\"display_name\":\"Busy\"}";
+    struct ts_server s;
+    struct ts_resp r;
+    char req[512];
+    int n = snprintf(req, sizeof(req),
+                     "POST /api/v1/auth/register HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                     sizeof(body) - 1, body);
+
+    ts_server_start(&s, env);
+    int busy = ts_connect(&s);
+    cr_assert(busy >= 0);
+    cr_assert_eq(send(busy, req, (size_t)n, MSG_NOSIGNAL), n);
+    ts_http(&s, "GET", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    ts_resp_free(&r);
+    char probe;
+    ssize_t k = recv(busy, &probe, 1, MSG_DONTWAIT | MSG_PEEK);
+    cr_assert(k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
+              "/healthz is answered while the registration still runs");
+    char *got = ts_exchange(busy, "", 10000);
+    cr_assert(strncmp(got, "HTTP/1.1 201", 12) == 0, "%s", got);
+    free(got);
+    close(busy);
+    cr_assert_eq(ts_server_stop(&s), 0);
+}
