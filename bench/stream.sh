@@ -129,7 +129,7 @@ sleep 4
 created=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out/pgbench-notify.txt")
 wait "$load_pid" || log "some delivery streams failed"
 
-ratio=$(awk -v a="$rps1" -v b="$rps0" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')
+ratio=$(awk -v a="$rps1" -v b="$rps0" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
 {
   echo "# Stream benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo

@@ -6,11 +6,11 @@
 \set n random(1, :learners)
 BEGIN;
 SELECT id AS uid FROM users WHERE email = 'bench-learner-' || :n || '@bench.invalid' \gset
-SELECT pg_advisory_xact_lock(7283042, hashtext(:'uid'));
+SELECT pg_advisory_xact_lock(7283042, hashtext(':uid'));
 INSERT INTO notifications (id, seq, user_id, type, title, body, data, created_at)
-VALUES (gen_random_uuid(), nextval('notifications_seq'), :'uid', 'module_assigned', 'Benchmark',
+VALUES (gen_random_uuid(), nextval('notifications_seq'), ':uid', 'module_assigned', 'Benchmark',
         'A notification from bench/stream.sh.', '{}',
         (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
 RETURNING seq \gset
-SELECT pg_notify('trainsmart_notifications', :'uid' || ':' || :seq);
+SELECT pg_notify('trainsmart_notifications', ':uid' || ':' || :seq);
 COMMIT;
