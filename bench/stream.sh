@@ -68,17 +68,7 @@ DATABASE_URL="$url" "$BIN" migrate up >"$out/migrate.log" 2>&1
 log "loading bench/generate.sql"
 psql -X -q -v ON_ERROR_STOP=1 -v learners=$LEARNERS -v modules=200 -f "$bench/generate.sql" \
   "$url" >"$out/generate.log" 2>&1 || { cat "$out/generate.log" >&2; exit 1; }
-psql -X -qAt -v ON_ERROR_STOP=1 "$url" >"$out/ids.lua" <<'SQL'
-SELECT 'return {';
-SELECT '  learners = ' || count(*) || ',' FROM users WHERE email LIKE 'bench-learner-%@bench.invalid';
-SELECT '  modules = {';
-SELECT '    "' || module_id || '",' FROM bench_ids ORDER BY n;
-SELECT '  },';
-SELECT '  first = {';
-SELECT '    "' || first_screen_id || '",' FROM bench_ids ORDER BY n;
-SELECT '  },';
-SELECT '}';
-SQL
+psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
 
 start_instance() { # PORT LOGFILE -> pid in $last_pid
   env DATABASE_URL="$url" HOST=127.0.0.1 PORT="$1" DB_POOL_SIZE=8 WORKER_THREADS=8 \

@@ -18,10 +18,10 @@
  */
 #include "scheduler.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -31,7 +31,6 @@
 #include "domain/notification.h"
 #include "http/http.h"
 #include "util/arena.h"
-#include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -76,10 +75,8 @@ static int remind(struct db_conn *c, struct arena *a, const struct db_assignment
     if (rc == 0)
         rc = db_assignments_claim_due_soon(c, d->a.id, d->a.due_at, &claimed);
     if (rc == 0 && claimed) {
-        crypto_uuid_v4(n.id);
-        snprintf(n.user_id, sizeof(n.user_id), "%s", d->a.user_id);
-        n.created_at = time_now_ms();
-        notification_compose(a, NOTIFICATION_ASSIGNMENT_DUE_SOON, &about, &n);
+        notification_new(a, d->a.user_id, NOTIFICATION_ASSIGNMENT_DUE_SOON, &about, time_now_ms(),
+                         &n);
         rc = db_notifications_insert(c, &n);
     }
     if (rc < 0) {
@@ -133,13 +130,13 @@ static int scan(struct scheduler *s, int *created)
 
 /* --- the thread ------------------------------------------------------------------------- */
 
-/* Waits until `deadline` (monotonic) or a stop request; true when asked to stop. */
-static bool wait_until(struct scheduler *s, const struct timespec *deadline)
+/* Waits until `deadline` (monotonic ms) or a stop request; true when asked to stop. */
+static bool wait_until(struct scheduler *s, int64_t deadline)
 {
     pthread_mutex_lock(&s->mu);
     while (!stopping(s)) {
-        if (pthread_cond_timedwait(&s->wake, &s->mu, deadline) != 0)
-            break; /* timed out */
+        if (time_cond_wait_until(&s->wake, &s->mu, deadline) == ETIMEDOUT)
+            break;
     }
     pthread_mutex_unlock(&s->mu);
     return stopping(s);
@@ -148,12 +145,11 @@ static bool wait_until(struct scheduler *s, const struct timespec *deadline)
 static void *run(void *arg)
 {
     struct scheduler *s = arg;
-    struct timespec next;
+    int64_t next = time_mono_ms();
 
-    clock_gettime(CLOCK_MONOTONIC, &next);
     for (;;) {
-        next.tv_sec += s->cfg->scheduler_interval_seconds;
-        if (wait_until(s, &next))
+        next += (int64_t)s->cfg->scheduler_interval_seconds * 1000;
+        if (wait_until(s, next))
             break;
         int created = 0;
         int rc = scan(s, &created);
@@ -165,10 +161,8 @@ static void *run(void *arg)
         else
             log_msg(LOG_DEBUG, "scheduler", "due-soon scan done");
         /* A scan longer than the interval is not followed by a burst of catch-up scans. */
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec > next.tv_sec)
-            next = now;
+        if (time_mono_ms() > next)
+            next = time_mono_ms();
     }
     return NULL;
 }
@@ -176,16 +170,12 @@ static void *run(void *arg)
 struct scheduler *scheduler_start(const struct config *cfg, struct db *db)
 {
     struct scheduler *s = xcalloc(1, sizeof(*s));
-    pthread_condattr_t attr;
 
     s->cfg = cfg;
     s->db = db;
     atomic_init(&s->stop, false);
     pthread_mutex_init(&s->mu, NULL);
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->wake, &attr);
-    pthread_condattr_destroy(&attr);
+    time_cond_init(&s->wake);
     if (pthread_create(&s->thread, NULL, run, s) != 0) {
         log_msg(LOG_ERROR, "scheduler", "cannot start the scheduler thread");
         pthread_cond_destroy(&s->wake);

@@ -7,13 +7,11 @@
 #include "api/notifications.h"
 
 #include <stddef.h>
-#include <stdio.h>
 
 #include "api/module_access.h"
 #include "api/notification_render.h"
 #include "api/page.h"
 #include "db/notifications.h"
-#include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -23,16 +21,13 @@
 int api_notification_create(struct http_req *r, const char *user_id, enum notification_type type,
                             const struct notification_about *about)
 {
-    struct notification n = {0};
+    struct notification n;
     struct db_conn *c;
     int rc = http_conn(r, &c);
 
     if (rc < 0)
         return rc;
-    crypto_uuid_v4(n.id);
-    snprintf(n.user_id, sizeof(n.user_id), "%s", user_id);
-    n.created_at = time_now_ms();
-    notification_compose(&r->arena, type, about, &n);
+    notification_new(&r->arena, user_id, type, about, time_now_ms(), &n);
     rc = db_notifications_insert(c, &n);
     if (rc == 0)
         http_notification_created(r, n.user_id, n.seq);

@@ -14,6 +14,7 @@
  */
 #include "db/db.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,6 @@ struct db {
 struct db *db_open(const struct config *cfg)
 {
     struct db *db = xcalloc(1, sizeof(*db));
-    pthread_condattr_t attr;
 
     db->cfg = cfg;
     db->ops = cfg->backend == DB_POSTGRES ? &db_pg_ops : &db_sqlite_ops;
@@ -62,10 +62,7 @@ struct db *db_open(const struct config *cfg)
     for (int i = 0; i < db->size; i++)
         db->slots[i].db = db;
     pthread_mutex_init(&db->mu, NULL);
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&db->cv, &attr);
-    pthread_condattr_destroy(&attr);
+    time_cond_init(&db->cv);
     db->up = true;
     return db;
 }
@@ -166,13 +163,9 @@ static void put_slot(struct db *db, struct db_conn *c)
 
 static int wait_for_slot(struct db *db, int64_t deadline, struct db_conn **out)
 {
-    struct timespec ts;
-
-    ts.tv_sec = (time_t)(deadline / 1000);
-    ts.tv_nsec = (long)(deadline % 1000) * 1000000L;
     db->waiting++;
     while ((*out = take_slot(db)) == NULL) {
-        if (pthread_cond_timedwait(&db->cv, &db->mu, &ts) != 0 && time_mono_ms() >= deadline) {
+        if (time_cond_wait_until(&db->cv, &db->mu, deadline) == ETIMEDOUT) {
             db->waiting--;
             return TS_EUNAVAIL;
         }

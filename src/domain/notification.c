@@ -2,9 +2,12 @@
 #include "domain/notification.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "util/crypto.h"
 #include "util/time.h"
 
 /* "1 Dec 2026, 17:00 UTC" */
@@ -83,4 +86,15 @@ void notification_compose(struct arena *a, enum notification_type type,
     n->data = arena_strdup(a, text);
     free(text);
     json_decref(data);
+}
+
+void notification_new(struct arena *a, const char *user_id, enum notification_type type,
+                      const struct notification_about *about, int64_t now_ms,
+                      struct notification *n)
+{
+    memset(n, 0, sizeof(*n));
+    crypto_uuid_v4(n->id);
+    snprintf(n->user_id, sizeof(n->user_id), "%s", user_id);
+    n->created_at = now_ms;
+    notification_compose(a, type, about, n);
 }

@@ -30,4 +30,10 @@ struct notification_about {
 void notification_compose(struct arena *a, enum notification_type type,
                           const struct notification_about *about, struct notification *n);
 
+/* A new notification of `type` for `user_id`: a fresh id, created_at `now_ms`, and what
+ * notification_compose() writes; seq is the database's to assign (db_notifications_insert). */
+void notification_new(struct arena *a, const char *user_id, enum notification_type type,
+                      const struct notification_about *about, int64_t now_ms,
+                      struct notification *n);
+
 #endif

@@ -742,21 +742,6 @@ static void close_expired(struct sse_hub *h, struct resumes *rs)
             }
 }
 
-/* Sleeps on the condition until `mono_deadline` or a signal. Under the lock. */
-static void wait_until(struct sse_hub *h, int64_t mono_deadline)
-{
-    struct timespec now, ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t left = mono_deadline - time_mono_ms();
-    if (left <= 0)
-        return;
-    int64_t ns = now.tv_nsec + (left % 1000) * 1000000;
-    ts.tv_sec = now.tv_sec + (time_t)(left / 1000) + (time_t)(ns / 1000000000);
-    ts.tv_nsec = (long)(ns % 1000000000);
-    pthread_cond_timedwait(&h->cond, &h->mu, &ts);
-}
-
 static void *hub_main(void *arg)
 {
     struct sse_hub *h = arg;
@@ -798,7 +783,7 @@ static void *hub_main(void *arg)
             if (time_mono_ms() + left < wake_at)
                 wake_at = time_mono_ms() + left;
         }
-        wait_until(h, wake_at);
+        time_cond_wait_until(&h->cond, &h->mu, wake_at);
     }
     pthread_mutex_unlock(&h->mu);
     return NULL;
@@ -877,17 +862,13 @@ static void *listen_main(void *arg)
 struct sse_hub *sse_hub_new(const struct config *cfg, struct db *db, const struct sse_io *io)
 {
     struct sse_hub *h = xcalloc(1, sizeof(*h));
-    pthread_condattr_t ca;
 
     h->cfg = cfg;
     h->db = db;
     h->io = *io;
     atomic_init(&h->stop, false);
     pthread_mutex_init(&h->mu, NULL);
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&h->cond, &ca);
-    pthread_condattr_destroy(&ca);
+    time_cond_init(&h->cond);
     if (pipe(h->stop_pipe) != 0) {
         log_msg(LOG_ERROR, "sse", "pipe: %s", strerror(errno));
         abort();

@@ -12,6 +12,7 @@
  */
 #include "util/time.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -40,6 +41,26 @@ int64_t time_now_ms(void)
 int64_t time_mono_ms(void)
 {
     return clock_ms(CLOCK_MONOTONIC);
+}
+
+void time_cond_init(pthread_cond_t *cv)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(cv, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+int time_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t deadline_ms)
+{
+    struct timespec ts = {.tv_sec = (time_t)(deadline_ms / 1000),
+                          .tv_nsec = (long)(deadline_ms % 1000) * 1000000L};
+
+    if (time_mono_ms() >= deadline_ms)
+        return ETIMEDOUT;
+    return pthread_cond_timedwait(cv, mu, &ts) == ETIMEDOUT ? ETIMEDOUT : 0;
 }
 
 /* --- 2. Calendar arithmetic ------------------------------------------------------------- */

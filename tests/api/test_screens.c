@@ -381,8 +381,8 @@ Test(screens, reorder_applies_a_permutation)
     for (int k = 0; k < 3; k++)
         for (int c = 0; c < STR_UUID_SIZE; c++)
             upper[k][c] = (char)toupper((unsigned char)s[k][c]);
-    snprintf(body, sizeof(body), "{\"screen_ids\":[\"%s\",\"%s\",\"%s\"]}", upper[2],
-             upper[1], upper[0]);
+    snprintf(body, sizeof(body), "{\"screen_ids\":[\"%s\",\"%s\",\"%s\"]}", upper[2], upper[1],
+             upper[0]);
     ts_as(&srv, &author, "PUT", path, body, &r);
     cr_assert_eq(r.status, 200, "%s", r.body);
     ts_resp_free(&r);

@@ -1,0 +1,12 @@
+-- The ids file the wrk scripts read (BENCH_IDS, bench/wrk/common.lua), written from bench_ids
+-- after generate.sql: psql -X -qAt -v ON_ERROR_STOP=1 -f bench/ids.sql "$url" >ids.lua
+SELECT '-- Generated from bench_ids by bench/ids.sql; read by bench/wrk/*.lua (BENCH_IDS).';
+SELECT 'return {';
+SELECT '  learners = ' || count(*) || ',' FROM users WHERE email LIKE 'bench-learner-%@bench.invalid';
+SELECT '  modules = {';
+SELECT '    "' || module_id || '",' FROM bench_ids ORDER BY n;
+SELECT '  },';
+SELECT '  first = {';
+SELECT '    "' || first_screen_id || '",' FROM bench_ids ORDER BY n;
+SELECT '  },';
+SELECT '}';
