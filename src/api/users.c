@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/page.h"
+#include "db/streams.h"
 #include "db/users.h"
 #include "domain/accounts.h"
 #include "util/err.h"
@@ -55,8 +56,12 @@ static int update_and_reply(struct http_req *r, const char *target_id,
     /* Deactivation ends every session of the user at once. */
     if (rc == 0 && deactivated)
         rc = db_tokens_delete_for_user(r->conn, u.id);
+    if (rc == 0 && deactivated)
+        rc = db_streams_announce_revoked(r->conn, u.id);
     if (rc < 0)
         return http_reply_err(r, rc);
+    if (deactivated)
+        http_tokens_revoked(r, u.id);
     return http_commit_and_reply(r, 200, api_user_to_json(&u));
 }
 

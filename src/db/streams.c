@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "db/notifications.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -55,4 +56,13 @@ int db_streams_check(struct db_conn *c, struct arena *a, const char *const *hash
     *nitems = r->nrows;
     db_res_free(r);
     return 0;
+}
+
+int db_streams_announce_revoked(struct db_conn *c, const char *user_id)
+{
+    if (db_backend(db_conn_pool(c)) != DB_POSTGRES)
+        return 0;
+    return db_query(
+        c, "SELECT pg_notify('" DB_NOTIFICATIONS_CHANNEL "', $1 || '" DB_STREAMS_REVOKED "')",
+        DB_PARAMS(DB_P_TEXT(user_id)), NULL);
 }

@@ -27,4 +27,14 @@ struct db_stream_token {
 int db_streams_check(struct db_conn *c, struct arena *a, const char *const *hashes, int n,
                      int64_t now_ms, struct db_stream_token **items, int *nitems);
 
+/*
+ * Tells every instance, on PostgreSQL, that tokens of `user_id` were revoked or the user was
+ * deactivated: NOTIFY on the notifications channel with the payload "<user_id>:revoked",
+ * delivered when the caller's transaction commits, so that each instance checks its streams'
+ * tokens at once instead of at the next heartbeat. Nothing on SQLite (one instance, told
+ * in-process by http_tokens_revoked()).
+ */
+#define DB_STREAMS_REVOKED ":revoked"
+int db_streams_announce_revoked(struct db_conn *c, const char *user_id);
+
 #endif

@@ -121,7 +121,8 @@ struct http_req {
     /* Cleanups run when the request is freed (http_on_free(), http_own_json()). */
     struct http_cleanup *cleanups;
 
-    /* Notifications the request's transaction created (http_notification_created()). */
+    /* Notifications the request's transaction created and users whose tokens it revoked
+     * (http_notification_created(), http_tokens_revoked()). */
     struct http_notified *notified;
 
     /* The request's database connection, taken on first use by http_conn() and returned when
@@ -203,22 +204,30 @@ int http_commit_or_reply(struct http_req *r);
 
 /*
  * Notifications and the streams that deliver them (API.md §12). A handler that inserts a
- * notification in its transaction names it here; once http_commit_or_reply() has committed,
- * the observer (the stream hub of http/sse.c) wakes this instance's streams of that user.
- * Other instances learn of it from PostgreSQL's NOTIFY. Nothing is announced for a
- * transaction that does not commit.
+ * notification in its transaction names it here, and so does one that revokes tokens of a user
+ * (logout, deactivation); once http_commit_or_reply() has committed, the observer (the stream
+ * hub of http/sse.c) wakes this instance's streams of that user, or has them check their
+ * tokens at once. Other instances learn of both from PostgreSQL's NOTIFY. Nothing is announced
+ * for a transaction that does not commit.
  */
-typedef void (*http_notify_fn)(const char *user_id, int64_t seq);
+struct http_observer {
+    void (*committed)(const char *user_id, int64_t seq); /* notification `seq` exists */
+    void (*revoked)(const char *user_id);                /* tokens of the user were revoked */
+};
 
 /* Records that notification `seq` of `user_id` was created by the request's transaction. */
 void http_notification_created(struct http_req *r, const char *user_id, int64_t seq);
+
+/* Records that the request's transaction revoked tokens of `user_id` (or deactivated it). */
+void http_tokens_revoked(struct http_req *r, const char *user_id);
 
 /* Announces a committed notification to the observer; for code outside a request (the
  * due-soon scheduler) after its own commit. Thread safe. */
 void http_notification_committed(const char *user_id, int64_t seq);
 
-/* Sets the observer (NULL: none; nothing is announced). Call before threads start. */
-void http_set_notify_observer(http_notify_fn fn);
+/* Sets the observer (NULL: none; nothing is announced). Call before threads start; `o` must
+ * outlive its use. */
+void http_set_notify_observer(const struct http_observer *o);
 
 /*
  * Replies with a notification stream (API.md §12) for the authenticated caller and its token:

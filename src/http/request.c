@@ -515,24 +515,24 @@ int http_begin_write_or_reply(struct http_req *r)
 
 struct http_notified {
     char user_id[STR_UUID_SIZE];
-    int64_t seq;
+    int64_t seq; /* 0: the user's tokens were revoked */
     struct http_notified *next;
 };
 
-static http_notify_fn notify_observer;
+static const struct http_observer *observer;
 
-void http_set_notify_observer(http_notify_fn fn)
+void http_set_notify_observer(const struct http_observer *o)
 {
-    notify_observer = fn;
+    observer = o;
 }
 
 void http_notification_committed(const char *user_id, int64_t seq)
 {
-    if (notify_observer != NULL)
-        notify_observer(user_id, seq);
+    if (observer != NULL)
+        observer->committed(user_id, seq);
 }
 
-void http_notification_created(struct http_req *r, const char *user_id, int64_t seq)
+static void record(struct http_req *r, const char *user_id, int64_t seq)
 {
     struct http_notified *n = arena_zalloc(&r->arena, sizeof(*n));
 
@@ -540,6 +540,16 @@ void http_notification_created(struct http_req *r, const char *user_id, int64_t 
     n->seq = seq;
     n->next = r->notified;
     r->notified = n;
+}
+
+void http_notification_created(struct http_req *r, const char *user_id, int64_t seq)
+{
+    record(r, user_id, seq);
+}
+
+void http_tokens_revoked(struct http_req *r, const char *user_id)
+{
+    record(r, user_id, 0);
 }
 
 int http_commit_or_reply(struct http_req *r)
@@ -550,9 +560,13 @@ int http_commit_or_reply(struct http_req *r)
         http_reply_err(r, rc);
         return -1;
     }
-    /* Committed: the notifications exist for every reader now. */
+    /* Committed: the notifications exist for every reader now, and revoked tokens no longer
+     * authenticate. */
     for (struct http_notified *n = r->notified; n != NULL; n = n->next)
-        http_notification_committed(n->user_id, n->seq);
+        if (n->seq == 0 && observer != NULL)
+            observer->revoked(n->user_id);
+        else
+            http_notification_committed(n->user_id, n->seq);
     r->notified = NULL;
     return 0;
 }

@@ -438,9 +438,30 @@ static void wake_user(struct sse_hub *h, const char *user_id, int64_t seq)
     pthread_mutex_unlock(&h->mu);
 }
 
+/* Every open stream checks its token and catches up from the database (no heartbeat). */
+static void request_check(struct sse_hub *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->check_due = true;
+    pthread_cond_signal(&h->cond);
+    pthread_mutex_unlock(&h->mu);
+}
+
+/* Tokens of `user_id` were revoked: if the user has streams here, every stream checks its
+ * token now instead of at the next heartbeat (one statement for all of them). */
+static void check_user(struct sse_hub *h, const char *user_id)
+{
+    pthread_mutex_lock(&h->mu);
+    if (find_user(h, user_id) != NULL) {
+        h->check_due = true;
+        pthread_cond_signal(&h->cond);
+    }
+    pthread_mutex_unlock(&h->mu);
+}
+
 static _Atomic(struct sse_hub *) observed;
 
-/* The observer of http_notification_committed(): a worker, right after its commit. */
+/* The observer's calls (http_set_notify_observer()): a worker, right after its commit. */
 static void on_committed(const char *user_id, int64_t seq)
 {
     struct sse_hub *h = atomic_load(&observed);
@@ -449,7 +470,18 @@ static void on_committed(const char *user_id, int64_t seq)
         wake_user(h, user_id, seq);
 }
 
-/* A NOTIFY payload, "<user_id>:<seq>" (db_notifications_insert()). */
+static void on_revoked(const char *user_id)
+{
+    struct sse_hub *h = atomic_load(&observed);
+
+    if (h != NULL)
+        check_user(h, user_id);
+}
+
+static const struct http_observer hub_observer = {.committed = on_committed, .revoked = on_revoked};
+
+/* A NOTIFY payload: "<user_id>:<seq>" (db_notifications_insert()) or "<user_id>:revoked"
+ * (db_streams_announce_revoked()). */
 static void on_payload(void *arg, const char *payload)
 {
     const char *colon = strchr(payload, ':');
@@ -462,6 +494,10 @@ static void on_payload(void *arg, const char *payload)
     }
     memcpy(id, payload, STR_UUID_SIZE - 1);
     id[STR_UUID_SIZE - 1] = '\0';
+    if (strcmp(colon, DB_STREAMS_REVOKED) == 0) {
+        check_user(arg, id);
+        return;
+    }
     errno = 0;
     long long seq = strtoll(colon + 1, &end, 10);
     if (errno != 0 || end == colon + 1 || *end != '\0' || seq < 1) {
@@ -469,15 +505,6 @@ static void on_payload(void *arg, const char *payload)
         return;
     }
     wake_user(arg, id, seq);
-}
-
-/* Every open stream checks its token and catches up from the database (no heartbeat). */
-static void request_check(struct sse_hub *h)
-{
-    pthread_mutex_lock(&h->mu);
-    h->check_due = true;
-    pthread_cond_signal(&h->cond);
-    pthread_mutex_unlock(&h->mu);
 }
 
 /* --- the hub thread: catch-up --------------------------------------------------------------- */
@@ -883,7 +910,7 @@ struct sse_hub *sse_hub_new(const struct config *cfg, struct db *db, const struc
         abort();
     }
     atomic_store(&observed, h);
-    http_set_notify_observer(on_committed);
+    http_set_notify_observer(&hub_observer);
     return h;
 }
 

@@ -569,3 +569,46 @@ Test(stream_pg, streams_catch_up_after_the_listen_connection_is_killed, .timeout
     ts_sse_close(&sv);
     cr_assert_eq(ts_server_stop(&s), 0);
 }
+
+/* --- revocation ends streams at once, on every instance ------------------------------------- */
+
+Test(stream_revoke, logout_and_deactivation_end_streams_at_once_on_every_instance, .timeout = 90)
+{
+    /* Checks every 5 minutes: only the revocation's announcement ends the streams in time. */
+    static const char *const env[] = {"SSE_HEARTBEAT_SECONDS=300", NULL};
+    struct ts_server a, b;
+    struct ts_server *holder = &a; /* holds the streams: the other instance on PostgreSQL */
+    struct ts_user admin, u, v;
+    struct ts_sse su, sv;
+    struct ts_resp r;
+    char path[128];
+
+    ts_server_start(&a, env);
+    if (ts_backend_is_pg()) {
+        start_second(&a, &b, env);
+        wait_for_listeners(&a, 2);
+        holder = &b;
+    }
+    ts_admin(&a, &admin);
+    ts_learner(&a, &u);
+    ts_learner(&a, &v);
+    open_stream(holder, &u, NULL, &su);
+    open_stream(holder, &v, NULL, &sv);
+
+    ts_as(&a, &u, "POST", "/api/v1/auth/logout", NULL, &r);
+    cr_assert_eq(r.status, 204);
+    ts_resp_free(&r);
+    cr_assert(ts_sse_wait_end(&su, SOON_MS), "the stream of the revoked token stays open");
+
+    snprintf(path, sizeof(path), "/api/v1/users/%s", v.id);
+    ts_as(&a, &admin, "PATCH", path, "{\"active\":false}", &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    ts_resp_free(&r);
+    cr_assert(ts_sse_wait_end(&sv, SOON_MS), "the stream of a deactivated user stays open");
+
+    ts_sse_close(&su);
+    ts_sse_close(&sv);
+    if (holder == &b)
+        cr_assert_eq(ts_server_stop(&b), 0);
+    cr_assert_eq(ts_server_stop(&a), 0);
+}
