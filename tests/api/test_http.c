@@ -397,6 +397,37 @@ Test(http, keep_alive_serves_several_requests)
     free(got);
 }
 
+/* CONNECTION_MEMORY_KB=16 (the default) bounds the request's headers: 12 KB of an ordinary
+ * header are served, 24 KB get 431 and the connection closes, and the server goes on serving.
+ * (Cookies, which libmicrohttpd copies to parse, are bounded at about half: README.) */
+static void request_with_header_bytes(size_t n, char **got)
+{
+    size_t cap = n + 256;
+    char *req = malloc(cap);
+    int len =
+        snprintf(req, cap, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Pad: ");
+    memset(req + len, 'a', n);
+    len += (int)n;
+    len += snprintf(req + len, cap - (size_t)len, "\r\n\r\n");
+    *got = ts_raw(&srv, req, (size_t)len, 3000);
+    free(req);
+}
+
+Test(http, request_headers_of_12kb_are_served_24kb_are_431)
+{
+    char *got;
+
+    request_with_header_bytes(12000, &got);
+    cr_assert(strncmp(got, "HTTP/1.1 200", 12) == 0, "12,000 header bytes: %.80s", got);
+    free(got);
+    request_with_header_bytes(24000, &got);
+    cr_assert(strncmp(got, "HTTP/1.1 431", 12) == 0, "24,000 header bytes: %.80s", got);
+    free(got);
+    request_with_header_bytes(100, &got);
+    cr_assert(strncmp(got, "HTTP/1.1 200", 12) == 0, "still serving: %.80s", got);
+    free(got);
+}
+
 /* Field values lose surrounding spaces and tabs (RFC 9110 §5.5) before any header is read.
  * Sent over a raw socket, so the bytes on the wire are certain whatever libcurl does. */
 Test(http, bearer_token_with_trailing_whitespace_is_accepted)
