@@ -9,4 +9,11 @@ SELECT '  },';
 SELECT '  first = {';
 SELECT '    "' || first_screen_id || '",' FROM bench_ids ORDER BY n;
 SELECT '  },';
+-- POST /assignments: learner n's id, and how many modules (the first ones) generate.sql
+-- assigned; the benchmark assigns the others.
+SELECT '  learner_ids = {';
+SELECT '    "' || bench_learner_uuid(CAST(n AS integer)) || '",'
+FROM generate_series(1, (SELECT count(*) FROM users WHERE email LIKE 'bench-learner-%@bench.invalid')) AS n;
+SELECT '  },';
+SELECT '  assigned_modules = ' || count(DISTINCT module_id) || ',' FROM assignments;
 SELECT '}';

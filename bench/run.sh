@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # TrainSmart benchmark suite: the server under wrk against the same SQL under pgbench.
 #
-#   bench/run.sh                 build, load, measure, print the summary (about 10 minutes)
+#   bench/run.sh                 build, load, measure, print the summary (about 15 minutes)
 #   bench/run.sh --summary DIR   rewrite DIR/summary.md from DIR/rounds.tsv
 #   DURATION=3 ROUNDS=1 bench/run.sh      a quick smoke run
 #
@@ -18,7 +18,7 @@ DURATION=${DURATION:-10}                 # seconds per measured run
 ROUNDS=${ROUNDS:-3}                      # interleaved rounds per endpoint and tool
 CONNS=${CONNS:-32}                       # wrk -c and pgbench -c
 WARMUP=${WARMUP:-3}                      # seconds of warm-up per endpoint (each tool)
-ENDPOINTS=${ENDPOINTS:-"get_module get_screens put_progress"}
+ENDPOINTS=${ENDPOINTS:-"get_module get_screens put_progress post_assignment get_my_assignments"}
 BENCH_WORKERS=${BENCH_WORKERS:-8}        # server WORKER_THREADS (8/8 measured best on 2 cores, see docs/PERFORMANCE.md)
 BENCH_POOL=${BENCH_POOL:-8}              # server DB_POOL_SIZE
 PGBENCH_JOBS=${PGBENCH_JOBS:-2}          # pgbench -j (client threads)
@@ -32,6 +32,8 @@ LEARNERS=1000
 MODULES=200
 PUT_LO=501                               # pgbench PUT learners; wrk PUT uses 1..(ROUNDS+1)*WRK_THREADS
 PUT_HI=$LEARNERS
+ASSIGNED=20                              # generate.sql assigns each learner 5-20 of modules 1..ASSIGNED;
+                                         #   POST /assignments uses the other (module, learner) pairs
 
 PGBIN=/usr/lib/postgresql/15/bin
 PGBENCH=$PGBIN/pgbench
@@ -49,6 +51,14 @@ if (((ROUNDS + 1) * WRK_THREADS >= PUT_LO)); then
   echo "run.sh: (ROUNDS+1)*WRK_THREADS must stay below $PUT_LO (wrk and pgbench PUT learners are disjoint)" >&2
   exit 2
 fi
+# POST /assignments: how many assignments a run (reset before it) may create, one per free
+# (module, learner) pair: wrk thread t and pgbench client c have pairs of their own (see
+# bench/README.md), 45,000 per wrk thread at -t2 and 5,580 per pgbench client at -c32.
+wrk_pairs=0
+for ((t = 0; t < WRK_THREADS; t++)); do
+  wrk_pairs=$((wrk_pairs + ((LEARNERS - 1 - t) / WRK_THREADS + 1) * ((MODULES - ASSIGNED - 1 - t) / WRK_THREADS + 1)))
+done
+pg_client_pairs=$(((LEARNERS / CONNS) * (MODULES - ASSIGNED)))   # the fewest a client has
 
 # The load generators must be there before anything starts: without wrk every HTTP run would
 # be recorded as invalid and the run would only say so at the end.
@@ -138,6 +148,49 @@ stop_server() { # SIGTERM, bounded wait, then SIGKILL
   srv_pid=
 }
 
+# Waits (at most 10 s) until no client of the database is inside a statement or transaction:
+# requests wrk left in flight when it stopped are finished by the server after it exited.
+wait_quiet() {
+  sleep 0.3
+  for _ in $(seq 1 100); do
+    [ "$(psql -X -qAt "$url" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+          AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'")" = 0 ] && return 0
+    sleep 0.1
+  done
+  log "the database did not become idle within 10 s"
+}
+
+MANAGER="(SELECT id FROM users WHERE email = 'bench-manager@bench.invalid')"
+
+# POST /assignments runs: every answer counted (wrk: 201s, pgbench: transactions) must have
+# created one assignment, and requests still in flight when the tool stopped may have added up
+# to CONNS more. check_created WHAT ANSWERS compares with the manager's assignments since the
+# last reset; 1 if they differ.
+check_created() {
+  local made
+  wait_quiet
+  made=$(psql -X -qAt "$url" -c "SELECT count(*) FROM assignments WHERE assigned_by = $MANAGER")
+  if [ "$made" -lt "${2:-0}" ] || [ "$made" -gt $((${2:-0} + CONNS)) ]; then
+    log "$1: $made assignments created for ${2:-0} answers"
+    return 1
+  fi
+}
+
+# Deletes what POST /assignments created (the manager's assignments and their notifications) and
+# vacuums both tables: every post_assignment run starts from the data as generated, with all of
+# its (module, learner) pairs free, and the endpoints after it read the data as generated.
+reset_assignments() {
+  wait_quiet
+  psql -X -q -v ON_ERROR_STOP=1 "$url" \
+    -c "WITH d AS (DELETE FROM assignments WHERE assigned_by = $MANAGER RETURNING id)
+        DELETE FROM notifications n USING d WHERE n.data->>'assignment_id' = CAST(d.id AS text)" \
+    -c 'VACUUM (ANALYZE) assignments, notifications' >/dev/null
+}
+
+before_run() {
+  if [ "$1" = post_assignment ]; then reset_assignments; fi
+}
+
 # Nearest-rank percentiles (ms) of pgbench -l logs (3rd column: latency in µs).
 pg_percentiles() {
   cat "$@" | awk '{print $3}' | sort -n | awk '{v[NR] = $1}
@@ -157,6 +210,7 @@ run_wrk() {
   local args=(-t"$WRK_THREADS" -c"$CONNS" -d"${dur}s" --latency --timeout 5s
     -s "$bench/wrk/$ep.lua" "http://127.0.0.1:$hport")
   [ "$ep" = put_progress ] && args+=(-- "$offset")
+  [ "$ep" = post_assignment ] && args+=(-- "$WRK_THREADS")
   s0=$(srv_ticks); p0=$(pg_ticks)
   { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "${on_clients[@]}" "$WRK" "${args[@]}" >"$f" 2>&1; } 2>"$f.cpu"
   s1=$(srv_ticks); p1=$(pg_ticks)
@@ -165,13 +219,20 @@ run_wrk() {
     log "wrk $ep $tag: no result line (see $f)"
     return 1
   fi
-  local req rps p50 p99 non2xx errs bad
+  local req rps p50 p99 non2xx errs bad ok exhausted writes=yes
   req=$(kv requests "$line"); rps=$(kv rps "$line"); p50=$(kv p50_ms "$line"); p99=$(kv p99_ms "$line")
   non2xx=$(kv non2xx "$line"); errs=$(kv errors "$line"); bad=$(kv bad "$line")
-  # put_progress.lua counts its non-200 answers itself (bad=); wrk counts non-2xx (non2xx=)
+  ok=$(kv ok "$line"); exhausted=$(kv exhausted "$line")
+  # put_progress.lua and post_assignment.lua count their answers other than 200 / 201 themselves
+  # (bad=); wrk counts non-2xx (non2xx=)
   [ "${bad:-0}" -gt "$non2xx" ] && non2xx=$bad
-  [ "$round" = warmup ] && return 0
-  local srv_us pg_us valid=yes
+  if [ "${exhausted:-0}" != 0 ]; then
+    log "wrk $ep $tag: $exhausted requests past the last (module, learner) pair (see bench/README.md)"
+    non2xx=$((non2xx + exhausted))
+  fi
+  [ "$ep" = post_assignment ] && { check_created "wrk $ep $tag" "$ok" || writes=NO; }
+  [ "$round" = warmup ] && { [ "$writes" = yes ]; return; }
+  local srv_us pg_us valid=$writes
   cpu=$(awk -v n="$req" '{printf "%.0f", n ? ($1 + $2) * 1e6 / n : 0}' "$f.cpu")
   srv_us=$(awk -v d=$((s1 - s0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
@@ -189,19 +250,23 @@ run_pgbench() {
   mkdir -p "$d"
   local args=(-M prepared -c "$CONNS" -j "$PGBENCH_JOBS" -T "$dur" -n
     -D learners=$LEARNERS -D modules=$MODULES -D now="$(date +%s%3N)"
-    -D put_lo=$PUT_LO -D put_hi=$PUT_HI -f "$bench/pgbench/$script.sql")
+    -D put_lo=$PUT_LO -D put_hi=$PUT_HI -D clients="$CONNS" -D k=0 -D assigned=$ASSIGNED
+    -f "$bench/pgbench/$script.sql")
   [ "$round" != warmup ] && args+=(-l --log-prefix="$d/log")
   p0=$(pg_ticks)
   { TIMEFORMAT='%U %S'; time "${on_clients[@]}" "$PGBENCH" "${args[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || {
-    log "pgbench $ep $tag failed (see $f)"
+    log "pgbench $script $tag failed (see $f)"
+    grep -q 'assignments_module_id_user_id_key' "$f" &&
+      log "pgbench $script $tag: a (module, learner) pair was used twice (run out of pairs, or not reset?)"
     return 1
   }
   sleep 0.5 # let the postmaster reap the exited backends, so their CPU time is counted
   p1=$(pg_ticks)
-  [ "$round" = warmup ] && return 0
   local tps failed txs pcts pg_us valid=yes
-  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
   txs=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
+  [ "$ep" = post_assignment ] && { check_created "pgbench $script $tag" "$txs" || valid=NO; }
+  [ "$round" = warmup ] && { [ "$valid" = yes ]; return; }
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
   cpu=$(awk -v n="$txs" '{printf "%.0f", n ? ($1 + $2) * 1e6 / n : 0}' "$f.cpu")
   failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")
   grep -q 'aborted' "$f" && valid=NO
@@ -217,11 +282,12 @@ run_pgbench() {
   [ "$valid" = yes ]
 }
 
-# Statement signatures ("SELECT tokens", "BEGIN", "UPDATE progress", ...) of SQL text on stdin,
-# one statement per line.
+# Statement signatures ("SELECT tokens", "BEGIN", "UPDATE progress", "SELECT pg_notify", ...) of
+# SQL text on stdin, one statement per line.
 sql_signatures() {
   awk '{ w = toupper($1); t = ""
          if (match($0, / FROM [A-Za-z_]+/)) t = substr($0, RSTART + 6, RLENGTH - 6)
+         else if (match($0, /^SELECT [A-Za-z_]+\(/)) t = substr($0, 8, RLENGTH - 8)
          else if (w == "UPDATE") t = $2
          else if (w == "INSERT") t = $3
          sub(/;$/, "", w); print w (t != "" ? " " t : "") }'
@@ -232,9 +298,13 @@ sql_signatures() {
 # signatures are compared with bench/pgbench/<endpoint>_server.sql. A mismatch means the pgbench
 # script no longer matches the server's code and the ratio would be meaningless.
 trace_statements() {
-  local m f ver ep n auth=(-H 'Authorization: Bearer tsk_bench_1000') ok=0
+  local m f ver ep n auth=(-H 'Authorization: Bearer tsk_bench_1000') ok=0 am al body items
   m=$(sed -n '/modules = {/{n;p;q}' "$out/ids.lua" | tr -d ' ",')
   f=$(sed -n '/first = {/{n;p;q}' "$out/ids.lua" | tr -d ' ",')
+  # POST /assignments: the manager assigns the last two modules to the last learner (pairs the
+  # benchmark uses too: reset_assignments deletes them before it starts)
+  am=$(sed -n '/^  modules = {/,/^  }/p' "$out/ids.lua" | sed -n "$MODULES,$((MODULES + 1))p" | tr -d ' ",' | grep .)
+  al=$(sed -n '/^  learner_ids = {/,/^  }/p' "$out/ids.lua" | sed -n "$((LEARNERS + 1))p" | tr -d ' ",')
   psql -X -q "$url" -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()' >/dev/null
   sleep 0.3
   : >"$out/statements.txt"
@@ -251,7 +321,19 @@ trace_statements() {
           curl -fs -o /dev/null "${auth[@]}" -X PUT -H 'Content-Type: application/json' \
             -d "{\"version\":$ver,\"progress_data\":{\"current_screen_id\":null,\"completed_screen_ids\":[\"$f\"],\"responses\":{}}}" \
             "http://127.0.0.1:$hport/api/v1/modules/$m/progress" ;;
-      esac || log "trace: $ep request failed"
+        post_assignment) # must be 201: a 409 (pair already assigned) runs other statements
+          body="{\"module_id\":\"$(sed -n "$([ "$pass" = warm ] && echo 1 || echo 2)p" <<<"$am")\",\"user_id\":\"$al\",\"due_at\":\"$(date -u -d '+14 days' +%Y-%m-%dT%H:%M:%SZ)\"}"
+          curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tsk_bench_manager' \
+            -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$hport/api/v1/assignments" | grep -qx 201 ;;
+        get_my_assignments) # must list the learner's generated assignments (5-20)
+          items=$(curl -fs "${auth[@]}" "http://127.0.0.1:$hport/api/v1/users/me/assignments" | grep -o '"overdue":' | wc -l)
+          [ "$items" -ge 5 ] ;;
+        *) log "trace: no request for $ep in trace_statements()"; false ;;
+      esac || {
+        log "MISMATCH: trace: $ep $pass request failed"
+        echo "MISMATCH $ep: the $pass request failed" >>"$out/statements.txt"
+        ok=1
+      }
     done
     sleep 0.3
     tail -n +"$((n + 1))" "$work/pg/server.log" |
@@ -360,7 +442,7 @@ url="postgresql://trainsmart@127.0.0.1:$pgport/tsbench"
 psql -X -q -h 127.0.0.1 -p "$pgport" -U trainsmart -d postgres -c 'CREATE DATABASE tsbench'
 DATABASE_URL="$url" "$BIN" migrate up >"$out/migrate.log" 2>&1
 log "loading bench/generate.sql"
-psql -X -q -v ON_ERROR_STOP=1 -v learners=$LEARNERS -v modules=$MODULES -f "$bench/generate.sql" "$url" \
+psql -X -q -v ON_ERROR_STOP=1 -v learners=$LEARNERS -v modules=$MODULES -v assigned=$ASSIGNED -f "$bench/generate.sql" "$url" \
   >"$out/generate.log" 2>&1 || { cat "$out/generate.log" >&2; exit 1; }
 psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
 
@@ -400,17 +482,22 @@ rss_idle=$(rss_kb)
 echo "idle $rss_idle" >"$out/rss.txt"
 log "server pid $srv_pid on :$hport, idle RSS $((rss_idle / 1024)) MiB"
 status=0
+case " $ENDPOINTS " in *" post_assignment "*)
+  log "post_assignment: a run may create $wrk_pairs assignments with wrk ($((wrk_pairs / WRK_THREADS)) per thread), $pg_client_pairs per pgbench client" ;;
+esac
 trace_statements || { status=1; log "pgbench scripts out of date: fix them before trusting the ratios"; }
+reset_assignments # the traced POST /assignments
 printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_us_per_req\trss_kb\tvalid\n' >"$out/rounds.tsv"
 for ep in $ENDPOINTS; do
   log "== $ep: warm-up ${WARMUP}s each"
-  run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
-  run_pgbench "$ep" warmup "$WARMUP" warmup "$ep" || status=1
+  before_run "$ep"; run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
+  before_run "$ep"; run_pgbench "$ep" warmup "$WARMUP" warmup "$ep" || status=1
   for r in $(seq 1 "$ROUNDS"); do
-    run_wrk "$ep" "$r" "$DURATION" $((r * WRK_THREADS)) "r$r" || status=1
-    run_pgbench "$ep" "$r" "$DURATION" "r$r" "$ep" || status=1
-    run_pgbench "$ep" "$r" "$DURATION" "r$r" "${ep}_server" || status=1
+    before_run "$ep"; run_wrk "$ep" "$r" "$DURATION" $((r * WRK_THREADS)) "r$r" || status=1
+    before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$ep" || status=1
+    before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "${ep}_server" || status=1
   done
+  if [ "$ep" = post_assignment ]; then reset_assignments; fi # the endpoints after it read the data as generated
   echo "peak $ep $(hwm_kb)" >>"$out/rss.txt"
 done
 stop_server
