@@ -58,6 +58,7 @@ work=$(mktemp -d /tmp/ts-stream.XXXXXX)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 chmod 755 "$work"
 pids=()
+pidb=
 pg_started=0
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -122,9 +123,22 @@ pida=$last_pid
 if [ "$BACKEND" = postgres ]; then
   portb=$("$root/scripts/free-port.sh")
   start_instance "$portb" "$out/server-b.log"
+  pidb=$last_pid
 fi
 
 rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+# Fails the run, with the server's exit status, when an instance has ended.
+check_alive() { # WHEN
+  local p rc
+  for p in "$pida" ${pidb:+"$pidb"}; do
+    kill -0 "$p" 2>/dev/null && continue
+    rc=0
+    wait "$p" || rc=$?
+    log "instance (pid $p) ended $1: exit status $rc$([ "$rc" -gt 128 ] && echo ", signal $((rc - 128))")"
+    exit 1
+  done
+}
 
 get_module() { # -> "req/s p99"
   BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" wrk -t2 -c32 -d"${WRK_SECONDS}s" --latency \
@@ -135,14 +149,17 @@ get_module() { # -> "req/s p99"
 idle_rss=$(rss_mib "$pida")
 log "GET module without streams"
 read -r rps0 p99_0 < <(get_module no-streams)
+check_alive "during GET module without streams"
 log "opening $STREAMS streams on instance A"
 "$work/sse_load" 127.0.0.1 "$porta" "$STREAMS" "$LEARNERS" $((WRK_SECONDS + 15)) >"$out/sse-idle.txt" &
 load_pid=$!
 pids+=("$load_pid")
 sleep 5
+check_alive "while the streams opened"
 streams_rss=$(rss_mib "$pida")
 log "GET module with $STREAMS streams open"
 read -r rps1 p99_1 < <(get_module with-streams)
+check_alive "during GET module with streams"
 wait "$load_pid" || log "some idle streams failed: $(cat "$out/sse-idle.txt")"
 
 if [ "$BACKEND" = postgres ]; then
@@ -163,6 +180,7 @@ else
     log "delivery incomplete: a stream failed, a request was not answered 201, or an event was lost or repeated"
   created=$(sed -n 's/.* created=\([0-9]*\).*/\1/p' "$out/sse-delivery.txt")
 fi
+check_alive "during the delivery test"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ratio=$(awk -v a="$rps1" -v b="$rps0" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
