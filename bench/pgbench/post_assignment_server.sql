@@ -1,7 +1,7 @@
 -- POST /api/v1/assignments exactly as the server runs it (src/api/assignments.c
 -- api_assignments_create, no Idempotency-Key): the caller by token (src/db/users.c
 -- db_users_by_token: the route names no module), then one transaction: the module locked
--- (src/db/modules.c db_modules_get, FOR UPDATE OF m), the assignee (db_users_get), the
+-- (src/db/modules.c db_modules_get, FOR SHARE OF m), the assignee (db_users_get), the
 -- assignment (src/db/assignments.c db_assignments_insert), the notification
 -- (src/db/notifications.c db_notifications_insert: the assignee's numbering lock, the row with
 -- the next seq, NOTIFY), the new assignment read back with its module and the assignee's record
@@ -18,7 +18,7 @@
 \set due :now + 1209600000
 SELECT u.id, u.email, u.display_name, u.role, u.timezone, u.active, u.created_at, u.updated_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = encode(sha256(convert_to('tsk_bench_manager', 'UTF8')), 'hex') AND t.expires_at > :now AND u.active \gset c_
 BEGIN;
-SELECT m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author_id, u.display_name, m.copied_from_id, m.screen_count, m.created_at, m.updated_at, m.published_at, m.archived_at FROM modules m JOIN users u ON u.id = m.author_id WHERE m.id = bench_module_uuid(:m) FOR UPDATE OF m \gset m_
+SELECT m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author_id, u.display_name, m.copied_from_id, m.screen_count, m.created_at, m.updated_at, m.published_at, m.archived_at FROM modules m JOIN users u ON u.id = m.author_id WHERE m.id = bench_module_uuid(:m) FOR SHARE OF m \gset m_
 SELECT id, email, display_name, role, timezone, active, created_at, updated_at FROM users WHERE id = bench_learner_uuid(:n) \gset t_
 INSERT INTO assignments (id, module_id, user_id, assigned_by, due_at, due_soon_for, created_at, updated_at) VALUES (gen_random_uuid(), :m_id, :t_id, :c_id, :due, NULL, :ts, :ts) RETURNING id \gset a_
 SELECT pg_advisory_xact_lock(7283042, hashtext(:t_id));

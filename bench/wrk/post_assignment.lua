@@ -5,8 +5,8 @@
 --
 -- THREADS is wrk's -t. Pairs: of the F = modules - assigned modules generate.sql did not assign,
 -- thread t (0-based) owns the learners and the modules whose number is t modulo THREADS, so no
--- two threads ever lock the same module row (FOR UPDATE) or the same learner (the numbering lock
--- of the notification), however far apart they drift. Its j-th request takes learner a = j mod
+-- two threads ever take the same learner's numbering lock (of the notification) nor share-lock
+-- the same module row, however far apart they drift. Its j-th request takes learner a = j mod
 -- nl and module b = (j div nl + a) mod nm of its own (nl learners, nm modules): the requests a
 -- thread has in flight at once (16) name different learners and modules too. That is nl * nm
 -- pairs per thread (500 * 90 = 45,000 with THREADS=2); bench/run.sh deletes what a run created

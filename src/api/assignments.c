@@ -134,11 +134,12 @@ static int reply_already_assigned(struct http_req *r, const struct assignment *a
                                          id));
 }
 
-/* The module the body names, as the caller may see it (else 422 unknown module), locked so
- * that an archive cannot slip in before the commit. 0, or -1 after replying. */
+/* The module the body names, as the caller may see it (else 422 unknown module), share-locked
+ * so that an archive cannot slip in before the commit, while assignments of the same module
+ * (assigning a team) go on side by side. 0, or -1 after replying. */
 static int module_or_reply(struct http_req *r, const char *id, struct module *m)
 {
-    int rc = api_module_load(r, id, API_MODULE_LOCK, m);
+    int rc = api_module_load(r, id, API_MODULE_SHARE, m);
 
     if (rc == 0)
         return 0;

@@ -59,9 +59,10 @@ int api_module_engaged(struct http_req *r, const struct module *m, bool *engaged
 
 /* The module row: the copy read with the token when there is one and no lock is asked for,
  * else from the database. */
-static int read_module(struct http_req *r, const char *id, bool lock, struct module *m)
+static int read_module(struct http_req *r, const char *id, enum db_modules_lock lock,
+                       struct module *m)
 {
-    const struct caller *cl = lock ? NULL : api_module_context(r, id);
+    const struct caller *cl = lock != DB_MODULES_NO_LOCK ? NULL : api_module_context(r, id);
     struct db_conn *c;
 
     if (cl != NULL) { /* read with the token (ROUTE_WITH_MODULE) */
@@ -88,7 +89,11 @@ int api_module_load_or_reply(struct http_req *r, const char *id, unsigned how, s
 int api_module_load(struct http_req *r, const char *id, unsigned how, struct module *m)
 {
     bool engaged = false;
-    int rc = read_module(r, id, (how & API_MODULE_LOCK) != 0, m);
+    int rc = read_module(r, id,
+                         (how & API_MODULE_LOCK)    ? DB_MODULES_UPDATE
+                         : (how & API_MODULE_SHARE) ? DB_MODULES_SHARE
+                                                    : DB_MODULES_NO_LOCK,
+                         m);
 
     if (rc == 0 && m->status == MODULE_ARCHIVED && !api_module_is_owner(r, m))
         rc = api_module_engaged(r, m, &engaged);

@@ -21,6 +21,10 @@ enum api_module_load {
     /* Read the row and lock it until the transaction ends (PostgreSQL; SQLite's write
      * transaction already excludes other writers), instead of the copy read with the token. */
     API_MODULE_LOCK = 1 << 1,
+    /* Read the row and keep it from changing until the transaction ends, while other
+     * transactions may do the same (assigning it: it must stay published, and assignments of
+     * one module need not wait for each other). */
+    API_MODULE_SHARE = 1 << 2,
 };
 
 /* Reads the path parameter `name` as a UUID into out; records uuid_parsing in v. */

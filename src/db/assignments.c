@@ -140,23 +140,20 @@ int db_assignments_list(struct db_conn *c, struct arena *a, const struct db_assi
                         struct db_assignment_item **items, int *n)
 {
     struct db_res *r = NULL;
-    /* Unused filters are bound as NULL, so the statement text never changes. PostgreSQL types
-     * a parameter at its first use, so each meets its uuid column before its cast to text. */
-    int rc = db_query(
-        c,
-        ITEM_SELECT "WHERE (a.assigned_by = $1 OR CAST($1 AS TEXT) IS NULL) AND "
-                    "(a.user_id = $2 OR CAST($2 AS TEXT) IS NULL) AND "
-                    "(a.module_id = $3 OR CAST($3 AS TEXT) IS NULL) AND "
-                    "(CAST($4 AS TEXT) IS NULL OR COALESCE(p.status, 'not_started') = $4) AND "
-                    "(CAST($5 AS BIGINT) IS NULL OR a.created_at < $5 OR "
-                    "(a.created_at = $5 AND a.id < $6)) "
-                    "ORDER BY a.created_at DESC, a.id DESC LIMIT $7",
-        DB_PARAMS(DB_P_TEXT(f->assigned_by), DB_P_TEXT(f->user_id), DB_P_TEXT(f->module_id),
-                  f->progress_status >= 0 ? DB_P_TEXT(progress_status_names[f->progress_status])
-                                          : DB_P_NULL,
-                  DB_KEYSET_PARAMS(f->page)),
-        &r);
+    struct db__list l;
 
+    db__list_init(&l, ITEM_SELECT "WHERE TRUE", DB_NO_PARAMS);
+    if (f->assigned_by != NULL)
+        db__list_and(&l, "a.assigned_by = $1", DB_PARAMS(DB_P_TEXT(f->assigned_by)));
+    if (f->user_id != NULL)
+        db__list_and(&l, "a.user_id = $1", DB_PARAMS(DB_P_TEXT(f->user_id)));
+    if (f->module_id != NULL)
+        db__list_and(&l, "a.module_id = $1", DB_PARAMS(DB_P_TEXT(f->module_id)));
+    if (f->progress_status >= 0)
+        db__list_and(&l, "COALESCE(p.status, 'not_started') = $1",
+                     DB_PARAMS(DB_P_TEXT(progress_status_names[f->progress_status])));
+    db__list_page(&l, "a.created_at", "a.id", &f->page);
+    int rc = db__list_run(c, &l, &r);
     if (rc < 0)
         return rc;
     *items = db__read_rows(r, a, sizeof(**items), read_item, n);

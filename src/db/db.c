@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -401,6 +402,94 @@ void *db__read_rows(struct db_res *r, struct arena *a, size_t size, db__row_read
     *n = r->nrows;
     db_res_free(r);
     return out;
+}
+
+/* --- list statements ------------------------------------------------------------------- */
+
+static void list_put(struct db__list *l, const char *s, size_t n)
+{
+    if (l->len + n + 1 > l->cap) {
+        while (l->len + n + 1 > l->cap)
+            l->cap = l->cap ? l->cap * 2 : 512;
+        l->sql = xrealloc(l->sql, l->cap);
+    }
+    memcpy(l->sql + l->len, s, n);
+    l->len += n;
+    l->sql[l->len] = '\0';
+}
+
+/* Copies `fragment` with its $1..$np renumbered after the parameters already bound. */
+static void list_fragment(struct db__list *l, const char *fragment, const struct db_param *p,
+                          int np)
+{
+    if (l->n + np > DB__LIST_MAX_PARAMS) { /* fragments are the code's: a bug, not input */
+        log_msg(LOG_ERROR, "db", "a list statement has more than %d parameters",
+                DB__LIST_MAX_PARAMS);
+        abort();
+    }
+    for (const char *s = fragment; *s != '\0';) {
+        if (*s == '$' && s[1] >= '1' && s[1] <= '9') {
+            char *end;
+            long k = strtol(s + 1, &end, 10);
+            if (k > np) {
+                log_msg(LOG_ERROR, "db", "list fragment names $%ld of %d: %s", k, np, fragment);
+                abort();
+            }
+            char num[16];
+            int len = snprintf(num, sizeof(num), "$%ld", l->n + k);
+            list_put(l, num, (size_t)len);
+            s = end;
+        } else {
+            size_t run = strcspn(s + 1, "$") + 1;
+            list_put(l, s, run);
+            s += run;
+        }
+    }
+    for (int i = 0; i < np; i++)
+        l->params[l->n++] = p[i];
+}
+
+void db__list_init(struct db__list *l, const char *head, const struct db_param *p, int np)
+{
+    l->sql = NULL;
+    l->len = l->cap = 0;
+    l->n = 0;
+    list_fragment(l, head, p, np);
+}
+
+void db__list_and(struct db__list *l, const char *fragment, const struct db_param *p, int np)
+{
+    list_put(l, " AND (", 6);
+    list_fragment(l, fragment, p, np);
+    list_put(l, ")", 1);
+}
+
+void db__list_page(struct db__list *l, const char *key, const char *id,
+                   const struct db_keyset *page)
+{
+    char frag[256];
+
+    if (page->has_after && id != NULL) {
+        snprintf(frag, sizeof(frag), "%s < $1 OR (%s = $1 AND %s < $2)", key, key, id);
+        db__list_and(l, frag, DB_PARAMS(DB_P_INT(page->after_key), DB_P_TEXT(page->after_id)));
+    } else if (page->has_after) {
+        snprintf(frag, sizeof(frag), "%s < $1", key);
+        db__list_and(l, frag, DB_PARAMS(DB_P_INT(page->after_key)));
+    }
+    if (id != NULL)
+        snprintf(frag, sizeof(frag), " ORDER BY %s DESC, %s DESC LIMIT $1", key, id);
+    else
+        snprintf(frag, sizeof(frag), " ORDER BY %s DESC LIMIT $1", key);
+    list_fragment(l, frag, DB_PARAMS(DB_P_INT(page->limit)));
+}
+
+int db__list_run(struct db_conn *c, struct db__list *l, struct db_res **out)
+{
+    int rc = db_query(c, l->sql, l->params, l->n, out);
+
+    free(l->sql);
+    l->sql = NULL;
+    return rc;
 }
 
 void db_res_free(struct db_res *r)

@@ -171,6 +171,44 @@ typedef void (*db__row_reader)(const struct db_res *r, int row, struct arena *a,
  */
 void *db__read_rows(struct db_res *r, struct arena *a, size_t size, db__row_reader read, int *n);
 
+/*
+ * Storage-internal: a list statement assembled from constant fragments, one for each filter
+ * that is set, so that every combination of filters is a statement text of its own with a plan
+ * of its own. (One text with "$n IS NULL OR …" for the unused filters is planned anew on every
+ * call by PostgreSQL, since no generic plan fits every combination; that planning cost more
+ * than running the query.) Values are always bound; only fragments written in the code enter
+ * the text.
+ *
+ *   struct db__list l;
+ *   db__list_init(&l, "SELECT … FROM assignments a … WHERE a.user_id = $1", DB_PARAMS(...));
+ *   if (f->module_id != NULL)
+ *       db__list_and(&l, "a.module_id = $1", DB_PARAMS(DB_P_TEXT(f->module_id)));
+ *   db__list_page(&l, "a.created_at", "a.id", &f->page);
+ *   rc = db__list_run(c, &l, &r);
+ */
+#define DB__LIST_MAX_PARAMS 16
+struct db__list {
+    char *sql; /* heap; freed by db__list_run() */
+    size_t len, cap;
+    struct db_param params[DB__LIST_MAX_PARAMS];
+    int n;
+};
+
+/* Starts the statement with `head`, whose $1..$k name its own k parameters. */
+void db__list_init(struct db__list *l, const char *head, const struct db_param *p, int np);
+
+/* Appends " AND (fragment)"; $1..$k in the fragment name its own k parameters, renumbered
+ * after those before them. */
+void db__list_and(struct db__list *l, const char *fragment, const struct db_param *p, int np);
+
+/* Appends the page: the keyset condition when the page starts after a row, then
+ * "ORDER BY key DESC, id DESC LIMIT n". `id` is NULL where the key alone is unique. */
+void db__list_page(struct db__list *l, const char *key, const char *id,
+                   const struct db_keyset *page);
+
+/* Runs the statement and frees its text; as db_query(). */
+int db__list_run(struct db_conn *c, struct db__list *l, struct db_res **out);
+
 /* Backend-internal: reports a connection-level outcome to the circuit breaker. */
 void db__note_connection(struct db *db, bool ok);
 

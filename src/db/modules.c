@@ -74,13 +74,16 @@ static struct db_param opt_id(const char *id)
     return id[0] != '\0' ? DB_P_TEXT(id) : DB_P_NULL;
 }
 
-int db_modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock,
+int db_modules_get(struct db_conn *c, struct arena *a, const char *id, enum db_modules_lock lock,
                    struct module *out)
 {
     bool pg = db_backend(db_conn_pool(c)) == DB_POSTGRES;
-    const char *sql = lock && pg ? "SELECT " MODULE_COLS MODULE_FROM
-                                   "WHERE m.id = $1 FOR UPDATE OF m"
-                                 : "SELECT " MODULE_COLS MODULE_FROM "WHERE m.id = $1";
+    const char *sql = "SELECT " MODULE_COLS MODULE_FROM "WHERE m.id = $1";
+
+    if (pg && lock == DB_MODULES_SHARE)
+        sql = "SELECT " MODULE_COLS MODULE_FROM "WHERE m.id = $1 FOR SHARE OF m";
+    else if (pg && lock == DB_MODULES_UPDATE)
+        sql = "SELECT " MODULE_COLS MODULE_FROM "WHERE m.id = $1 FOR UPDATE OF m";
     struct db_res *r = NULL;
     int rc = db_query(c, sql, DB_PARAMS(DB_P_TEXT(id)), &r);
 
@@ -131,24 +134,26 @@ int db_modules_list(struct db_conn *c, struct arena *a, const struct db_modules_
     struct db_res *r = NULL;
     /* Unused filters are bound as NULL, so the statement text never changes. PostgreSQL types
      * a parameter at its first use: $5 meets the uuid column before its cast to text. */
-    int rc =
-        db_query(c,
-                 "SELECT " MODULE_COLS MODULE_FROM "WHERE "
-                 "($1 = 1 OR m.status = 'published' OR m.author_id = $2) AND "
-                 "(CAST($3 AS TEXT) IS NULL OR m.status = $3) AND "
-                 "(CAST($4 AS TEXT) IS NULL OR m.flow_type = $4) AND "
-                 "(m.author_id = $5 OR CAST($5 AS TEXT) IS NULL) AND "
-                 "(CAST($6 AS TEXT) IS NULL OR lower(m.title) LIKE lower($6) ESCAPE '\\') AND "
-                 "(CAST($7 AS BIGINT) IS NULL OR m.created_at < $7 OR "
-                 "(m.created_at = $7 AND m.id < $8)) "
-                 "ORDER BY m.created_at DESC, m.id DESC LIMIT $9",
-                 DB_PARAMS(DB_P_INT(f->see_all ? 1 : 0), DB_P_TEXT(f->own_id),
-                           f->status >= 0 ? DB_P_TEXT(module_status_names[f->status]) : DB_P_NULL,
-                           f->flow >= 0 ? DB_P_TEXT(flow_type_names[f->flow]) : DB_P_NULL,
-                           DB_P_TEXT(f->author_id),
-                           f->q != NULL ? DB_P_TEXT(db_like_pattern(a, f->q)) : DB_P_NULL,
-                           DB_KEYSET_PARAMS(f->page)),
-                 &r);
+    struct db__list l;
+
+    if (f->see_all)
+        db__list_init(&l, "SELECT " MODULE_COLS MODULE_FROM "WHERE TRUE", DB_NO_PARAMS);
+    else
+        db__list_init(&l,
+                      "SELECT " MODULE_COLS MODULE_FROM
+                      "WHERE (m.status = 'published' OR m.author_id = $1)",
+                      DB_PARAMS(DB_P_TEXT(f->own_id)));
+    if (f->status >= 0)
+        db__list_and(&l, "m.status = $1", DB_PARAMS(DB_P_TEXT(module_status_names[f->status])));
+    if (f->flow >= 0)
+        db__list_and(&l, "m.flow_type = $1", DB_PARAMS(DB_P_TEXT(flow_type_names[f->flow])));
+    if (f->author_id != NULL)
+        db__list_and(&l, "m.author_id = $1", DB_PARAMS(DB_P_TEXT(f->author_id)));
+    if (f->q != NULL)
+        db__list_and(&l, "lower(m.title) LIKE lower($1) ESCAPE '\\'",
+                     DB_PARAMS(DB_P_TEXT(db_like_pattern(a, f->q))));
+    db__list_page(&l, "m.created_at", "m.id", &f->page);
+    int rc = db__list_run(c, &l, &r);
 
     if (rc < 0)
         return rc;

@@ -45,9 +45,16 @@ enum db_modules_column {
 int db_modules_read_row(const struct db_res *r, int row, int col, struct arena *a,
                         struct module *m);
 
-/* Loads a module. `lock` takes a row lock until the transaction ends (PostgreSQL; SQLite's
- * write transaction already excludes other writers). */
-int db_modules_get(struct db_conn *c, struct arena *a, const char *id, bool lock,
+/* How db_modules_get() locks the row until the transaction ends (PostgreSQL; SQLite's write
+ * transaction already excludes other writers). */
+enum db_modules_lock {
+    DB_MODULES_NO_LOCK,
+    DB_MODULES_SHARE, /* FOR SHARE: no one changes it; others may share-lock it too */
+    DB_MODULES_UPDATE /* FOR UPDATE: the caller changes it */
+};
+
+/* Loads a module. */
+int db_modules_get(struct db_conn *c, struct arena *a, const char *id, enum db_modules_lock lock,
                    struct module *out);
 int db_modules_insert(struct db_conn *c, const struct module *m);
 /* Writes every mutable column of m->id. */

@@ -83,17 +83,16 @@ int db_notifications_list(struct db_conn *c, struct arena *a,
                           int *n)
 {
     struct db_res *r = NULL;
-    /* The unread filter is bound as NULL when unused, so the statement text never changes. */
-    int rc =
-        db_query(c,
-                 "SELECT " NOTIFICATION_COLS " FROM notifications n WHERE n.user_id = $1 AND "
-                 "(CAST($2 AS BIGINT) IS NULL OR (n.read_at IS NULL) = ($2 = 1)) AND "
-                 "(CAST($3 AS BIGINT) IS NULL OR n.seq < $3) "
-                 "ORDER BY n.seq DESC LIMIT $4",
-                 DB_PARAMS(DB_P_TEXT(f->user_id), f->unread >= 0 ? DB_P_INT(f->unread) : DB_P_NULL,
-                           f->page.has_after ? DB_P_INT(f->page.after_key) : DB_P_NULL,
-                           DB_P_INT(f->page.limit)),
-                 &r);
+    struct db__list l;
+
+    db__list_init(&l, "SELECT " NOTIFICATION_COLS " FROM notifications n WHERE n.user_id = $1",
+                  DB_PARAMS(DB_P_TEXT(f->user_id)));
+    if (f->unread == 1)
+        db__list_and(&l, "n.read_at IS NULL", DB_NO_PARAMS);
+    else if (f->unread == 0)
+        db__list_and(&l, "n.read_at IS NOT NULL", DB_NO_PARAMS);
+    db__list_page(&l, "n.seq", NULL, &f->page);
+    int rc = db__list_run(c, &l, &r);
 
     if (rc < 0)
         return rc;

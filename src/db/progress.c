@@ -133,18 +133,16 @@ int db_progress_list(struct db_conn *c, struct arena *a, const struct db_progres
                      struct db_progress_item **items, int *n)
 {
     struct db_res *r = NULL;
-    int rc =
-        db_query(c,
-                 "SELECT " PROGRESS_COLS ", m.title, m.flow_type, m.status FROM progress p "
-                 "JOIN modules m ON m.id = p.module_id WHERE p.user_id = $1 AND "
-                 "(CAST($2 AS TEXT) IS NULL OR p.status = $2) AND "
-                 "(CAST($3 AS BIGINT) IS NULL OR p.updated_at < $3 OR "
-                 "(p.updated_at = $3 AND p.module_id < $4)) "
-                 "ORDER BY p.updated_at DESC, p.module_id DESC LIMIT $5",
-                 DB_PARAMS(DB_P_TEXT(f->user_id),
-                           f->status >= 0 ? DB_P_TEXT(progress_status_names[f->status]) : DB_P_NULL,
-                           DB_KEYSET_PARAMS(f->page)),
-                 &r);
+    struct db__list l;
+
+    db__list_init(&l,
+                  "SELECT " PROGRESS_COLS ", m.title, m.flow_type, m.status FROM progress p "
+                  "JOIN modules m ON m.id = p.module_id WHERE p.user_id = $1",
+                  DB_PARAMS(DB_P_TEXT(f->user_id)));
+    if (f->status >= 0)
+        db__list_and(&l, "p.status = $1", DB_PARAMS(DB_P_TEXT(progress_status_names[f->status])));
+    db__list_page(&l, "p.updated_at", "p.module_id", &f->page);
+    int rc = db__list_run(c, &l, &r);
 
     if (rc < 0)
         return rc;

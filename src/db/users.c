@@ -107,20 +107,20 @@ int db_users_list(struct db_conn *c, struct arena *a, const struct db_users_filt
     struct db_res *r = NULL;
     /* Optional filters are bound as NULL when unused, so the statement text never changes.
      * lower() folds ASCII on SQLite, Unicode on PostgreSQL. */
-    int rc =
-        db_query(c,
-                 "SELECT " USER_COLS " FROM users WHERE "
-                 "(CAST($1 AS TEXT) IS NULL OR role = $1) AND "
-                 "(CAST($2 AS INTEGER) IS NULL OR active = ($2 = 1)) AND "
-                 "(CAST($3 AS TEXT) IS NULL OR lower(email) LIKE lower($3) ESCAPE '\\' "
-                 "OR lower(display_name) LIKE lower($3) ESCAPE '\\') AND "
-                 "(CAST($4 AS BIGINT) IS NULL OR created_at < $4 OR (created_at = $4 AND id < $5)) "
-                 "ORDER BY created_at DESC, id DESC LIMIT $6",
-                 DB_PARAMS(f->role >= 0 ? DB_P_TEXT(user_role_names[f->role]) : DB_P_NULL,
-                           f->active >= 0 ? DB_P_INT(f->active) : DB_P_NULL,
-                           f->q != NULL ? DB_P_TEXT(db_like_pattern(a, f->q)) : DB_P_NULL,
-                           DB_KEYSET_PARAMS(f->page)),
-                 &r);
+    struct db__list l;
+
+    db__list_init(&l, "SELECT " USER_COLS " FROM users WHERE TRUE", DB_NO_PARAMS);
+    if (f->role >= 0)
+        db__list_and(&l, "role = $1", DB_PARAMS(DB_P_TEXT(user_role_names[f->role])));
+    if (f->active >= 0)
+        db__list_and(&l, f->active ? "active" : "NOT active", DB_NO_PARAMS);
+    if (f->q != NULL)
+        db__list_and(&l,
+                     "lower(email) LIKE lower($1) ESCAPE '\\' OR "
+                     "lower(display_name) LIKE lower($1) ESCAPE '\\'",
+                     DB_PARAMS(DB_P_TEXT(db_like_pattern(a, f->q))));
+    db__list_page(&l, "created_at", "id", &f->page);
+    int rc = db__list_run(c, &l, &r);
 
     if (rc < 0)
         return rc;

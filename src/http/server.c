@@ -447,10 +447,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
     /* After write_reply_now() libmicrohttpd reports the MHD_NO as "Application reported
-     * internal error", just before on_completed(): an expected close, not a warning. Only
-     * notification streams are sent chunked, and a client that went away is how a stream
-     * normally ends; its access line follows. */
-    bool expected = closing_on_purpose || strstr(msg, "chunked response body") != NULL;
+     * internal error", just before on_completed(): an expected close, not a warning. A body
+     * that cannot be sent means the client went away, which is how a notification stream
+     * normally ends (chunked, or plain to an HTTP/1.0 client); its access line follows. */
+    bool expected = closing_on_purpose || strstr(msg, "response body for the request") != NULL;
     log_msg(expected ? LOG_DEBUG : LOG_WARNING, "mhd", "%s", msg);
 }
 
