@@ -28,31 +28,46 @@
 
 /* --- rendering -------------------------------------------------------------------------- */
 
-/* The Assignment object of §11, with `overdue` as of now. */
-static json_t *assignment_json(const struct db_assignment_item *it)
+/* The Assignment object of §11, with `overdue` as of now, as JSON text (lists render pages of
+ * them straight to text, without a jansson tree). */
+static void render_assignment(struct buf *b, const void *item)
 {
+    const struct db_assignment_item *it = item;
     const struct assignment *a = &it->a;
-    json_t *module =
-        json_pack("{s:s,s:s,s:s,s:s}", "id", a->module_id, "title", it->title, "flow_type",
-                  flow_type_names[it->flow], "status", module_status_names[it->module_status]);
 
-    return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:i,s:b}", "id", a->id, "module_id",
-                     a->module_id, "user_id", a->user_id, "assigned_by", a->assigned_by, "due_at",
-                     time_to_json(a->due_at), "created_at", time_to_json(a->created_at),
-                     "updated_at", time_to_json(a->updated_at), "module", module, "progress_status",
-                     progress_status_names[it->progress_status], "progress_percent",
-                     it->progress_percent, "overdue",
-                     assignment_is_overdue(a->due_at, it->progress_status, time_now_ms()));
+    buf_printf(b, "{\"id\":\"%s\",\"module_id\":\"%s\",\"user_id\":\"%s\",\"assigned_by\":\"%s\"",
+               a->id, a->module_id, a->user_id, a->assigned_by);
+    time_json_member(b, "due_at", a->due_at);
+    time_json_member(b, "created_at", a->created_at);
+    time_json_member(b, "updated_at", a->updated_at);
+    buf_printf(b, ",\"module\":{\"id\":\"%s\"", a->module_id);
+    buf_json_string_member(b, "title", it->title);
+    buf_printf(b, ",\"flow_type\":\"%s\",\"status\":\"%s\"}", flow_type_names[it->flow],
+               module_status_names[it->module_status]);
+    buf_printf(b, ",\"progress_status\":\"%s\",\"progress_percent\":%d,\"overdue\":%s}",
+               progress_status_names[it->progress_status], it->progress_percent,
+               assignment_is_overdue(a->due_at, it->progress_status, time_now_ms()) ? "true"
+                                                                                    : "false");
 }
 
-static json_t *render_item(const void *item)
+/* The same object as a jansson tree, for the replies of one assignment. */
+static json_t *assignment_json(const struct db_assignment_item *it)
 {
-    return assignment_json(item);
+    struct buf b;
+
+    buf_init(&b, SIZE_MAX);
+    render_assignment(&b, it);
+    json_t *obj = json_loadb(b.data, b.len, 0, NULL);
+    buf_free(&b);
+    if (obj == NULL)
+        abort(); /* only out of memory: every string in it was escaped */
+    return obj;
 }
 
 static const struct page_item_ops assignment_items = {
-    render_item, offsetof(struct db_assignment_item, a.created_at),
-    offsetof(struct db_assignment_item, a.id)};
+    .key_offset = offsetof(struct db_assignment_item, a.created_at),
+    .id_offset = offsetof(struct db_assignment_item, a.id),
+    .render_text = render_assignment};
 
 /* --- loading for the caller ------------------------------------------------------------- */
 

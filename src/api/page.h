@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "domain/cursor.h"
 #include "http/http.h"
+#include "util/buf.h"
 
 struct page_in {
     int limit;
@@ -43,11 +44,14 @@ json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *
                             const struct cursor *last);
 
 /* How api_page_reply() renders one item and where it finds its sort key (the keyset columns):
- * an int64_t at `key_offset` and an id (char[STR_UUID_SIZE]) at `id_offset` of the item. */
+ * an int64_t at `key_offset` and an id (char[STR_UUID_SIZE]) at `id_offset` of the item.
+ * An item renders either as a jansson object (`render`) or, cheaper, straight to JSON text
+ * (`render_text`, which appends one object to `b`; the page is then built as text). */
 struct page_item_ops {
     json_t *(*render)(const void *item);
     size_t key_offset;
     size_t id_offset;
+    void (*render_text)(struct buf *b, const void *item);
 };
 
 /*
