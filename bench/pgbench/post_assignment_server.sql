@@ -4,8 +4,9 @@
 -- (src/db/modules.c db_modules_get, FOR SHARE OF m), the assignee (db_users_get), the
 -- assignment (src/db/assignments.c db_assignments_insert), the notification
 -- (src/db/notifications.c db_notifications_insert: the assignee's numbering lock, the row with
--- the next seq, NOTIFY), the new assignment read back with its module and the assignee's record
--- (db_assignments_get), COMMIT. run.sh checks that the server sends statements of this shape.
+-- the next seq, whose RETURNING also sends the NOTIFY), the new assignment read back with its
+-- module and the assignee's record (db_assignments_get), COMMIT. run.sh checks that the server
+-- sends statements of this shape.
 --
 -- Pairs, variables and computed values as in post_assignment.sql. The server generates the
 -- assignment's id itself; pgbench takes gen_random_uuid()'s back with RETURNING to read it.
@@ -22,7 +23,6 @@ SELECT m.id, m.title, m.description, m.flow_type, m.status, m.settings, m.author
 SELECT id, email, display_name, role, timezone, active, created_at, updated_at FROM users WHERE id = bench_learner_uuid(:n) \gset t_
 INSERT INTO assignments (id, module_id, user_id, assigned_by, due_at, due_soon_for, created_at, updated_at) VALUES (gen_random_uuid(), :m_id, :t_id, :c_id, :due, NULL, :ts, :ts) RETURNING id \gset a_
 SELECT pg_advisory_xact_lock(7283042, hashtext(:t_id));
-INSERT INTO notifications (id, seq, user_id, type, title, body, data, created_at) VALUES (gen_random_uuid(), nextval('notifications_seq'), :t_id, 'module_assigned', 'New assignment', '"' || :m_title || '" was assigned to you, due 1 Jan 2100, 00:00 UTC.', CAST('{"due_at": "2100-01-01T00:00:00.000Z", "module_id": "' || :m_id || '", "assignment_id": "' || :a_id || '"}' AS jsonb), :ts) RETURNING seq \gset
-SELECT pg_notify('trainsmart_notifications', :t_id || ':' || :seq);
+INSERT INTO notifications (id, seq, user_id, type, title, body, data, created_at) VALUES (gen_random_uuid(), nextval('notifications_seq'), :t_id, 'module_assigned', 'New assignment', '"' || :m_title || '" was assigned to you, due 1 Jan 2100, 00:00 UTC.', CAST('{"due_at": "2100-01-01T00:00:00.000Z", "module_id": "' || :m_id || '", "assignment_id": "' || :a_id || '"}' AS jsonb), :ts) RETURNING seq, pg_notify('trainsmart_notifications', user_id::text || ':' || seq::text);
 SELECT a.id, a.module_id, a.user_id, a.assigned_by, a.due_at, a.due_soon_for, a.created_at, a.updated_at, m.title, m.flow_type, m.status, p.status, p.percent FROM assignments a JOIN modules m ON m.id = a.module_id LEFT JOIN progress p ON p.user_id = a.user_id AND p.module_id = a.module_id WHERE a.id = :a_id;
 COMMIT;

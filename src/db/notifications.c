@@ -43,9 +43,11 @@ int db_notifications_insert(struct db_conn *c, struct notification *n)
                       DB_PARAMS(DB_P_TEXT(n->user_id)), NULL);
     if (rc == 0)
         rc = db_query(c,
+                      /* The NOTIFY rides on the INSERT: one round trip less. */
                       pg ? "INSERT INTO notifications (id, seq, user_id, type, title, body, data, "
                            "created_at) VALUES ($1, nextval('notifications_seq'), $2, $3, $4, "
-                           "$5, $6, $7) RETURNING seq"
+                           "$5, $6, $7) RETURNING seq, pg_notify('" DB_NOTIFICATIONS_CHANNEL
+                           "', user_id::text || ':' || seq::text)"
                          : "INSERT INTO notifications (id, user_id, type, title, body, data, "
                            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
                       DB_PARAMS(DB_P_TEXT(n->id), DB_P_TEXT(n->user_id),
@@ -57,9 +59,6 @@ int db_notifications_insert(struct db_conn *c, struct notification *n)
     if (rc == 0)
         n->seq = db_int(r, 0, 0);
     db_res_free(r);
-    if (rc == 0 && pg)
-        rc = db_query(c, "SELECT pg_notify('" DB_NOTIFICATIONS_CHANNEL "', $1 || ':' || $2)",
-                      DB_PARAMS(DB_P_TEXT(n->user_id), DB_P_INT(n->seq)), NULL);
     return rc;
 }
 
