@@ -562,11 +562,12 @@ int http_commit_or_reply(struct http_req *r)
     }
     /* Committed: the notifications exist for every reader now, and revoked tokens no longer
      * authenticate. */
-    for (struct http_notified *n = r->notified; n != NULL; n = n->next)
-        if (n->seq == 0 && observer != NULL)
-            observer->revoked(n->user_id);
-        else
+    for (struct http_notified *n = r->notified; n != NULL; n = n->next) {
+        if (n->seq != 0)
             http_notification_committed(n->user_id, n->seq);
+        else if (observer != NULL)
+            observer->revoked(n->user_id);
+    }
     r->notified = NULL;
     return 0;
 }
