@@ -24,17 +24,6 @@ enum item_column {
     ITEM_PROGRESS_PERCENT,
 };
 
-static int parse_enum(const char *const *names, const char *s)
-{
-    int v = model_enum_parse(names, s != NULL ? s : "");
-    return v < 0 ? 0 : v;
-}
-
-static struct db_param opt_time(int64_t t)
-{
-    return t != 0 ? DB_P_INT(t) : DB_P_NULL;
-}
-
 int db_assignments_read_row(const struct db_res *r, int row, int col, struct assignment *a)
 {
     snprintf(a->id, sizeof(a->id), "%s", db_text(r, row, col + DB_ASSIGNMENTS_ID));
@@ -56,11 +45,11 @@ static void read_item(const struct db_res *r, int row, struct arena *a, void *it
     int col = db_assignments_read_row(r, row, 0, &it->a);
 
     it->title = arena_strdup(a, db_text(r, row, col + ITEM_TITLE));
-    it->flow = (enum flow_type)parse_enum(flow_type_names, db_text(r, row, col + ITEM_FLOW_TYPE));
-    it->module_status = (enum module_status)parse_enum(module_status_names,
-                                                       db_text(r, row, col + ITEM_MODULE_STATUS));
-    it->progress_status = (enum progress_status)parse_enum(
-        progress_status_names, db_text(r, row, col + ITEM_PROGRESS_STATUS));
+    it->flow = (enum flow_type)db_enum(r, row, col + ITEM_FLOW_TYPE, flow_type_names);
+    it->module_status =
+        (enum module_status)db_enum(r, row, col + ITEM_MODULE_STATUS, module_status_names);
+    it->progress_status =
+        (enum progress_status)db_enum(r, row, col + ITEM_PROGRESS_STATUS, progress_status_names);
     it->progress_percent = (int)db_int(r, row, col + ITEM_PROGRESS_PERCENT);
 }
 
@@ -70,8 +59,8 @@ int db_assignments_insert(struct db_conn *c, const struct assignment *a)
                     "INSERT INTO assignments (id, module_id, user_id, assigned_by, due_at, "
                     "due_soon_for, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     DB_PARAMS(DB_P_TEXT(a->id), DB_P_TEXT(a->module_id), DB_P_TEXT(a->user_id),
-                              DB_P_TEXT(a->assigned_by), opt_time(a->due_at),
-                              opt_time(a->due_soon_for), DB_P_INT(a->created_at),
+                              DB_P_TEXT(a->assigned_by), DB_P_TIME(a->due_at),
+                              DB_P_TIME(a->due_soon_for), DB_P_INT(a->created_at),
                               DB_P_INT(a->updated_at)),
                     NULL);
 }
@@ -117,7 +106,7 @@ int db_assignments_set_due(struct db_conn *c, const char *id, int64_t due_at, in
     return db_exec_one(c,
                        "UPDATE assignments SET due_at = $2, due_soon_for = NULL, updated_at = $3 "
                        "WHERE id = $1",
-                       DB_PARAMS(DB_P_TEXT(id), opt_time(due_at), DB_P_INT(updated_at)));
+                       DB_PARAMS(DB_P_TEXT(id), DB_P_TIME(due_at), DB_P_INT(updated_at)));
 }
 
 int db_assignments_delete(struct db_conn *c, const char *id)
@@ -127,13 +116,8 @@ int db_assignments_delete(struct db_conn *c, const char *id)
 
 int db_assignments_exists(struct db_conn *c, const char *user_id, const char *module_id, bool *out)
 {
-    struct db_res *r = NULL;
-    int rc = db_query(c, "SELECT 1 FROM assignments WHERE module_id = $1 AND user_id = $2",
-                      DB_PARAMS(DB_P_TEXT(module_id), DB_P_TEXT(user_id)), &r);
-
-    *out = rc == 0 && r->nrows > 0;
-    db_res_free(r);
-    return rc;
+    return db__exists(c, "SELECT 1 FROM assignments WHERE module_id = $1 AND user_id = $2",
+                      DB_PARAMS(DB_P_TEXT(module_id), DB_P_TEXT(user_id)), out);
 }
 
 int db_assignments_list(struct db_conn *c, struct arena *a, const struct db_assignments_filter *f,

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/model.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -404,6 +405,17 @@ void *db__read_rows(struct db_res *r, struct arena *a, size_t size, db__row_read
     return out;
 }
 
+int db__exists(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
+               bool *out)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, sql, params, nparams, &r);
+
+    *out = rc == 0 && r->nrows > 0;
+    db_res_free(r);
+    return rc;
+}
+
 /* --- list statements ------------------------------------------------------------------- */
 
 static void list_put(struct db__list *l, const char *s, size_t n)
@@ -515,6 +527,14 @@ bool db_bool(const struct db_res *r, int row, int col)
 
     /* PostgreSQL renders booleans as t/f, SQLite stores integers 1/0. */
     return s != NULL && (s[0] == 't' || s[0] == '1');
+}
+
+int db_enum(const struct db_res *r, int row, int col, const char *const *names)
+{
+    const char *s = db_text(r, row, col);
+    int v = s != NULL ? model_enum_parse(names, s) : -1;
+
+    return v < 0 ? 0 : v;
 }
 
 char *db_like_pattern(struct arena *a, const char *q)

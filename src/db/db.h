@@ -130,6 +130,12 @@ static inline bool db_isnull(const struct db_res *r, int row, int col)
 }
 int64_t db_int(const struct db_res *r, int row, int col); /* 0 for NULL */
 bool db_bool(const struct db_res *r, int row, int col);   /* false for NULL */
+/* The column's text as an index of `names` (model_enum_parse()); 0, the first name, for NULL
+ * or a spelling not in the list, which the schema's CHECK constraints rule out. */
+int db_enum(const struct db_res *r, int row, int col, const char *const *names);
+
+/* A time parameter in ms since the epoch; 0 (no time) is bound as NULL. */
+#define DB_P_TIME(ms) ((ms) != 0 ? DB_P_INT(ms) : DB_P_NULL)
 
 /* "%<q>%" for `LIKE ... ESCAPE '\'`, with q's own %, _ and \ escaped (arena copy): a
  * substring filter without wildcards from the client. */
@@ -208,6 +214,10 @@ void db__list_page(struct db__list *l, const char *key, const char *id,
 
 /* Runs the statement and frees its text; as db_query(). */
 int db__list_run(struct db_conn *c, struct db__list *l, struct db_res **out);
+
+/* Storage-internal: whether the query returns a row (*out false on error). */
+int db__exists(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
+               bool *out);
 
 /* Backend-internal: reports a connection-level outcome to the circuit breaker. */
 void db__note_connection(struct db *db, bool ok);

@@ -30,21 +30,13 @@ static void copy_id(char dst[STR_UUID_SIZE], const char *src)
     snprintf(dst, STR_UUID_SIZE, "%s", src != NULL ? src : "");
 }
 
-static int parse_enum(const char *const *names, const char *s)
-{
-    int v = model_enum_parse(names, s != NULL ? s : "");
-    return v < 0 ? 0 : v;
-}
-
 int db_modules_read_row(const struct db_res *r, int row, int col, struct arena *a, struct module *m)
 {
     copy_id(m->id, db_text(r, row, col + DB_MODULES_ID));
     m->title = arena_strdup(a, db_text(r, row, col + DB_MODULES_TITLE));
     m->description = arena_strdup(a, db_text(r, row, col + DB_MODULES_DESCRIPTION));
-    m->flow =
-        (enum flow_type)parse_enum(flow_type_names, db_text(r, row, col + DB_MODULES_FLOW_TYPE));
-    m->status = (enum module_status)parse_enum(module_status_names,
-                                               db_text(r, row, col + DB_MODULES_STATUS));
+    m->flow = (enum flow_type)db_enum(r, row, col + DB_MODULES_FLOW_TYPE, flow_type_names);
+    m->status = (enum module_status)db_enum(r, row, col + DB_MODULES_STATUS, module_status_names);
     m->settings = arena_strdup(a, db_text(r, row, col + DB_MODULES_SETTINGS));
     copy_id(m->author_id, db_text(r, row, col + DB_MODULES_AUTHOR_ID));
     m->author_name = arena_strdup(a, db_text(r, row, col + DB_MODULES_AUTHOR_NAME));
@@ -62,11 +54,6 @@ static void read_module(const struct db_res *r, int row, struct arena *a, void *
     struct module *m = item;
 
     db_modules_read_row(r, row, 0, a, m);
-}
-
-static struct db_param opt_time(int64_t t)
-{
-    return t != 0 ? DB_P_INT(t) : DB_P_NULL;
 }
 
 static struct db_param opt_id(const char *id)
@@ -106,7 +93,7 @@ int db_modules_insert(struct db_conn *c, const struct module *m)
                   DB_P_TEXT(flow_type_names[m->flow]), DB_P_TEXT(module_status_names[m->status]),
                   DB_P_TEXT(m->settings), DB_P_TEXT(m->author_id), opt_id(m->copied_from_id),
                   DB_P_INT(m->screen_count), DB_P_INT(m->created_at), DB_P_INT(m->updated_at),
-                  opt_time(m->published_at), opt_time(m->archived_at)),
+                  DB_P_TIME(m->published_at), DB_P_TIME(m->archived_at)),
         NULL);
 }
 
@@ -119,8 +106,8 @@ int db_modules_update(struct db_conn *c, const struct module *m)
         "WHERE id = $1",
         DB_PARAMS(DB_P_TEXT(m->id), DB_P_TEXT(m->title), DB_P_TEXT(m->description),
                   DB_P_TEXT(module_status_names[m->status]), DB_P_TEXT(m->settings),
-                  DB_P_INT(m->screen_count), DB_P_INT(m->updated_at), opt_time(m->published_at),
-                  opt_time(m->archived_at)));
+                  DB_P_INT(m->screen_count), DB_P_INT(m->updated_at), DB_P_TIME(m->published_at),
+                  DB_P_TIME(m->archived_at)));
 }
 
 int db_modules_delete(struct db_conn *c, const char *id)
@@ -170,7 +157,7 @@ static void read_screen(const struct db_res *r, int row, struct arena *a, void *
     copy_id(s->id, db_text(r, row, SCREEN_ID));
     copy_id(s->module_id, db_text(r, row, SCREEN_MODULE_ID));
     s->position = (int)db_int(r, row, SCREEN_POSITION);
-    s->type = (enum screen_type)parse_enum(screen_type_names, db_text(r, row, SCREEN_TYPE));
+    s->type = (enum screen_type)db_enum(r, row, SCREEN_TYPE, screen_type_names);
     s->title = arena_strdup(a, db_text(r, row, SCREEN_TITLE));
     s->content = arena_strdup(a, db_text(r, row, SCREEN_CONTENT_JSON));
     copy_id(s->next_screen_id, db_text(r, row, SCREEN_NEXT_SCREEN_ID));

@@ -13,9 +13,8 @@ int db_notifications_read_row(const struct db_res *r, int row, int col, struct a
     snprintf(n->id, sizeof(n->id), "%s", db_text(r, row, col + DB_NOTIFICATIONS_ID));
     n->seq = db_int(r, row, col + DB_NOTIFICATIONS_SEQ);
     snprintf(n->user_id, sizeof(n->user_id), "%s", db_text(r, row, col + DB_NOTIFICATIONS_USER_ID));
-    int type =
-        model_enum_parse(notification_type_names, db_text(r, row, col + DB_NOTIFICATIONS_TYPE));
-    n->type = type < 0 ? NOTIFICATION_MODULE_ASSIGNED : (enum notification_type)type;
+    n->type = (enum notification_type)db_enum(r, row, col + DB_NOTIFICATIONS_TYPE,
+                                              notification_type_names);
     n->title = arena_strdup(a, db_text(r, row, col + DB_NOTIFICATIONS_TITLE));
     n->body = arena_strdup(a, db_text(r, row, col + DB_NOTIFICATIONS_BODY));
     n->data = arena_strdup(a, db_text(r, row, col + DB_NOTIFICATIONS_DATA));

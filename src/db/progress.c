@@ -28,8 +28,8 @@ int db_progress_read_row(const struct db_res *r, int row, int col, struct arena 
     snprintf(p->user_id, sizeof(p->user_id), "%s", db_text(r, row, col + DB_PROGRESS_USER_ID));
     snprintf(p->module_id, sizeof(p->module_id), "%s",
              db_text(r, row, col + DB_PROGRESS_MODULE_ID));
-    int st = model_enum_parse(progress_status_names, db_text(r, row, col + DB_PROGRESS_STATUS));
-    p->status = st < 0 ? PROGRESS_NOT_STARTED : (enum progress_status)st;
+    p->status =
+        (enum progress_status)db_enum(r, row, col + DB_PROGRESS_STATUS, progress_status_names);
     p->percent = (int)db_int(r, row, col + DB_PROGRESS_PERCENT);
     p->has_score = !db_isnull(r, row, col + DB_PROGRESS_SCORE);
     p->score = (int)db_int(r, row, col + DB_PROGRESS_SCORE);
@@ -67,18 +67,8 @@ int db_progress_get(struct db_conn *c, struct arena *a, const char *user_id, con
 
 int db_progress_exists(struct db_conn *c, const char *user_id, const char *module_id, bool *out)
 {
-    struct db_res *r = NULL;
-    int rc = db_query(c, "SELECT 1 FROM progress WHERE user_id = $1 AND module_id = $2",
-                      DB_PARAMS(DB_P_TEXT(user_id), DB_P_TEXT(module_id)), &r);
-
-    *out = rc == 0 && r->nrows > 0;
-    db_res_free(r);
-    return rc;
-}
-
-static struct db_param opt_time(int64_t t)
-{
-    return t != 0 ? DB_P_INT(t) : DB_P_NULL;
+    return db__exists(c, "SELECT 1 FROM progress WHERE user_id = $1 AND module_id = $2",
+                      DB_PARAMS(DB_P_TEXT(user_id), DB_P_TEXT(module_id)), out);
 }
 
 int db_progress_write(struct db_conn *c, const struct progress_rec *p, int expected)
@@ -95,7 +85,7 @@ int db_progress_write(struct db_conn *c, const struct progress_rec *p, int expec
                       DB_PARAMS(DB_P_TEXT(p->user_id), DB_P_TEXT(p->module_id),
                                 DB_P_TEXT(progress_status_names[p->status]), DB_P_INT(p->percent),
                                 score, DB_P_INT(p->version), DB_P_TEXT(p->data),
-                                opt_time(p->started_at), opt_time(p->completed_at),
+                                DB_P_TIME(p->started_at), DB_P_TIME(p->completed_at),
                                 DB_P_INT(p->updated_at)),
                       NULL);
         return rc; /* a unique violation is TS_ECONFLICT: another first write won */
@@ -107,8 +97,8 @@ int db_progress_write(struct db_conn *c, const struct progress_rec *p, int expec
                  "WHERE user_id = $1 AND module_id = $2 AND version = $11",
                  DB_PARAMS(DB_P_TEXT(p->user_id), DB_P_TEXT(p->module_id),
                            DB_P_TEXT(progress_status_names[p->status]), DB_P_INT(p->percent), score,
-                           DB_P_INT(p->version), DB_P_TEXT(p->data), opt_time(p->started_at),
-                           opt_time(p->completed_at), DB_P_INT(p->updated_at), DB_P_INT(expected)),
+                           DB_P_INT(p->version), DB_P_TEXT(p->data), DB_P_TIME(p->started_at),
+                           DB_P_TIME(p->completed_at), DB_P_INT(p->updated_at), DB_P_INT(expected)),
                  &r);
     if (rc == 0 && r->affected == 0)
         rc = TS_ECONFLICT;
@@ -123,10 +113,8 @@ static void read_item(const struct db_res *r, int row, struct arena *a, void *it
     int col = db_progress_read_row(r, row, 0, a, &it->rec);
 
     it->title = arena_strdup(a, db_text(r, row, col));
-    int flow = model_enum_parse(flow_type_names, db_text(r, row, col + 1));
-    it->flow = flow < 0 ? FLOW_LINEAR : (enum flow_type)flow;
-    int st = model_enum_parse(module_status_names, db_text(r, row, col + 2));
-    it->module_status = st < 0 ? MODULE_DRAFT : (enum module_status)st;
+    it->flow = (enum flow_type)db_enum(r, row, col + 1, flow_type_names);
+    it->module_status = (enum module_status)db_enum(r, row, col + 2, module_status_names);
 }
 
 int db_progress_list(struct db_conn *c, struct arena *a, const struct db_progress_filter *f,

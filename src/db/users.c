@@ -13,8 +13,7 @@ int db_users_read_row(const struct db_res *r, int row, int col, struct arena *a,
     snprintf(u->id, sizeof(u->id), "%s", db_text(r, row, col + DB_USERS_ID));
     u->email = arena_strdup(a, db_text(r, row, col + DB_USERS_EMAIL));
     u->display_name = arena_strdup(a, db_text(r, row, col + DB_USERS_DISPLAY_NAME));
-    int role = model_enum_parse(user_role_names, db_text(r, row, col + DB_USERS_ROLE));
-    u->role = role < 0 ? ROLE_LEARNER : (enum user_role)role;
+    u->role = (enum user_role)db_enum(r, row, col + DB_USERS_ROLE, user_role_names);
     u->timezone = arena_strdup(a, db_text(r, row, col + DB_USERS_TIMEZONE));
     u->active = db_bool(r, row, col + DB_USERS_ACTIVE);
     u->created_at = db_int(r, row, col + DB_USERS_CREATED_AT);
