@@ -3,10 +3,11 @@
  *
  * Written as text, like api_module_render(): a stream sends every notification to each of its
  * user's streams, and the list endpoint renders pages of them. `data` is JSON the server wrote
- * (jsonb on PostgreSQL, whose text form is one line) and is copied as it is, unless it holds a
- * line break, which would end an SSE `data:` line early: such a document (only a hand-written
- * SQLite row can have one) is parsed and written again compactly, and a document that does not
- * parse, or is not an object, is shown as {} and logged.
+ * (jsonb on PostgreSQL, whose text form is one line) and is checked once here, so that the
+ * stream and the endpoints show the same thing: it is copied as it is when it parses as an
+ * object and holds no line break; with a line break (which would end an SSE `data:` line early;
+ * only a hand-written SQLite row can have one) it is written again compactly; a document that
+ * does not parse, or is not an object, is shown as {} and logged.
  */
 #include "api/notification_render.h"
 
@@ -21,39 +22,45 @@
 static const char *one_line_data(const struct notification *n, char **owned)
 {
     const char *d = n->data;
+    json_t *doc = d != NULL ? json_loads(d, 0, NULL) : NULL;
+    const char *out = d;
 
     *owned = NULL;
-    if (d != NULL && d[0] == '{' && strpbrk(d, "\r\n") == NULL)
-        return d;
-    json_t *doc = d != NULL ? json_loads(d, 0, NULL) : NULL;
-    if (json_is_object(doc))
-        *owned = json_dumps(doc, JSON_COMPACT);
-    else
+    if (!json_is_object(doc)) {
         log_msg(LOG_ERROR, "notifications", "notification %s: stored data is not a JSON object",
                 n->id);
+        out = "{}";
+    } else if (strpbrk(d, "\r\n") != NULL) {
+        *owned = json_dumps(doc, JSON_COMPACT);
+        out = *owned != NULL ? *owned : "{}";
+    }
     json_decref(doc);
-    return *owned != NULL ? *owned : "{}";
+    return out;
 }
 
 int api_notification_render(struct buf *b, const struct notification *n)
 {
-    struct buf out;
+    size_t start = b->len;
     char *owned;
     const char *data = one_line_data(n, &owned);
+    int rc = buf_printf(b, "{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\"", n->id, (long long)n->seq,
+                        notification_type_names[n->type]);
 
-    /* Rendered aside first, so a full `b` gets nothing rather than half an object. */
-    buf_init(&out, SIZE_MAX);
-    buf_printf(&out, "{\"id\":\"%s\",\"seq\":%lld,\"type\":\"%s\"", n->id, (long long)n->seq,
-               notification_type_names[n->type]);
-    buf_json_string_member(&out, "title", n->title);
-    buf_json_string_member(&out, "body", n->body);
-    buf_printf(&out, ",\"data\":%s,\"read\":%s", data, n->read_at != 0 ? "true" : "false");
-    time_json_member(&out, "read_at", n->read_at);
-    time_json_member(&out, "created_at", n->created_at);
-    buf_puts(&out, "}");
+    if (rc == 0)
+        rc = buf_json_string_member(b, "title", n->title);
+    if (rc == 0)
+        rc = buf_json_string_member(b, "body", n->body);
+    if (rc == 0)
+        rc = buf_printf(b, ",\"data\":%s,\"read\":%s", data, n->read_at != 0 ? "true" : "false");
+    if (rc == 0)
+        rc = time_json_member(b, "read_at", n->read_at);
+    if (rc == 0)
+        rc = time_json_member(b, "created_at", n->created_at);
+    if (rc == 0)
+        rc = buf_puts(b, "}");
     free(owned);
-    int rc = buf_append(b, out.data, out.len);
-    buf_free(&out);
+    if (rc < 0) /* a full `b` keeps what it had, not half an object */
+        buf_truncate(b, start);
     return rc;
 }
 
@@ -65,14 +72,7 @@ json_t *api_notification_to_json(const struct notification *n)
     api_notification_render(&b, n);
     json_t *obj = json_loadb(b.data, b.len, 0, NULL);
     buf_free(&b);
-    if (obj == NULL && strcmp(n->data != NULL ? n->data : "", "{}") != 0) {
-        /* Stored data that starts like an object but is not JSON (a hand-edited row). */
-        log_msg(LOG_ERROR, "notifications", "notification %s: stored data is not JSON", n->id);
-        struct notification plain = *n;
-        plain.data = "{}";
-        return api_notification_to_json(&plain);
-    }
     if (obj == NULL)
-        abort(); /* out of memory */
+        abort(); /* only out of memory: the text is JSON, its data checked above */
     return obj;
 }

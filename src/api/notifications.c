@@ -36,14 +36,16 @@ int api_notification_create(struct http_req *r, const char *user_id, enum notifi
 
 /* --- list and count --------------------------------------------------------------------- */
 
-static json_t *render_item(const void *item)
+static void render_item(struct buf *b, const void *item)
 {
-    return api_notification_to_json(item);
+    api_notification_render(b, item); /* b has no cap */
 }
 
 /* The keyset is seq alone (unique); the id rides along because the page helper carries one. */
 static const struct page_item_ops notification_items = {
-    render_item, offsetof(struct notification, seq), offsetof(struct notification, id)};
+    .key_offset = offsetof(struct notification, seq),
+    .id_offset = offsetof(struct notification, id),
+    .render_text = render_item};
 
 int api_notifications_list(struct http_req *r)
 {

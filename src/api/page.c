@@ -32,7 +32,7 @@ static int load_key(struct http_req *r, uint8_t key[CURSOR_KEY_BYTES])
     return rc;
 }
 
-int api_page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p)
+static int page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p)
 {
     int64_t limit = 20;
     const char *text = http_query(r, "cursor");
@@ -62,7 +62,7 @@ struct db_keyset api_page_keyset(const struct page_in *p)
 int api_page_parse_or_reply(struct http_req *r, struct valid *v, const char *scope,
                             struct page_in *p)
 {
-    int rc = api_page_parse(r, v, scope, p);
+    int rc = page_parse(r, v, scope, p);
 
     if (rc < 0) {
         valid_free(v);
@@ -72,39 +72,48 @@ int api_page_parse_or_reply(struct http_req *r, struct valid *v, const char *sco
     return http_valid_or_reply(r, v);
 }
 
-json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *items,
-                            const struct cursor *last)
+/* Appends one item's JSON text: its text renderer, or its jansson object dumped. */
+static void append_item(struct buf *b, const struct page_item_ops *ops, const void *item)
 {
-    json_t *next = json_null();
-
-    if (last != NULL) {
-        char *text = cursor_encode(p->key, scope, last);
-        if (text == NULL) { /* a sort key the cursor cannot carry: a programming error */
-            json_decref(items);
-            return NULL; /* the reply becomes a logged 500 */
-        }
-        next = json_string(text);
-        free(text);
+    if (ops->render_text != NULL) {
+        ops->render_text(b, item);
+        return;
     }
-    return json_pack("{s:o,s:o}", "items", items, "next_cursor", next);
+    json_t *doc = ops->render(item);
+    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+    json_decref(doc);
+    if (text == NULL)
+        abort(); /* only out of memory: the renderers build valid trees */
+    buf_puts(b, text);
+    free(text);
 }
 
-/* The page as text: {"items":[...],"next_cursor":...}, the items by ops->render_text. */
-static int reply_text(struct http_req *r, const struct page_in *p, const char *scope,
-                      const char *base, size_t size, int shown, const struct page_item_ops *ops,
-                      const struct cursor *last)
+int api_page_reply(struct http_req *r, int rc, const struct page_in *p, const char *scope,
+                   const void *items, size_t size, int n, const struct page_item_ops *ops)
 {
-    char *next = last != NULL ? cursor_encode(p->key, scope, last) : NULL;
-    struct buf b;
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    const char *base = items;
+    int shown = n > p->limit ? p->limit : n;
+    char *next = NULL;
 
-    if (last != NULL && next == NULL) /* a sort key the cursor cannot carry: a bug */
-        return http_reply_err(r, TS_EINTERNAL);
+    if (n > p->limit) { /* the cursor after the last item shown */
+        const char *item = base + (size_t)(shown - 1) * size;
+        struct cursor last = {0};
+        memcpy(&last.key_int, item + ops->key_offset, sizeof(last.key_int));
+        snprintf(last.id, sizeof(last.id), "%s", item + ops->id_offset);
+        next = cursor_encode(p->key, scope, &last);
+        if (next == NULL) /* a sort key the cursor cannot carry: a programming error */
+            return http_reply_err(r, TS_EINTERNAL);
+    }
+    struct buf b;
     buf_init(&b, SIZE_MAX);
     buf_puts(&b, "{\"items\":[");
     for (int i = 0; i < shown; i++) {
         if (i > 0)
             buf_puts(&b, ",");
-        ops->render_text(&b, base + (size_t)i * size);
+        append_item(&b, ops, base + (size_t)i * size);
     }
     buf_puts(&b, "],\"next_cursor\":");
     if (next != NULL) {
@@ -118,27 +127,4 @@ static int reply_text(struct http_req *r, const struct page_in *p, const char *s
     http_reply_raw(r, 200, "application/json", b.data, b.len);
     buf_free(&b);
     return 0;
-}
-
-int api_page_reply(struct http_req *r, int rc, const struct page_in *p, const char *scope,
-                   const void *items, size_t size, int n, const struct page_item_ops *ops)
-{
-    if (rc < 0)
-        return http_reply_err(r, rc);
-    const char *base = items;
-    int shown = n > p->limit ? p->limit : n;
-    struct cursor last = {0};
-
-    if (n > p->limit) {
-        const char *item = base + (size_t)(shown - 1) * size;
-        memcpy(&last.key_int, item + ops->key_offset, sizeof(last.key_int));
-        snprintf(last.id, sizeof(last.id), "%s", item + ops->id_offset);
-    }
-    if (ops->render_text != NULL)
-        return reply_text(r, p, scope, base, size, shown, ops, n > p->limit ? &last : NULL);
-    json_t *arr = json_array();
-    for (int i = 0; i < shown; i++)
-        json_array_append_new(arr, ops->render(base + (size_t)i * size));
-    return http_reply_json_new(r, 200,
-                               api_page_render_new(p, scope, arr, n > p->limit ? &last : NULL));
 }

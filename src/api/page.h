@@ -22,31 +22,24 @@ struct page_in {
     uint8_t key[CURSOR_KEY_BYTES]; /* signs the next cursor */
 };
 
-/*
- * Reads `limit` (1..100, default 20) and `cursor` into p, recording 422 items in v (an invalid
- * cursor: loc ["query","cursor"], "Value error, invalid cursor"). Returns 0, or a TS_E* code
- * when the signing key could not be loaded.
- */
-int api_page_parse(struct http_req *r, struct valid *v, const char *scope, struct page_in *p);
-
 /* The storage keyset for page `p`: one row more than the page, which tells whether another
  * page exists, after the cursor's row. */
 struct db_keyset api_page_keyset(const struct page_in *p);
 
-/* api_page_parse(), then the end of the validation pass `v` (freed): 0, or -1 after replying
- * 422 (v's errors), or 503/500 when the signing key could not be loaded. */
+/*
+ * Reads `limit` (1..100, default 20) and `cursor` into p, recording 422 items in v (an invalid
+ * cursor: loc ["query","cursor"], "Value error, invalid cursor"), then ends the validation pass
+ * `v` (freed): 0, or -1 after replying 422 (v's errors), or 503/500 when the cursor signing key
+ * could not be loaded.
+ */
 int api_page_parse_or_reply(struct http_req *r, struct valid *v, const char *scope,
                             struct page_in *p);
 
-/* Builds {"items": items, "next_cursor": ...}; steals `items`. `last` is the sort key of the
- * last item when another page exists, else NULL. */
-json_t *api_page_render_new(const struct page_in *p, const char *scope, json_t *items,
-                            const struct cursor *last);
-
 /* How api_page_reply() renders one item and where it finds its sort key (the keyset columns):
  * an int64_t at `key_offset` and an id (char[STR_UUID_SIZE]) at `id_offset` of the item.
- * An item renders either as a jansson object (`render`) or, cheaper, straight to JSON text
- * (`render_text`, which appends one object to `b`; the page is then built as text). */
+ * An item renders straight to JSON text (`render_text`, which appends one object to `b`), or,
+ * when that is NULL, as a jansson object (`render`) that is then dumped; the page around the
+ * items is written as text. */
 struct page_item_ops {
     json_t *(*render)(const void *item);
     size_t key_offset;

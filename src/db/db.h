@@ -163,11 +163,6 @@ struct db_keyset {
     const char *after_id;
 };
 
-/* A keyset's bound parameters in the order the list statements use: key, id, limit. */
-#define DB_KEYSET_PARAMS(k)                                                                        \
-    ((k).has_after ? DB_P_INT((k).after_key) : DB_P_NULL),                                         \
-        ((k).has_after ? DB_P_TEXT((k).after_id) : DB_P_NULL), DB_P_INT((k).limit)
-
 /* Storage-internal: reads one row of `r` into `item`, strings in `a`. */
 typedef void (*db__row_reader)(const struct db_res *r, int row, struct arena *a, void *item);
 

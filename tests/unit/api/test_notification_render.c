@@ -92,6 +92,22 @@ Test(notification_render, to_json_matches_and_survives_bad_data)
     json_decref(doc);
 }
 
+/* The stream's text and the endpoints' object agree on a row whose data does not parse. */
+Test(notification_render, data_that_does_not_parse_is_an_empty_object_in_the_text_too)
+{
+    struct notification n = sample();
+    struct buf b;
+
+    n.data = "{broken";
+    buf_init(&b, SIZE_MAX);
+    cr_assert_eq(api_notification_render(&b, &n), 0);
+    json_t *doc = json_loads(b.data, 0, NULL);
+    cr_assert_not_null(doc, "the text is JSON: %s", b.data);
+    cr_assert_eq(json_object_size(json_object_get(doc, "data")), 0);
+    json_decref(doc);
+    buf_free(&b);
+}
+
 Test(notification_render, a_full_buffer_gets_nothing)
 {
     struct notification n = sample();

@@ -63,3 +63,18 @@ Test(buf, an_unlimited_buffer_grows_and_escapes_json)
     cr_assert_null(b.data);
     buf_free(&b);
 }
+
+Test(buf, truncate_keeps_the_first_bytes_and_never_grows)
+{
+    struct buf b;
+    buf_init(&b, 64);
+    buf_puts(&b, "abcdef");
+    buf_truncate(&b, 10);
+    cr_assert_str_eq(b.data, "abcdef");
+    buf_truncate(&b, 2);
+    cr_assert_str_eq(b.data, "ab");
+    cr_assert_eq(b.len, 2);
+    buf_puts(&b, "z");
+    cr_assert_str_eq(b.data, "abz");
+    buf_free(&b);
+}
