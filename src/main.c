@@ -189,6 +189,7 @@ static int cmd_serve(void)
     struct scheduler *sched = scheduler_start(&cfg, db);
     if (sched == NULL) {
         http_server_shutdown(srv);
+        http_server_free(srv);
         db_close(db);
         return EXIT_RUNTIME;
     }
@@ -196,11 +197,13 @@ static int cmd_serve(void)
         ;
     log_msg(LOG_INFO, "main", "received signal %d; draining for up to %d s", sig,
             cfg.shutdown_grace_seconds - 1);
-    /* The scheduler ends its statement while requests drain; it is joined before the pool
-     * closes. */
+    /* The scheduler ends its statement while requests drain; it is joined before the server
+     * is freed (a reminder it commits meanwhile is still announced to the stream hub) and
+     * before the pool closes. */
     scheduler_request_stop(sched);
     http_server_shutdown(srv);
     scheduler_stop(sched);
+    http_server_free(srv);
     api_module_cache_clear();
     db_close(db);
     log_msg(LOG_INFO, "main", "stopped");

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "api/users.h"
-#include "db/streams.h"
 #include "db/users.h"
 #include "domain/accounts.h"
 #include "domain/ratelimit.h"
@@ -202,11 +201,9 @@ int api_auth_logout(struct http_req *r)
     if (http_begin_write_or_reply(r) < 0)
         return 0;
     int rc = db_tokens_delete(r->conn, r->token_hash);
-    /* The streams opened with this token end now, on every instance. */
     if (rc == 0)
-        rc = db_streams_announce_revoked(r->conn, r->user->id);
+        rc = api_users_tokens_revoked(r, r->user->id);
     if (rc < 0)
         return http_reply_err(r, rc);
-    http_tokens_revoked(r, r->user->id);
     return http_commit_and_reply(r, 204, NULL);
 }

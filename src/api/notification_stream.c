@@ -4,28 +4,12 @@
  */
 #include "api/notification_stream.h"
 
-#include <ctype.h>
 #include <stdint.h>
 
 #include "db/streams.h"
 #include "util/err.h"
+#include "util/str.h"
 #include "util/time.h"
-
-/* A non-negative decimal integer that fits int64 (leading zeros allowed). */
-static bool parse_seq(const char *s, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s == NULL || *s == '\0')
-        return false;
-    for (; *s; s++) {
-        if (!isdigit((unsigned char)*s) || v > (INT64_MAX - (*s - '0')) / 10)
-            return false;
-        v = v * 10 + (*s - '0');
-    }
-    *out = v;
-    return true;
-}
 
 /*
  * The replay starts after Last-Event-ID (the header, or ?last_event_id= when the header is
@@ -43,7 +27,7 @@ int api_notifications_stream(struct http_req *r)
 
     if (last == NULL)
         last = http_query(r, "last_event_id");
-    bool replay = parse_seq(last, &after);
+    bool replay = last != NULL && str_parse_int64(last, &after) && after >= 0;
     int rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_streams_check(c, &r->arena, &r->token_hash, 1, time_now_ms(), &t, &n);

@@ -29,6 +29,15 @@ json_t *api_user_to_json(const struct user *u)
                      updated);
 }
 
+int api_users_tokens_revoked(struct http_req *r, const char *user_id)
+{
+    int rc = db_streams_announce_revoked(r->conn, user_id);
+
+    if (rc == 0)
+        http_tokens_revoked(r, user_id);
+    return rc;
+}
+
 /* Reads the profile fields shared by both PATCH endpoints. */
 static void parse_profile(struct valid *v, json_t *body, struct account_change *ch)
 {
@@ -57,11 +66,9 @@ static int update_and_reply(struct http_req *r, const char *target_id,
     if (rc == 0 && deactivated)
         rc = db_tokens_delete_for_user(r->conn, u.id);
     if (rc == 0 && deactivated)
-        rc = db_streams_announce_revoked(r->conn, u.id);
+        rc = api_users_tokens_revoked(r, u.id);
     if (rc < 0)
         return http_reply_err(r, rc);
-    if (deactivated)
-        http_tokens_revoked(r, u.id);
     return http_commit_and_reply(r, 200, api_user_to_json(&u));
 }
 

@@ -7,6 +7,11 @@
 /* The User object of API.md §3. */
 json_t *api_user_to_json(const struct user *u);
 
+/* In the request's write transaction, after it deleted tokens of `user_id` (logout,
+ * deactivation): tells every instance (NOTIFY on PostgreSQL) and, after the commit, this one's
+ * stream hub, so the streams of those tokens end at once. 0 or a TS_E* code. */
+int api_users_tokens_revoked(struct http_req *r, const char *user_id);
+
 int api_users_me_get(struct http_req *r);   /* GET /api/v1/users/me */
 int api_users_me_patch(struct http_req *r); /* PATCH /api/v1/users/me */
 int api_users_list(struct http_req *r);     /* GET /api/v1/users */

@@ -453,9 +453,14 @@ static int parse_body_or_reply(struct http_req *r)
 static int query_is_text_or_reply(struct http_req *r)
 {
     struct valid v;
+    int first = 0;
 
+    while (first < r->nquery && r->query[first].value != NULL)
+        first++;
+    if (first == r->nquery) /* the common case: no validation pass to build */
+        return 0;
     valid_init(&v, &r->arena, "query");
-    for (int i = 0; i < r->nquery; i++) {
+    for (int i = first; i < r->nquery; i++) {
         if (r->query[i].value == NULL)
             valid_error(&v, r->query[i].name, "string_unicode",
                         "Input should be a valid string, unable to parse raw data as a unicode "

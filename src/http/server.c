@@ -562,6 +562,10 @@ void http_server_shutdown(struct http_server *s)
      * stop with a suspended connection; after sse_hub_close_all() none is suspended. */
     sse_hub_stop(s->hub);
     MHD_stop_daemon(s->daemon);
+}
+
+void http_server_free(struct http_server *s)
+{
     handler_pool_free(&s->pool);
     sse_hub_free(s->hub); /* after MHD has released every stream */
     if (s->listen_fd != MHD_INVALID_SOCKET)

@@ -10,7 +10,7 @@
 #include "http/http.h"
 
 /* Starts listening on HOST:PORT. Returns NULL (logged) when the daemon cannot start. Caller
- * ends it with http_server_shutdown(). */
+ * ends it with http_server_shutdown(), then http_server_free(). */
 struct http_server *http_server_start(const struct config *cfg, struct db *db);
 
 /* The server's notification stream hub (http/sse.h). */
@@ -23,8 +23,13 @@ int http_server_port(const struct http_server *s);
  * Graceful stop: stops accepting connections at once, marks the server as shutting down
  * (/readyz answers 503, replies carry Connection: close), ends every notification stream, lets
  * in-flight requests finish for up to SHUTDOWN_GRACE_SECONDS - 1 s, then closes every
- * connection and frees the server.
+ * connection and stops every thread of its own. The stream hub stays allocated, so a thread of
+ * the caller's (the scheduler) may still announce a committed notification to it.
  */
 void http_server_shutdown(struct http_server *s);
+
+/* Frees the server after http_server_shutdown(), once no other thread can announce a
+ * notification (http_notification_committed()). */
+void http_server_free(struct http_server *s);
 
 #endif

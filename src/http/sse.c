@@ -486,7 +486,6 @@ static void on_payload(void *arg, const char *payload)
 {
     const char *colon = strchr(payload, ':');
     char id[STR_UUID_SIZE];
-    char *end;
 
     if (colon == NULL || colon - payload != STR_UUID_SIZE - 1) {
         log_msg(LOG_WARNING, "sse", "ignored a notification payload of unknown form");
@@ -498,9 +497,8 @@ static void on_payload(void *arg, const char *payload)
         check_user(arg, id);
         return;
     }
-    errno = 0;
-    long long seq = strtoll(colon + 1, &end, 10);
-    if (errno != 0 || end == colon + 1 || *end != '\0' || seq < 1) {
+    int64_t seq;
+    if (!str_parse_int64(colon + 1, &seq) || seq < 1) {
         log_msg(LOG_WARNING, "sse", "ignored a notification payload of unknown form");
         return;
     }
@@ -535,13 +533,22 @@ static bool catch_up_from(struct sse_user *u, int64_t *from)
     return any;
 }
 
-/* Appends the events the user's streams lack (under the lock). */
-static void apply_events(struct sse_hub *h, struct sse_user *u, const struct event *ev, int n,
-                         struct resumes *rs)
+/* Appends the events the user's streams lack (under the lock). The events are those after
+ * `from`; a stream that has not come that far (it opened, or drained below HIGH_WATER, while
+ * they were read) would get a gap, so it takes none of them and waits for a read of its own. */
+static void apply_events(struct sse_hub *h, struct sse_user *u, int64_t from,
+                         const struct event *ev, int n, struct resumes *rs)
 {
     for (struct sse_stream *s = u->streams; s != NULL; s = s->next) {
         if (s->closing)
             continue;
+        if (s->last_seq < from) {
+            if (pending(s) >= HIGH_WATER)
+                s->behind = true; /* its reader marks the user dirty once it has drained */
+            else
+                mark_dirty(h, u);
+            continue;
+        }
         bool more = n == CATCH_UP_PAGE; /* the page was full: more rows may follow */
         for (int i = 0; i < n; i++) {
             if (ev[i].seq <= s->last_seq)
@@ -627,7 +634,7 @@ static void run_catch_up(struct sse_hub *h)
             pthread_mutex_lock(&h->mu);
             u = find_user(h, id); /* its streams may have gone meanwhile */
             if (u != NULL)
-                apply_events(h, u, ev, n, &rs);
+                apply_events(h, u, from, ev, n, &rs);
             pthread_mutex_unlock(&h->mu);
             resume_all(h, &rs);
         }

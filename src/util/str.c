@@ -1,6 +1,7 @@
 /* String helpers; see str.h. */
 #include "util/str.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,4 +63,25 @@ bool str_has_duplicate(const char *const *s, size_t n)
         dup = strcmp(sorted[i - 1], sorted[i]) == 0;
     free(sorted);
     return dup;
+}
+
+/* strtoll() alone would also take leading spaces, '+' and trailing junk; those are rejected
+ * before it runs. */
+bool str_parse_int64(const char *s, int64_t *out)
+{
+    const char *p = s + (*s == '-');
+    char *end;
+
+    if (*p == '\0')
+        return false;
+    for (const char *q = p; *q != '\0'; q++) {
+        if (*q < '0' || *q > '9')
+            return false;
+    }
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (errno == ERANGE || *end != '\0')
+        return false;
+    *out = (int64_t)n;
+    return true;
 }

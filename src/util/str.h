@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bytes of a UUID as text: 36 characters ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx") and the NUL.
  * Every id buffer in the server has this size. */
@@ -20,5 +21,8 @@ bool str_uuid_parse(const char *s, char out[STR_UUID_SIZE]);
  * million ids (a 1 MiB body) stays affordable where comparing pairs would not.
  */
 bool str_has_duplicate(const char *const *s, size_t n);
+
+/* A decimal integer that fits int64: an optional '-', then digits only (no spaces, no '+'). */
+bool str_parse_int64(const char *s, int64_t *out);
 
 #endif

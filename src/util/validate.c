@@ -14,7 +14,6 @@
 #include "util/validate.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -698,29 +697,6 @@ static int text_absent(struct valid *v, const char *key, unsigned flags)
     return V_ABSENT;
 }
 
-/*
- * Strict decimal: an optional '-', then digits only. strtoll() alone would also take leading
- * spaces, '+' and trailing junk; those are rejected before it runs.
- */
-static bool parse_int_text(const char *s, int64_t *out)
-{
-    const char *p = s + (*s == '-');
-    char *end;
-
-    if (*p == '\0')
-        return false;
-    for (const char *q = p; *q != '\0'; q++) {
-        if (*q < '0' || *q > '9')
-            return false;
-    }
-    errno = 0;
-    long long n = strtoll(s, &end, 10);
-    if (errno == ERANGE || *end != '\0')
-        return false;
-    *out = (int64_t)n;
-    return true;
-}
-
 int valid_text_int(struct valid *v, const char *key, const char *raw, unsigned flags, int64_t min,
                    int64_t max, int64_t *out)
 {
@@ -728,7 +704,7 @@ int valid_text_int(struct valid *v, const char *key, const char *raw, unsigned f
 
     if (raw == NULL)
         return text_absent(v, key, flags);
-    if (!parse_int_text(raw, &n)) {
+    if (!str_parse_int64(raw, &n)) {
         valid_error(v, key, "int_parsing",
                     "Input should be a valid integer, unable to parse string as an integer");
         return V_ERR;
