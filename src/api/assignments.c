@@ -218,10 +218,8 @@ static int path_id_or_reply(struct http_req *r, struct valid *body_v, char id[ST
 
     valid_init(&v, &r->arena, "path");
     api_path_id(r, &v, "assignment_id", id);
-    if (body_v != NULL) {
-        json_array_extend(v.errors, body_v->errors);
-        valid_free(body_v);
-    }
+    if (body_v != NULL)
+        valid_merge(&v, body_v);
     return http_valid_or_reply(r, &v);
 }
 

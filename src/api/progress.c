@@ -136,10 +136,8 @@ static int module_or_reply(struct http_req *r, struct valid *body_v, struct modu
     api_path_id(r, &v, "module_id", mid);
     if (screen_id != NULL)
         api_path_id(r, &v, "screen_id", screen_id);
-    if (body_v != NULL) {
-        json_array_extend(v.errors, body_v->errors);
-        valid_free(body_v);
-    }
+    if (body_v != NULL)
+        valid_merge(&v, body_v);
     if (http_valid_or_reply(r, &v) < 0)
         return -1;
     return api_module_load_or_reply(r, mid, API_MODULE_VISIBLE, m);
@@ -388,8 +386,7 @@ int api_progress_answer(struct http_req *r)
         valid_free(&v);
         return reply_answered(r, &pm.screens[qi], stored);
     }
-    json_array_extend(pv.errors, v.errors);
-    valid_free(&v);
+    valid_merge(&pv, &v);
     if (http_valid_or_reply(r, &pv) < 0)
         return 0;
     rc = store(r, &m, &pm, &old, out, &neu, &doc);

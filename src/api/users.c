@@ -106,8 +106,7 @@ int api_users_patch(struct http_req *r)
     /* A role or active key present, whatever its value, counts for the self-change rule. */
     ch.has_role |= json_object_get(r->json, "role") != NULL;
     ch.has_active |= json_object_get(r->json, "active") != NULL;
-    json_array_extend(v.errors, pv.errors);
-    valid_free(&pv);
+    valid_merge(&v, &pv);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
     return update_and_reply(r, id, &ch);

@@ -76,6 +76,12 @@ void valid_free(struct valid *v)
         json_decref(v->loc[--v->depth]);
 }
 
+void valid_merge(struct valid *into, struct valid *from)
+{
+    json_array_extend(into->errors, from->errors);
+    valid_free(from);
+}
+
 bool valid_ok(const struct valid *v)
 {
     return json_array_size(v->errors) == 0;

@@ -59,6 +59,10 @@ enum {
 void valid_init(struct valid *v, struct arena *a, const char *root);
 void valid_free(struct valid *v);
 
+/* Appends the errors of `from` after those of `into` (one 422 for several parts, e.g. path
+ * and body) and frees `from`. */
+void valid_merge(struct valid *into, struct valid *from);
+
 /* True when no error was recorded. */
 bool valid_ok(const struct valid *v);
 

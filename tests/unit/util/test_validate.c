@@ -1213,3 +1213,22 @@ Test(validate, text_date)
                    "expected range of 1-12",
                    "date_parsing"});
 }
+
+Test(validate, merge_appends_the_second_pass_and_frees_it)
+{
+    struct arena a;
+    struct valid path, body;
+
+    arena_init(&a);
+    valid_init(&path, &a, "path");
+    valid_init(&body, &a, "body");
+    valid_missing(&path, "module_id");
+    valid_missing(&body, "title");
+    valid_merge(&path, &body);
+    cr_assert_null(body.errors);
+    cr_assert_eq(valid_error_count(&path), 2);
+    json_t *second = json_array_get(path.errors, 1);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(second, "loc"), 0)), "body");
+    valid_free(&path);
+    arena_free(&a);
+}
