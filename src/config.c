@@ -67,6 +67,7 @@ static const struct var vars[] = {
     INT_VAR("DUE_SOON_WINDOW_SECONDS", due_soon_window_seconds, "86400", 60, 31536000),
     BOOL_VAR("AUTO_MIGRATE", auto_migrate, "true"),
     STR_VAR("METRICS_TOKEN", metrics_token, ""),
+    STR_VAR("FAULT_CLOCK_FILE", fault_clock_file, ""),
 };
 
 static const char *env_get(const char *name, void *ctx)

@@ -20,6 +20,7 @@
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/time.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -58,6 +59,11 @@ static int setup(struct config *cfg, struct db **db)
         return EXIT_USAGE;
     }
     log_set_level((enum log_level)cfg->log_level);
+    if (cfg->fault_clock_file[0] != '\0') {
+        time_use_fault_clock(cfg->fault_clock_file);
+        log_msg(LOG_WARNING, "main",
+                "FAULT_CLOCK_FILE is set: the clock is read from a file (tests only)");
+    }
     if (crypto_init() < 0) {
         fprintf(stderr, "trainsmart: cannot initialise libsodium\n");
         return EXIT_RUNTIME;

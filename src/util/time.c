@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/str.h"
 
 /* --- 1. Clocks -------------------------------------------------------------------------- */
 
@@ -33,9 +35,49 @@ static int64_t clock_ms(clockid_t id)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* FAULT_CLOCK_FILE (time.h): set once at start, before any other thread runs. */
+static char fault_clock_path[1024];
+
+void time_use_fault_clock(const char *path)
+{
+    snprintf(fault_clock_path, sizeof(fault_clock_path), "%s", path != NULL ? path : "");
+}
+
+/*
+ * The fault clock's reading of the real time `real_ms`: the file is read on every call (a test
+ * changes it between two requests and expects the next one to see it; modification times are
+ * too coarse to tell two quick writes apart). Anything the file does not say clearly leaves
+ * the real clock.
+ */
+static int64_t fault_clock_ms(int64_t real_ms)
+{
+    char text[64];
+    int fd = open(fault_clock_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+    if (fd < 0)
+        return real_ms;
+    ssize_t n = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    if (n <= 0)
+        return real_ms;
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+        n--;
+    text[n] = '\0';
+
+    int64_t v;
+    if ((text[0] == '+' || text[0] == '-') && str_parse_int64(text + 1, &v) && v >= 0 &&
+        v <= INT64_C(3153600000)) /* a shift of at most about a century */
+        return real_ms + (text[0] == '-' ? -v : v) * 1000;
+    if (time_parse_rfc3339(text, &v, NULL) == TIME_OK)
+        return v;
+    return real_ms;
+}
+
 int64_t time_now_ms(void)
 {
-    return clock_ms(CLOCK_REALTIME);
+    int64_t now = clock_ms(CLOCK_REALTIME);
+
+    return fault_clock_path[0] != '\0' ? fault_clock_ms(now) : now;
 }
 
 int64_t time_mono_ms(void)

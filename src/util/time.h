@@ -14,8 +14,17 @@
 
 #include <jansson.h>
 
-/* Wall clock, UTC milliseconds. */
+/* Wall clock, UTC milliseconds: the system's, or the fault clock's when one is in use. */
 int64_t time_now_ms(void);
+
+/*
+ * Fault injection for tests (FAULT_CLOCK_FILE, README): from now on time_now_ms() reads the
+ * file at `path` on every call. "+N" / "-N" (whole seconds) shift the running clock; an RFC 3339
+ * timestamp stops it at that instant; a missing, empty or unreadable file leaves the system
+ * clock. Durations and deadlines (time_mono_ms) are not affected. Call once, before other
+ * threads start; NULL or "" turns it off.
+ */
+void time_use_fault_clock(const char *path);
 
 /* Monotonic clock in milliseconds, for durations and deadlines. */
 int64_t time_mono_ms(void);
