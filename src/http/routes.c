@@ -4,6 +4,7 @@
  */
 #include "http/routes.h"
 
+#include "api/analytics.h"
 #include "api/assignments.h"
 #include "api/auth.h"
 #include "api/modules.h"
@@ -82,6 +83,8 @@ const struct route routes_table[] = {
      "Mark all notifications read"},
     {"GET", NOTIFICATIONS "/stream", api_notifications_stream, ACCESS_ANY, ROUTE_QUERY_TOKEN,
      "Notification stream (Server-Sent Events)"},
+    /* §13 analytics */
+    {"GET", MODULE "/analytics", api_analytics_get, ACCESS_AUTHOR, WITH_MODULE, "Module analytics"},
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},
