@@ -78,7 +78,12 @@ PGconn *db__pg_connect(const struct config *cfg, int timeout_ms, const char *app
     char options[64];
     int64_t deadline = time_mono_ms() + timeout_ms;
 
-    snprintf(options, sizeof(options), "-c statement_timeout=%d", cfg->db_timeout_ms);
+    /* jit=off: PostgreSQL decides to compile a statement from its cost estimate, and the
+     * analytics statements' (db/analytics.c) are inflated by the default estimate of 100 rows
+     * per set-returning function call, so every execution was compiled with inlining and
+     * optimisation: 200-300 ms to save less (docs/PERFORMANCE.md, "Analytics"). The server's
+     * other statements are short indexed reads and writes, which compilation never pays for. */
+    snprintf(options, sizeof(options), "-c statement_timeout=%d -c jit=off", cfg->db_timeout_ms);
     /* Keywords after "dbname" override what the URL says. */
     const char *keys[] = {"dbname", "application_name", "options", NULL};
     const char *vals[] = {cfg->database_url, application_name, options, NULL};
