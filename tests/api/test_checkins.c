@@ -610,3 +610,50 @@ Test(checkins, literal_routes_win)
     cr_assert_eq(r.status, 405);
     ts_resp_free(&r);
 }
+
+/* --- time zone names ---------------------------------------------------------------------- */
+
+Test(checkins, every_accepted_zone_dates_check_ins_and_hostile_names_are_refused)
+{
+    struct ts_resp r;
+    char body[160];
+    /* Canonical names, links (backward names), deep paths, Etc zones with POSIX signs. */
+    const char *good[] = {"America/Argentina/Buenos_Aires",
+                          "US/Eastern",
+                          "Asia/Calcutta",
+                          "Etc/GMT+5",
+                          "Etc/GMT-14",
+                          "UTC",
+                          "Zulu",
+                          "Antarctica/Troll",
+                          "America/Nuuk",
+                          "Australia/Lord_Howe"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        set_zone(&other, good[i]);
+        streak(&other, &r);
+        cr_assert_str_eq(str(r.json, "timezone"), good[i]);
+        ts_resp_free(&r);
+    }
+    /* Etc/GMT+5 is five hours *behind* UTC (POSIX signs): 04:59Z is still the previous day. */
+    set_zone(&other, "Etc/GMT+5");
+    check_in_at(&other, "2026-12-06T04:59:59.000Z", "2026-12-05", NULL);
+
+    const char *bad[] = {"../../etc/passwd", "/etc/passwd",
+                         "Europe/../UTC",    "Europe/./Berlin",
+                         "localtime",        "posixrules",
+                         "Europe",           "zone.tab",
+                         "tzdata.zi",        "utc",
+                         "Europe/Berlin ",   "Europe//Berlin",
+                         "right/UTC",        "",
+                         "Mars/Base"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(body, sizeof(body), "{\"timezone\":\"%s\"}", bad[i]);
+        ts_as(&srv, &learner, "PATCH", "/api/v1/users/me", body, &r);
+        cr_assert_eq(r.status, 422, "%s: %s", bad[i], r.body);
+        cr_assert(ts_has_error(&r, "[\"body\",\"timezone\"]", "value_error"), "%s", r.body);
+        ts_resp_free(&r);
+    }
+    streak(&learner, &r);
+    cr_assert_str_eq(str(r.json, "timezone"), "UTC", "unchanged");
+    ts_resp_free(&r);
+}
