@@ -20,6 +20,7 @@
 #include "util/err.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/tz.h"
 
 #define PASSWORD_MAX 1024
 
@@ -92,7 +93,7 @@ static bool input_is_valid(const struct account_new *in)
         fprintf(stderr, "trainsmart: the password must have 8 to 128 characters\n");
     else if (name < 1 || name > 100)
         fprintf(stderr, "trainsmart: the display name must have 1 to 100 characters\n");
-    else if (!time_zone_is_known(in->timezone))
+    else if (!tz_is_known(in->timezone))
         fprintf(stderr, "trainsmart: unknown timezone %s\n", in->timezone);
     else
         return true;

@@ -53,15 +53,7 @@ static void render_assignment(struct buf *b, const void *item)
 /* The same object as a jansson tree, for the replies of one assignment. */
 static json_t *assignment_json(const struct db_assignment_item *it)
 {
-    struct buf b;
-
-    buf_init(&b, SIZE_MAX);
-    render_assignment(&b, it);
-    json_t *obj = json_loadb(b.data, b.len, 0, NULL);
-    buf_free(&b);
-    if (obj == NULL)
-        abort(); /* only out of memory: every string in it was escaped */
-    return obj;
+    return api_item_json(render_assignment, it);
 }
 
 static const struct page_item_ops assignment_items = {

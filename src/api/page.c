@@ -62,14 +62,37 @@ struct db_keyset api_page_keyset(const struct page_in *p)
 int api_page_parse_or_reply(struct http_req *r, struct valid *v, const char *scope,
                             struct page_in *p)
 {
+    return api_page_parse_path_or_reply(r, NULL, v, scope, p);
+}
+
+int api_page_parse_path_or_reply(struct http_req *r, struct valid *path_v, struct valid *v,
+                                 const char *scope, struct page_in *p)
+{
     int rc = page_parse(r, v, scope, p);
 
+    if (path_v != NULL) {
+        valid_merge(path_v, v);
+        v = path_v;
+    }
     if (rc < 0) {
         valid_free(v);
         http_reply_err(r, rc);
         return -1;
     }
     return http_valid_or_reply(r, v);
+}
+
+json_t *api_item_json(void (*render)(struct buf *b, const void *item), const void *item)
+{
+    struct buf b;
+
+    buf_init(&b, SIZE_MAX);
+    render(&b, item);
+    json_t *doc = json_loadb(b.data, b.len, 0, NULL);
+    buf_free(&b);
+    if (doc == NULL)
+        abort(); /* only out of memory: every string in it was escaped */
+    return doc;
 }
 
 /* Appends one item's JSON text: its text renderer, or its jansson object dumped. */

@@ -35,6 +35,11 @@ struct db_keyset api_page_keyset(const struct page_in *p);
 int api_page_parse_or_reply(struct http_req *r, struct valid *v, const char *scope,
                             struct page_in *p);
 
+/* The same for a list under a path with parameters: the path's errors, recorded in `path_v`,
+ * come first in the same 422 (both passes are freed). */
+int api_page_parse_path_or_reply(struct http_req *r, struct valid *path_v, struct valid *v,
+                                 const char *scope, struct page_in *p);
+
 /* How api_page_reply() renders one item and where it finds its sort key (the keyset columns):
  * an int64_t at `key_offset` and an id (char[STR_UUID_SIZE]) at `id_offset` of the item.
  * An item renders straight to JSON text (`render_text`, which appends one object to `b`), or,
@@ -46,6 +51,11 @@ struct page_item_ops {
     size_t id_offset;
     void (*render_text)(struct buf *b, const void *item);
 };
+
+/* One item rendered as text by `render` (a page_item_ops.render_text), parsed into a new
+ * jansson value (caller owns): the reply of one object whose lists are written as text.
+ * Aborts only when out of memory (what render_text writes is JSON). */
+json_t *api_item_json(void (*render)(struct buf *b, const void *item), const void *item);
 
 /*
  * Ends a list handler. `rc` is the list query's outcome: a failure is replied as such.

@@ -7,6 +7,8 @@
 #include "api/analytics.h"
 #include "api/assignments.h"
 #include "api/auth.h"
+#include "api/checkins.h"
+#include "api/feedback.h"
 #include "api/modules.h"
 #include "api/notification_stream.h"
 #include "api/notifications.h"
@@ -24,6 +26,7 @@
 #define SCREEN MODULE "/screens/{screen_id}"
 #define ASSIGNMENT "/api/v1/assignments/{assignment_id}"
 #define NOTIFICATIONS "/api/v1/notifications"
+#define CHECKINS "/api/v1/checkins"
 
 const struct route routes_table[] = {
     /* §4 accounts */
@@ -64,6 +67,20 @@ const struct route routes_table[] = {
     {"POST", MODULE "/progress/attempts", api_progress_attempts, ACCESS_ANY, BODY | WITH_MODULE,
      "Start the next attempt"},
     {"GET", "/api/v1/users/me/progress", api_progress_dashboard, ACCESS_ANY, 0, "Own progress"},
+    /* §9 feedback */
+    {"POST", MODULE "/feedback", api_feedback_create, ACCESS_ANY, BODY | IDEM, "Leave feedback"},
+    {"GET", MODULE "/feedback", api_feedback_list, ACCESS_AUTHOR, 0, "List a module's feedback"},
+    {"GET", MODULE "/feedback/summary", api_feedback_summary, ACCESS_AUTHOR, 0,
+     "Summarise a module's feedback"},
+    /* §10 check-ins (the literal /streak and /summary win over /{checkin_id}) */
+    {"POST", CHECKINS, api_checkins_create, ACCESS_ANY, BODY | IDEM, "Check in for today"},
+    {"GET", CHECKINS, api_checkins_list, ACCESS_ANY, 0, "List own check-ins"},
+    {"GET", CHECKINS "/streak", api_checkins_streak, ACCESS_ANY, 0, "Own check-in streak"},
+    {"GET", CHECKINS "/summary", api_checkins_summary, ACCESS_AUTHOR, 0,
+     "Check-ins of all users by day"},
+    {"GET", CHECKINS "/{checkin_id}", api_checkins_get, ACCESS_ANY, 0, "Get an own check-in"},
+    {"PATCH", CHECKINS "/{checkin_id}", api_checkins_patch, ACCESS_ANY, BODY,
+     "Edit today's check-in"},
     /* §11 assignments */
     {"POST", "/api/v1/assignments", api_assignments_create, ACCESS_AUTHOR, BODY | IDEM,
      "Assign a module"},

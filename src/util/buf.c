@@ -149,3 +149,10 @@ int buf_json_string_member(struct buf *b, const char *key, const char *s)
         rc = buf_json_escape(b, s != NULL ? s : "");
     return rc == 0 ? buf_puts(b, "\"") : rc;
 }
+
+int buf_json_nullable_member(struct buf *b, const char *key, const char *s)
+{
+    if (s == NULL || s[0] == '\0')
+        return buf_printf(b, ",\"%s\":null", key);
+    return buf_json_string_member(b, key, s);
+}

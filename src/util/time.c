@@ -1,5 +1,5 @@
 /*
- * Clocks, RFC 3339 timestamps, calendar dates and IANA time zone names (API.md §1.6).
+ * Clocks, RFC 3339 timestamps and calendar dates (API.md §1.6). Time zones are util/tz.c's.
  *
  * Sections, in order:
  *   1. Clocks.
@@ -8,7 +8,6 @@
  *   3. Formatting.
  *   4. Parsing: dates and RFC 3339 timestamps. Error reasons are the texts pydantic v2 (through
  *      the speedate crate) reports, so 422 messages read like FastAPI's.
- *   5. Time zone names, checked against the tz database files.
  */
 #include "util/time.h"
 
@@ -18,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -386,93 +384,6 @@ int time_parse_rfc3339(const char *s, int64_t *ms, const char **reason)
         return TIME_INVALID;
     *ms = time_date_to_days(d) * MS_PER_DAY + ms_of_day - (int64_t)offset_min * 60000;
     return has_offset ? TIME_OK : TIME_NAIVE;
-}
-
-/* --- 5. Time zone names ----------------------------------------------------------------- */
-
-#define TZ_NAME_MAX 255
-#define TZ_DIR_MAX 4096
-
-static pthread_once_t tzdir_once = PTHREAD_ONCE_INIT;
-static char tzdir[TZ_DIR_MAX];
-
-/*
- * getenv() races with any setenv() in another thread, so the environment is read once, on the
- * first lookup, and the copy is what every later request uses.
- */
-static void tzdir_init(void)
-{
-    const char *env = getenv("TZDIR");
-
-    if (env == NULL || env[0] == '\0' || strlen(env) >= sizeof(tzdir))
-        env = "/usr/share/zoneinfo";
-    strcpy(tzdir, env);
-}
-
-static bool is_name_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '+';
-}
-
-/*
- * The name becomes part of a file path, so only the tz database's own alphabet passes: no '.'
- * (hence no "." or ".." parts), no leading or doubled '/', nothing that could leave $TZDIR.
- * "localtime" and "posixrules" are files in the directory but not zones; "localtime" in
- * particular is a link to the host's /etc/localtime.
- */
-static bool is_valid_name(const char *name)
-{
-    size_t len = strnlen(name, TZ_NAME_MAX + 1);
-
-    if (len == 0 || len > TZ_NAME_MAX)
-        return false;
-    if (strcmp(name, "localtime") == 0 || strcmp(name, "posixrules") == 0)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (name[i] == '/') {
-            if (i == 0 || name[i - 1] == '/' || i + 1 == len)
-                return false;
-        } else if (!is_name_char(name[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* True when `path` is a regular file (links followed, as many zones are links) that starts
- * with the TZif magic; directories such as "Europe" and text files such as "zone.tab" fail. */
-static bool is_tzif_file(const char *path)
-{
-    char magic[4];
-    struct stat st;
-    bool ok = false;
-    /* O_NONBLOCK: opening a FIFO planted in the directory must not hang the request. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-    if (fd < 0)
-        goto out;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        goto out;
-    ok = read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
-         memcmp(magic, "TZif", sizeof(magic)) == 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
-bool time_zone_is_known(const char *name)
-{
-    char path[TZ_DIR_MAX + TZ_NAME_MAX + 2];
-
-    if (name == NULL || !is_valid_name(name))
-        return false;
-    pthread_once(&tzdir_once, tzdir_init);
-    strcpy(path, tzdir);
-    strcat(path, "/");
-    strcat(path, name);
-    return is_tzif_file(path);
 }
 
 json_t *time_to_json(int64_t ms)

@@ -1,5 +1,6 @@
 /*
- * Clocks, RFC 3339 timestamps, calendar dates and IANA time zone names (API.md §1.6).
+ * Clocks, RFC 3339 timestamps and calendar dates (API.md §1.6); IANA time zones are in
+ * util/tz.h.
  *
  * Timestamps travel through the program as int64 milliseconds since the Unix epoch (UTC); that
  * is also how both storage backends keep them, so keyset cursors compare integers.
@@ -82,12 +83,5 @@ void time_format_date(struct ts_date d, char out[TIME_DATE_LEN]);
 /* Days since 1970-01-01 for `d` (proleptic Gregorian), and back. */
 int64_t time_date_to_days(struct ts_date d);
 struct ts_date time_days_to_date(int64_t days);
-
-/*
- * True when `name` is an IANA time zone known to the system tz database
- * (/usr/share/zoneinfo, or $TZDIR): a relative name of letters, digits, '_', '-', '+' and '/'
- * separated parts, naming a TZif file. Case-sensitive, as the database is.
- */
-bool time_zone_is_known(const char *name);
 
 #endif

@@ -18,6 +18,7 @@
 #define TS_UTIL_TZ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct tz_zone;
@@ -27,8 +28,11 @@ struct tz_zone;
  * when it is not a zone the reader can load: not a safe relative name (only letters, digits,
  * '_', '-', '+' and '/'-separated parts; no "." or ".." parts, no leading '/', so no name
  * leaves the database directory), "localtime"/"posixrules", not a regular file, not a valid
- * TZif file. A zone once returned stays loaded and valid until the process exits, so a name
- * accepted once is never refused later. Unknown names are not cached (bounded memory).
+ * TZif file, or one with leap-second records (the "right/" tree, whose instants count leap
+ * seconds the server's clock does not). A zone once returned stays loaded and valid until the
+ * process exits, so a name accepted once is never refused later. Unknown names are not cached
+ * (bounded memory), so each lookup of one reads the directory again. A cached name costs a
+ * hash lookup without a lock; the first lookup of a name reads its file.
  */
 const struct tz_zone *tz_get(const char *name);
 
@@ -36,11 +40,17 @@ const struct tz_zone *tz_get(const char *name);
 bool tz_is_known(const char *name);
 
 /* The zone's UTC offset in seconds (east positive) at the instant `utc_s` (seconds since
- * 1970-01-01T00:00:00Z). */
+ * 1970-01-01T00:00:00Z), for any int64 instant. Neither this nor tz_local_day() allocates or
+ * takes a lock. */
 int32_t tz_offset_at(const struct tz_zone *z, int64_t utc_s);
 
 /* The local calendar date at instant `utc_ms`, as days since 1970-01-01 (util/time.h,
  * time_days_to_date() turns it into a date). */
 int64_t tz_local_day(const struct tz_zone *z, int64_t utc_ms);
+
+/* The zone's transition table, for tests and diagnostics: returns the number of transitions
+ * and sets `*times` to their instants (UTC seconds, strictly ascending; borrowed, valid for the
+ * life of the process). The footer rule, not this table, covers instants after the last one. */
+size_t tz_transitions(const struct tz_zone *z, const int64_t **times);
 
 #endif

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/tz.h"
 
 /* --- 1. The error list and the location stack ------------------------------------------- */
 
@@ -435,7 +436,7 @@ static int check_timezone(struct valid *v, const char *key, json_t *val, const c
         valid_error(v, key, "string_type", "Input should be a valid string");
         return V_ERR;
     }
-    if (!time_zone_is_known(json_string_value(val))) {
+    if (!tz_is_known(json_string_value(val))) {
         valid_value_error(v, key, "unknown timezone");
         return V_ERR;
     }

@@ -117,33 +117,6 @@ static long status_of(const struct ts_user *u, const char *method, const char *i
     return st;
 }
 
-/* The user's notifications of `type` (NULL: all), newest first (caller decrefs). */
-static json_t *notifications(const struct ts_server *s, const struct ts_user *u, const char *type)
-{
-    struct ts_resp r;
-    json_t *out = json_array(), *item;
-    size_t i;
-    const char *h[] = {u->auth, NULL};
-    ts_http(s, "GET", "/api/v1/notifications?limit=100", h, NULL, &r);
-    cr_assert_eq(r.status, 200, "%s", r.body);
-    json_array_foreach(json_object_get(r.json, "items"), i, item)
-    {
-        if (type == NULL || strcmp(str(item, "type"), type) == 0)
-            json_array_append(out, item);
-    }
-    ts_resp_free(&r);
-    return out;
-}
-
-static size_t count_notifications(const struct ts_server *s, const struct ts_user *u,
-                                  const char *type)
-{
-    json_t *items = notifications(s, u, type);
-    size_t n = json_array_size(items);
-    json_decref(items);
-    return n;
-}
-
 /* PUT progress on a linear module with its first `done` screens completed. */
 static void complete_screens(const struct ts_user *u, const char *mid, char (*sids)[STR_UUID_SIZE],
                              int done, int version)
@@ -234,7 +207,7 @@ Test(assignments, create_renders_the_assignment_and_notifies_the_assignee)
     ts_assert_json(&r, expected);
 
     /* The assignee is told, in the same transaction. */
-    json_t *got = notifications(&srv, &learner, NULL);
+    json_t *got = ts_notifications(&srv, &learner, NULL);
     cr_assert_eq(json_array_size(got), 1);
     json_t *n = json_array_get(got, 0);
     cr_assert_str_eq(str(n, "type"), "module_assigned");
@@ -249,14 +222,14 @@ Test(assignments, create_renders_the_assignment_and_notifies_the_assignee)
     json_decref(want);
     json_decref(got);
     ts_resp_free(&r);
-    cr_assert_eq(count_notifications(&srv, &author, NULL), 0, "the creator is not notified");
+    cr_assert_eq(ts_count_notifications(&srv, &author, NULL), 0, "the creator is not notified");
 
     /* Without due_at (null = omitted) it is null in the object and the data. */
     cr_assert_eq(assign(&author, mid, other.id, "null", &r), 201, "%s", r.body);
     cr_assert(json_is_null(json_object_get(r.json, "due_at")));
     cr_assert(json_is_false(json_object_get(r.json, "overdue")));
     ts_resp_free(&r);
-    got = notifications(&srv, &other, "module_assigned");
+    got = ts_notifications(&srv, &other, "module_assigned");
     cr_assert(
         json_is_null(json_object_get(json_object_get(json_array_get(got, 0), "data"), "due_at")));
     json_decref(got);
@@ -299,7 +272,7 @@ Test(assignments, create_checks_the_body_before_anything_stored)
     ts_resp_free(&r);
 
     /* Nothing of it was created. */
-    cr_assert_eq(count_notifications(&srv, &learner, NULL), 0);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, NULL), 0);
 }
 
 Test(assignments, create_errors_come_in_the_order_of_the_spec)
@@ -368,7 +341,7 @@ Test(assignments, create_errors_come_in_the_order_of_the_spec)
     cr_assert_eq(assign(&learner, pub, learner.id, NULL, &r), 403);
     ts_assert_json(&r, "{\"detail\":\"Forbidden\"}");
     ts_resp_free(&r);
-    cr_assert_eq(count_notifications(&srv, &learner, NULL), 0);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, NULL), 0);
 }
 
 Test(assignments, already_assigned_is_409_with_the_existing_id)
@@ -387,7 +360,7 @@ Test(assignments, already_assigned_is_409_with_the_existing_id)
         ts_assert_json(&r, expected);
         ts_resp_free(&r);
     }
-    cr_assert_eq(count_notifications(&srv, &learner, "module_assigned"), 1);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "module_assigned"), 1);
 }
 
 struct racer {
@@ -435,7 +408,7 @@ Test(assignments, concurrent_creates_give_one_201_and_409s_with_its_id)
     cr_assert_eq(conflicts, 7);
     for (int i = 0; i < 8; i++)
         cr_assert_str_eq(x[i].id, x[created].id, "every 409 names the winner");
-    cr_assert_eq(count_notifications(&srv, &learner, "module_assigned"), 1);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "module_assigned"), 1);
     struct ts_resp r;
     ts_as(&srv, &author, "GET", "/api/v1/assignments", NULL, &r);
     cr_assert_eq(json_array_size(json_object_get(r.json, "items")), 1);
@@ -477,8 +450,9 @@ Test(assignments, idempotent_create_replays_the_reply_and_notifies_once)
     cr_assert_eq(create_with_key(&author, "bad key", body, &c), 422);
     cr_assert(ts_has_error(&c, "[\"header\",\"idempotency-key\"]", "string_pattern_mismatch"));
     ts_resp_free(&c);
-    cr_assert_eq(count_notifications(&srv, &learner, NULL), 1, "one assignment, one notification");
-    cr_assert_eq(count_notifications(&srv, &other, NULL), 0);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, NULL), 1,
+                 "one assignment, one notification");
+    cr_assert_eq(ts_count_notifications(&srv, &other, NULL), 0);
 }
 
 /* --- get, patch, delete ------------------------------------------------------------------ */
@@ -595,7 +569,7 @@ Test(assignments, delete_keeps_progress_and_a_new_assignment_notifies_again)
     cr_assert_str_eq(str(r.json, "progress_status"), "in_progress");
     cr_assert_eq(json_integer_value(json_object_get(r.json, "progress_percent")), 50);
     ts_resp_free(&r);
-    cr_assert_eq(count_notifications(&srv, &learner, "module_assigned"), 2);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "module_assigned"), 2);
 }
 
 /* --- lists ------------------------------------------------------------------------------- */
@@ -804,7 +778,7 @@ Test(assignments, archived_module_stays_open_to_its_assignees)
 /* The module_published notifications of `u`, as a JSON array of their data objects. */
 static json_t *published_data(const struct ts_user *u)
 {
-    json_t *items = notifications(&srv, u, "module_published"), *out = json_array(), *item;
+    json_t *items = ts_notifications(&srv, u, "module_published"), *out = json_array(), *item;
     size_t i;
     json_array_foreach(items, i, item) json_array_append(out, json_object_get(item, "data"));
     json_decref(items);
@@ -832,7 +806,7 @@ Test(assignments, publish_notifies_assignees_of_the_module_and_of_its_origin)
     module_n(&author, "Version 1", 1, orig, NULL);
     assigned(&author, orig, learner.id, NULL, id);
     assigned(&author, orig, other.id, NULL, id);
-    cr_assert_eq(count_notifications(&srv, &learner, "module_published"), 0,
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "module_published"), 0,
                  "publishing before any assignment told nobody");
 
     /* A copy of the assigned module is published: its origin's assignees hear of it. */
@@ -848,17 +822,17 @@ Test(assignments, publish_notifies_assignees_of_the_module_and_of_its_origin)
         json_decref(got);
     }
     json_decref(expected);
-    cr_assert_eq(count_notifications(&srv, &third, NULL), 0);
-    cr_assert_eq(count_notifications(&srv, &author, NULL), 0);
+    cr_assert_eq(ts_count_notifications(&srv, &third, NULL), 0);
+    cr_assert_eq(ts_count_notifications(&srv, &author, NULL), 0);
 
     /* The copy assigned as well to one of them: republishing it tells that user once. */
     assigned(&author, copy, learner.id, NULL, id);
     assigned(&author, copy, third.id, NULL, id);
     post_module(&author, copy, "archive", NULL);
     post_module(&author, copy, "publish", NULL);
-    cr_assert_eq(count_notifications(&srv, &learner, "module_published"), 2, "one per publish");
-    cr_assert_eq(count_notifications(&srv, &other, "module_published"), 2);
-    cr_assert_eq(count_notifications(&srv, &third, "module_published"), 1);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "module_published"), 2, "one per publish");
+    cr_assert_eq(ts_count_notifications(&srv, &other, "module_published"), 2);
+    cr_assert_eq(ts_count_notifications(&srv, &third, "module_published"), 1);
 
     /* Republishing the origin itself: its data has no origin. */
     post_module(&author, orig, "archive", NULL);
@@ -870,7 +844,7 @@ Test(assignments, publish_notifies_assignees_of_the_module_and_of_its_origin)
     cr_assert(json_equal(json_array_get(got, 0), expected), "%s", json_dumps(got, JSON_COMPACT));
     json_decref(expected);
     json_decref(got);
-    cr_assert_eq(count_notifications(&srv, &third, "module_published"), 1,
+    cr_assert_eq(ts_count_notifications(&srv, &third, "module_published"), 1,
                  "assignees of the copy only are not told about the origin");
 }
 
@@ -911,9 +885,10 @@ static void wait_scans(const struct ts_server *s, int more)
 /* Waits (at most 30 s) until `u` has `n` assignment_due_soon notifications. */
 static void wait_reminders(const struct ts_server *s, const struct ts_user *u, size_t n)
 {
-    for (int i = 0; i < 300 && count_notifications(s, u, "assignment_due_soon") < n; i++)
+    for (int i = 0; i < 300 && ts_count_notifications(s, u, "assignment_due_soon") < n; i++)
         usleep(100 * 1000);
-    cr_assert_eq(count_notifications(s, u, "assignment_due_soon"), n, "reminders of %s", u->email);
+    cr_assert_eq(ts_count_notifications(s, u, "assignment_due_soon"), n, "reminders of %s",
+                 u->email);
 }
 
 Test(due_soon, reminder_comes_once_and_again_after_a_new_due_at)
@@ -925,7 +900,7 @@ Test(due_soon, reminder_comes_once_and_again_after_a_new_due_at)
     assigned(&author, mid, learner.id, due_json, id);
 
     wait_reminders(&srv, &learner, 1);
-    json_t *got = notifications(&srv, &learner, "assignment_due_soon");
+    json_t *got = ts_notifications(&srv, &learner, "assignment_due_soon");
     json_t *n = json_array_get(got, 0);
     json_t *want = json_pack("{s:s,s:s,s:s}", "assignment_id", id, "module_id", mid, "due_at", due);
     cr_assert(json_equal(json_object_get(n, "data"), want));
@@ -934,7 +909,7 @@ Test(due_soon, reminder_comes_once_and_again_after_a_new_due_at)
     json_decref(want);
     json_decref(got);
     wait_scans(&srv, 2);
-    cr_assert_eq(count_notifications(&srv, &learner, "assignment_due_soon"), 1, "only once");
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "assignment_due_soon"), 1, "only once");
 
     /* A new due date re-arms the reminder: exactly one more. */
     time_in(2400, due);
@@ -942,12 +917,12 @@ Test(due_soon, reminder_comes_once_and_again_after_a_new_due_at)
     cr_assert_eq(status_of(&author, "PATCH", id, body), 200);
     wait_reminders(&srv, &learner, 2);
     wait_scans(&srv, 2);
-    cr_assert_eq(count_notifications(&srv, &learner, "assignment_due_soon"), 2);
-    got = notifications(&srv, &learner, "assignment_due_soon");
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "assignment_due_soon"), 2);
+    got = ts_notifications(&srv, &learner, "assignment_due_soon");
     cr_assert_str_eq(str(json_object_get(json_array_get(got, 0), "data"), "due_at"), due,
                      "the newest names the new due date");
     json_decref(got);
-    cr_assert_eq(count_notifications(&srv, &learner, NULL), 3, "and the module_assigned one");
+    cr_assert_eq(ts_count_notifications(&srv, &learner, NULL), 3, "and the module_assigned one");
     char *log = ts_server_log(&srv);
     cr_assert_not_null(strstr(log, "created 1 due-soon reminder(s)"), "logged at info");
     free(log);
@@ -970,7 +945,7 @@ Test(due_soon, no_reminder_outside_the_window_without_due_date_or_when_done)
     assigned(&author, m[3], learner.id, soon, id); /* the control: reminded */
     wait_reminders(&srv, &learner, 1);
     wait_scans(&srv, 2);
-    cr_assert_eq(count_notifications(&srv, &other, "assignment_due_soon"), 0);
+    cr_assert_eq(ts_count_notifications(&srv, &other, "assignment_due_soon"), 0);
 }
 
 Test(due_soon, two_instances_remind_exactly_once)
@@ -1000,9 +975,9 @@ Test(due_soon, two_instances_remind_exactly_once)
     wait_scans(&srv, 2);
     wait_scans(&second, 2);
     for (int u = 0; u < 3; u++) {
-        cr_assert_eq(count_notifications(&second, &users[u], "assignment_due_soon"), MODULES,
+        cr_assert_eq(ts_count_notifications(&second, &users[u], "assignment_due_soon"), MODULES,
                      "one per assignment, whichever instance created it");
-        json_t *got = notifications(&srv, &users[u], "assignment_due_soon"), *n;
+        json_t *got = ts_notifications(&srv, &users[u], "assignment_due_soon"), *n;
         size_t i;
         json_t *seen = json_array();
         json_array_foreach(got, i, n)
@@ -1082,6 +1057,6 @@ Test(due_soon_outage, scans_fail_while_the_database_is_silent_and_resume_after)
     cr_assert_eq(st, 200);
     wait_reminders(&srv, &learner, 1);
     wait_scans(&srv, 2);
-    cr_assert_eq(count_notifications(&srv, &learner, "assignment_due_soon"), 1);
+    cr_assert_eq(ts_count_notifications(&srv, &learner, "assignment_due_soon"), 1);
     cr_assert_eq(ts_server_stop(&srv), 0);
 }

@@ -117,3 +117,29 @@ void ts_sql(const struct ts_server *s, const char *sql)
     PQclear(r);
     PQfinish(c);
 }
+
+json_t *ts_notifications(const struct ts_server *s, const struct ts_user *u, const char *type)
+{
+    struct ts_resp r;
+    json_t *out = json_array(), *item;
+    size_t i;
+    const char *h[] = {u->auth, NULL};
+    ts_http(s, "GET", "/api/v1/notifications?limit=100", h, NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    json_array_foreach(json_object_get(r.json, "items"), i, item)
+    {
+        const char *t = json_string_value(json_object_get(item, "type"));
+        if (type == NULL || (t != NULL && strcmp(t, type) == 0))
+            json_array_append(out, item);
+    }
+    ts_resp_free(&r);
+    return out;
+}
+
+size_t ts_count_notifications(const struct ts_server *s, const struct ts_user *u, const char *type)
+{
+    json_t *items = ts_notifications(s, u, type);
+    size_t n = json_array_size(items);
+    json_decref(items);
+    return n;
+}

@@ -29,6 +29,12 @@ long ts_login(const struct ts_server *s, const char *email, const char *password
 void ts_as(const struct ts_server *s, const struct ts_user *u, const char *method, const char *path,
            const char *json_body, struct ts_resp *out);
 
+/* The user's notifications of `type` (NULL: all), newest first, at most 100 (caller decrefs). */
+json_t *ts_notifications(const struct ts_server *s, const struct ts_user *u, const char *type);
+
+/* How many of them there are. */
+size_t ts_count_notifications(const struct ts_server *s, const struct ts_user *u, const char *type);
+
 /* Runs one SQL statement against the server's database (test set-up only). */
 void ts_sql(const struct ts_server *s, const char *sql);
 

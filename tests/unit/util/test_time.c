@@ -1,16 +1,10 @@
 /*
- * Unit tests for util/time.c: clocks, RFC 3339 and date parsing/formatting (API.md §1.6),
- * calendar arithmetic and time zone names.
+ * Unit tests for util/time.c: clocks, RFC 3339 and date parsing/formatting (API.md §1.6) and
+ * calendar arithmetic. Time zones are tested in test_tz.c.
  */
 #include <criterion/criterion.h>
 
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "util/time.h"
 
@@ -412,130 +406,4 @@ Test(time, parse_date_failure_leaves_output_untouched)
 
     cr_assert_eq(time_parse_date("2024-02-30", &d, NULL), -1);
     cr_assert(d.year == 7 && d.month == 7 && d.day == 7);
-}
-
-/* --- time zones ------------------------------------------------------------------------- */
-
-Test(time, known_zones)
-{
-    cr_assert(time_zone_is_known("UTC")); /* a symlink on Debian */
-    cr_assert(time_zone_is_known("Europe/Berlin"));
-    cr_assert(time_zone_is_known("America/Argentina/Buenos_Aires"));
-    cr_assert(time_zone_is_known("Etc/GMT+5"));
-    cr_assert(time_zone_is_known("Etc/GMT-14"));
-}
-
-Test(time, zone_names_are_case_sensitive)
-{
-    cr_assert_not(time_zone_is_known("europe/berlin"));
-    cr_assert_not(time_zone_is_known("utc"));
-}
-
-Test(time, zone_names_cannot_leave_the_database)
-{
-    cr_assert_not(time_zone_is_known("../etc/passwd"));
-    cr_assert_not(time_zone_is_known("Europe/../Europe/Berlin"));
-    cr_assert_not(time_zone_is_known("./UTC"));
-    cr_assert_not(time_zone_is_known("/usr/share/zoneinfo/UTC"));
-    cr_assert_not(time_zone_is_known("/etc/passwd"));
-}
-
-Test(time, zone_name_syntax_is_strict)
-{
-    char long_name[300];
-
-    cr_assert_not(time_zone_is_known(NULL));
-    cr_assert_not(time_zone_is_known(""));
-    cr_assert_not(time_zone_is_known("Europe//Berlin"));
-    cr_assert_not(time_zone_is_known("Europe/Berlin/"));
-    cr_assert_not(time_zone_is_known("Europe/Berlin "));
-    cr_assert_not(time_zone_is_known("Europe/Berlin\n"));
-    cr_assert_not(time_zone_is_known("Europe\\Berlin"));
-    cr_assert_not(time_zone_is_known("Europe/Berlin\xc3\xa4"));
-    memset(long_name, 'A', sizeof(long_name) - 1);
-    long_name[sizeof(long_name) - 1] = '\0';
-    cr_assert_not(time_zone_is_known(long_name));
-}
-
-Test(time, non_zone_files_are_unknown)
-{
-    cr_assert_not(time_zone_is_known("localtime"));
-    cr_assert_not(time_zone_is_known("posixrules"));
-    cr_assert_not(time_zone_is_known("Europe"));      /* a directory */
-    cr_assert_not(time_zone_is_known("leapseconds")); /* a text file, not TZif */
-    cr_assert_not(time_zone_is_known("zone.tab"));
-    cr_assert_not(time_zone_is_known("Mars/Olympus_Mons"));
-}
-
-/* A private TZDIR with one TZif file, one impostor and a directory. */
-static char fake_dir[] = "/tmp/ts_tzdir_XXXXXX";
-
-static void write_file(const char *name, const char *content)
-{
-    char path[256];
-
-    snprintf(path, sizeof(path), "%s/%s", fake_dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    fputs(content, f);
-    fclose(f);
-}
-
-static void fake_tzdir_setup(void)
-{
-    char path[256];
-
-    cr_assert_not_null(mkdtemp(fake_dir));
-    snprintf(path, sizeof(path), "%s/Fake", fake_dir);
-    cr_assert_eq(mkdir(path, 0700), 0);
-    write_file("Fake/Zone", "TZif2 and the rest of a zone file");
-    write_file("Impostor", "TZ");
-    write_file("Plain", "not a zone");
-    /* Read once per process, at the first lookup: Criterion runs each test in its own. */
-    setenv("TZDIR", fake_dir, 1);
-}
-
-static void fake_tzdir_teardown(void)
-{
-    char path[256];
-    const char *files[] = {"Fake/Zone", "Impostor", "Plain", "Fake"};
-
-    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        snprintf(path, sizeof(path), "%s/%s", fake_dir, files[i]);
-        remove(path);
-    }
-    rmdir(fake_dir);
-}
-
-Test(time, tzdir_environment_selects_the_database, .init = fake_tzdir_setup,
-     .fini = fake_tzdir_teardown)
-{
-    cr_assert(time_zone_is_known("Fake/Zone"));
-    cr_assert_not(time_zone_is_known("Fake"));
-    cr_assert_not(time_zone_is_known("Impostor"));
-    cr_assert_not(time_zone_is_known("Plain"));
-    cr_assert_not(time_zone_is_known("Europe/Berlin"));
-}
-
-static void *lookup_zones(void *arg)
-{
-    (void)arg;
-    for (int i = 0; i < 200; i++) {
-        if (!time_zone_is_known("Europe/Berlin") || time_zone_is_known("europe/berlin"))
-            return (void *)1;
-    }
-    return NULL;
-}
-
-Test(time, zone_lookup_is_thread_safe)
-{
-    pthread_t threads[8];
-
-    for (int i = 0; i < 8; i++)
-        cr_assert_eq(pthread_create(&threads[i], NULL, lookup_zones, NULL), 0);
-    for (int i = 0; i < 8; i++) {
-        void *res = NULL;
-        pthread_join(threads[i], &res);
-        cr_assert_null(res);
-    }
 }

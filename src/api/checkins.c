@@ -1,0 +1,410 @@
+/*
+ * Check-in endpoints (API.md §10). A check-in belongs to the local calendar day of its
+ * creation in the user's time zone (util/tz.h reads the zone; no process-wide TZ), at most one
+ * per (user, day) by the database's unique key. Check-ins are private: every endpoint but the
+ * summary reads only the caller's own, and someone else's id is 404 (admins included). The
+ * summary shows authors aggregates by day, never a note, a user or a single value.
+ *
+ * Streaks are kept up to date as check-ins are written (streak_add(), in the creating
+ * transaction), so GET /streak reads two index entries whatever the history's length.
+ *
+ * Sections: today and rendering; create; read and edit; lists; streak and summary.
+ */
+#include "api/checkins.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/module_access.h"
+#include "api/page.h"
+#include "db/checkins.h"
+#include "http/idempotency.h"
+#include "domain/checkin.h"
+#include "domain/stats.h"
+#include "util/crypto.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/tz.h"
+
+/* --- today and rendering ---------------------------------------------------------------- */
+
+/*
+ * Today's day number in the caller's current time zone. Every stored zone name passed
+ * tz_is_known() when it was set, and a loaded zone stays loaded, so this fails only when the
+ * tz database vanished from under a fresh process: 500, logged. 0, or -1 after replying.
+ */
+static int today_or_reply(struct http_req *r, int64_t *today)
+{
+    const struct tz_zone *z = tz_get(r->user->timezone);
+
+    if (z == NULL) {
+        log_msg(LOG_ERROR, "checkins",
+                "time zone %s of user %s cannot be loaded from the tz database", r->user->timezone,
+                r->user->id);
+        http_reply_err(r, TS_EINTERNAL);
+        return -1;
+    }
+    *today = tz_local_day(z, time_now_ms());
+    return 0;
+}
+
+/* Appends "YYYY-MM-DD" of day number `day`, quoted. */
+static void date_json(struct buf *b, int64_t day)
+{
+    char text[TIME_DATE_LEN];
+
+    time_format_date(time_days_to_date(day), text);
+    buf_printf(b, "\"%s\"", text);
+}
+
+/* The Checkin object of §10 as JSON text. */
+static void render_checkin(struct buf *b, const void *item)
+{
+    const struct checkin *ck = item;
+
+    buf_printf(b, "{\"id\":\"%s\",\"user_id\":\"%s\",\"date\":", ck->id, ck->user_id);
+    date_json(b, ck->day);
+    buf_json_string_member(b, "timezone", ck->timezone);
+    buf_printf(b, ",\"mood\":%d,\"confidence\":%d", ck->mood, ck->confidence);
+    if (ck->note != NULL) /* "" is a note; only NULL is null */
+        buf_json_string_member(b, "note", ck->note);
+    else
+        buf_puts(b, ",\"note\":null");
+    buf_json_nullable_member(b, "module_id", ck->module_id);
+    time_json_member(b, "created_at", ck->created_at);
+    time_json_member(b, "updated_at", ck->updated_at);
+    buf_puts(b, "}");
+}
+
+static json_t *checkin_json(const struct checkin *ck)
+{
+    return api_item_json(render_checkin, ck);
+}
+
+static const struct page_item_ops checkin_items = {.key_offset = offsetof(struct checkin, day),
+                                                   .id_offset = offsetof(struct checkin, id),
+                                                   .render_text = render_checkin};
+
+/* --- create ----------------------------------------------------------------------------- */
+
+/* Whether module `id` is one the caller may see (share-locked until the transaction ends, so
+ * it cannot be deleted before the check-in referring to it commits); else 422 "unknown module"
+ * at [root, "module_id"]. 0, or -1 after replying. */
+static int module_or_reply(struct http_req *r, const char *root, const char *id, unsigned how)
+{
+    struct module m;
+    int rc = api_module_load(r, id, how, &m);
+
+    if (rc == 0)
+        return 0;
+    if (rc != TS_ENOTFOUND)
+        return http_reply_err(r, rc), -1;
+    struct valid v;
+    valid_init(&v, &r->arena, root);
+    valid_value_error(&v, "module_id", "unknown module");
+    http_valid_or_reply(r, &v);
+    return -1;
+}
+
+/* The 409 of a second check-in on one day, with the existing one's id. */
+static int reply_already(struct http_req *r, const char *id)
+{
+    return http_reply_json_new(
+        r, 409, json_pack("{s:s,s:s}", "detail", "Already checked in today", "checkin_id", id));
+}
+
+/* Reads the fields that create and edit share into `ck`; `flags` V_REQUIRED on create. */
+static void parse_values(struct valid *v, json_t *body, unsigned flags, struct checkin *ck,
+                         int got[4])
+{
+    int64_t mood = 0, confidence = 0;
+
+    got[0] = valid_int(v, body, "mood", flags, 1, 5, &mood);
+    got[1] = valid_int(v, body, "confidence", flags, 1, 5, &confidence);
+    unsigned nullable = flags & V_REQUIRED ? V_NULL_ABSENT : V_NULLABLE;
+    got[2] = valid_string(v, body, "note", nullable, 0, 1000, &ck->note);
+    got[3] = valid_uuid(v, body, "module_id", nullable, ck->module_id);
+    if (got[0] == V_OK)
+        ck->mood = (int)mood;
+    if (got[1] == V_OK)
+        ck->confidence = (int)confidence;
+}
+
+/* Adds the new check-in day `day` to the user's streak state: it joins the runs next to it,
+ * and the joined run may be the longest. 0 or a TS_E* code. */
+static int streak_add(struct db_conn *c, const char *user_id, int64_t day)
+{
+    struct checkin_run adjacent[2];
+    int64_t longest;
+    int n = 0;
+    int rc = db_checkins_streak_lock(c, user_id, day, &longest);
+
+    if (rc == 0)
+        rc = db_checkins_runs_take(c, user_id, day, adjacent, &n);
+    if (rc == 0)
+        rc = db_checkins_runs_put(c, user_id, checkin_run_join(day, adjacent, n), longest);
+    return rc;
+}
+
+int api_checkins_create(struct http_req *r)
+{
+    struct checkin ck = {0};
+    struct valid v;
+    int got[4];
+
+    valid_init(&v, &r->arena, "body");
+    parse_values(&v, r->json, V_REQUIRED, &ck, got);
+    if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
+        return 0;
+
+    if (http_begin_write_or_reply(r) < 0)
+        return 0;
+    if (ck.module_id[0] != '\0' && module_or_reply(r, "body", ck.module_id, API_MODULE_SHARE) < 0)
+        return 0;
+    /* The day is taken after the module check: when the first statement waited for a lock,
+     * the check-in belongs to the moment it is written. */
+    if (today_or_reply(r, &ck.day) < 0)
+        return 0;
+    crypto_uuid_v4(ck.id);
+    snprintf(ck.user_id, sizeof(ck.user_id), "%s", r->user->id);
+    ck.timezone = r->user->timezone;
+    ck.created_at = ck.updated_at = time_now_ms();
+
+    bool created = false;
+    char existing[STR_UUID_SIZE];
+    int rc = db_checkins_insert(r->conn, &ck, &created, existing);
+    if (rc == 0 && !created)
+        return reply_already(r, existing);
+    if (rc == 0)
+        rc = streak_add(r->conn, ck.user_id, ck.day);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_commit_and_reply(r, 201, checkin_json(&ck));
+}
+
+/* --- read and edit ---------------------------------------------------------------------- */
+
+/* The path's checkin_id, with the errors of `body_v` (NULL: none) in the same 422. */
+static int path_id_or_reply(struct http_req *r, struct valid *body_v, char id[STR_UUID_SIZE])
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "path");
+    api_path_id(r, &v, "checkin_id", id);
+    if (body_v != NULL)
+        valid_merge(&v, body_v);
+    return http_valid_or_reply(r, &v);
+}
+
+int api_checkins_get(struct http_req *r)
+{
+    struct checkin ck;
+    char id[STR_UUID_SIZE];
+    struct db_conn *c;
+
+    if (path_id_or_reply(r, NULL, id) < 0)
+        return 0;
+    int rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = db_checkins_get(c, &r->arena, id, r->user->id, false, &ck);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_reply_json_new(r, 200, checkin_json(&ck));
+}
+
+int api_checkins_patch(struct http_req *r)
+{
+    struct checkin in = {0}, ck;
+    struct valid v;
+    char id[STR_UUID_SIZE];
+    int64_t today;
+    int got[4];
+
+    valid_init(&v, &r->arena, "body");
+    parse_values(&v, r->json, 0, &in, got);
+    if (path_id_or_reply(r, &v, id) < 0 || http_begin_write_or_reply(r) < 0)
+        return 0;
+    /* §10's order: 404, then 409, then 422 unknown module. */
+    int rc = db_checkins_get(r->conn, &r->arena, id, r->user->id, true, &ck);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    if (today_or_reply(r, &today) < 0)
+        return 0;
+    if (!checkin_editable(ck.day, today))
+        return http_reply_detail(r, 409, "Check-in can only be edited on the day it was made");
+    if (got[3] == V_OK && module_or_reply(r, "body", in.module_id, API_MODULE_SHARE) < 0)
+        return 0;
+
+    if (got[0] == V_OK)
+        ck.mood = in.mood;
+    if (got[1] == V_OK)
+        ck.confidence = in.confidence;
+    if (got[2] == V_OK || got[2] == V_NULL)
+        ck.note = got[2] == V_OK ? in.note : NULL;
+    if (got[3] == V_OK || got[3] == V_NULL)
+        snprintf(ck.module_id, sizeof(ck.module_id), "%s", got[3] == V_OK ? in.module_id : "");
+    ck.updated_at = time_now_ms();
+    rc = db_checkins_update(r->conn, &ck);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    return http_commit_and_reply(r, 200, checkin_json(&ck));
+}
+
+/* --- lists ------------------------------------------------------------------------------ */
+
+/* Reads the optional `from` and `to` dates of the query as day numbers; records "from must not
+ * be after to" when both are given the wrong way round. */
+static void parse_range(struct valid *v, struct http_req *r, bool *has_from, int64_t *from,
+                        bool *has_to, int64_t *to)
+{
+    struct ts_date d;
+
+    *has_from = valid_text_date(v, "from", http_query(r, "from"), 0, &d) == V_OK;
+    if (*has_from)
+        *from = time_date_to_days(d);
+    *has_to = valid_text_date(v, "to", http_query(r, "to"), 0, &d) == V_OK;
+    if (*has_to)
+        *to = time_date_to_days(d);
+    if (*has_from && *has_to && *from > *to)
+        valid_value_error(v, "from", "from must not be after to");
+}
+
+int api_checkins_list(struct http_req *r)
+{
+    struct db_checkins_filter f = {.user_id = r->user->id};
+    struct checkin *items = NULL;
+    struct page_in page;
+    struct valid v;
+    struct db_conn *c;
+    int n = 0;
+
+    valid_init(&v, &r->arena, "query");
+    parse_range(&v, r, &f.has_from, &f.from, &f.has_to, &f.to);
+    const char *scope =
+        arena_printf(&r->arena, "checkins|%lld|%lld", f.has_from ? (long long)f.from : -1LL,
+                     f.has_to ? (long long)f.to : -1LL);
+    if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
+        return 0;
+    f.page = api_page_keyset(&page);
+    int rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = db_checkins_list(c, &r->arena, &f, &items, &n);
+    return api_page_reply(r, rc, &page, scope, items, sizeof(*items), n, &checkin_items);
+}
+
+/* --- streak and summary ----------------------------------------------------------------- */
+
+int api_checkins_streak(struct http_req *r)
+{
+    struct checkin_streak_state st;
+    struct db_conn *c;
+    int64_t today;
+
+    if (today_or_reply(r, &today) < 0)
+        return 0;
+    int rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = db_checkins_streak_get(c, r->user->id, today, &st);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    struct checkin_streak s = checkin_streak_on(today, &st);
+
+    struct buf b;
+    buf_init(&b, SIZE_MAX);
+    buf_printf(&b, "{\"current_streak\":%lld,\"longest_streak\":%lld,\"last_checkin_date\":",
+               (long long)s.current, (long long)s.longest);
+    if (s.has_last)
+        date_json(&b, s.last_day);
+    else
+        buf_puts(&b, "null");
+    buf_puts(&b, ",\"today\":");
+    date_json(&b, today);
+    buf_printf(&b, ",\"today_done\":%s", s.today_done ? "true" : "false");
+    buf_json_string_member(&b, "timezone", r->user->timezone);
+    buf_puts(&b, "}");
+    rc = http_reply_raw(r, 200, "application/json", b.data, b.len);
+    buf_free(&b);
+    return rc;
+}
+
+/* Appends the summary's days from `from` to `to`, one entry per day, from the days that have
+ * check-ins (`days`, ascending); adds up the total. */
+static void render_days(struct buf *b, int64_t from, int64_t to, const struct db_checkins_day *days,
+                        int n, int64_t *total)
+{
+    int j = 0;
+
+    *total = 0;
+    buf_puts(b, ",\"days\":[");
+    for (int64_t day = from; day <= to; day++) {
+        struct db_checkins_day d = {day, 0, 0, 0};
+        if (j < n && days[j].day == day)
+            d = days[j++];
+        *total += d.count;
+        buf_puts(b, day > from ? ",{\"date\":" : "{\"date\":");
+        date_json(b, day);
+        buf_printf(b, ",\"count\":%lld", (long long)d.count);
+        stats_json_member(b, "average_mood", d.mood_sum, d.count, 2, "null");
+        stats_json_member(b, "average_confidence", d.confidence_sum, d.count, 2, "null");
+        buf_puts(b, "}");
+    }
+    buf_puts(b, "]");
+}
+
+int api_checkins_summary(struct http_req *r)
+{
+    char module_id[STR_UUID_SIZE] = "";
+    bool has_from, has_to;
+    int64_t from = 0, to = 0, today;
+    struct valid v;
+
+    valid_init(&v, &r->arena, "query");
+    parse_range(&v, r, &has_from, &from, &has_to, &to);
+    bool has_module =
+        valid_text_uuid(&v, "module_id", http_query(r, "module_id"), 0, module_id) == V_OK;
+    /* A missing bound is relative to today; with both given, the reversed range was
+     * recorded by parse_range(). */
+    if (valid_ok(&v) && !(has_from && has_to)) {
+        if (today_or_reply(r, &today) < 0) {
+            valid_free(&v);
+            return 0;
+        }
+    } else {
+        today = to;
+    }
+    enum checkin_range_result range = CHECKIN_RANGE_OK;
+    if (valid_ok(&v))
+        range = checkin_summary_range(has_from, has_to, today, &from, &to);
+    if (range == CHECKIN_RANGE_REVERSED)
+        valid_value_error(&v, "from", "from must not be after to");
+    else if (range == CHECKIN_RANGE_TOO_LONG)
+        valid_value_error(&v, "from", "the range must not exceed 366 days");
+    if (http_valid_or_reply(r, &v) < 0)
+        return 0;
+    if (has_module && module_or_reply(r, "query", module_id, API_MODULE_VISIBLE) < 0)
+        return 0;
+
+    struct db_checkins_day *days = NULL;
+    struct db_conn *c;
+    int n = 0;
+    int rc = http_conn(r, &c);
+    if (rc == 0)
+        rc = db_checkins_by_day(c, &r->arena, from, to, has_module ? module_id : NULL, &days, &n);
+    if (rc < 0)
+        return http_reply_err(r, rc);
+
+    struct buf b;
+    int64_t total;
+    buf_init(&b, SIZE_MAX);
+    buf_puts(&b, "{\"from\":");
+    date_json(&b, from);
+    buf_puts(&b, ",\"to\":");
+    date_json(&b, to);
+    render_days(&b, from, to, days, n, &total);
+    buf_printf(&b, ",\"total_count\":%lld}", (long long)total);
+    rc = http_reply_raw(r, 200, "application/json", b.data, b.len);
+    buf_free(&b);
+    return rc;
+}
