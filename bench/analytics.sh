@@ -60,16 +60,11 @@ pg_started=0
 srv_pid=
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$bench/lib.sh"
 
-stop_server() { # SIGTERM, bounded wait, then SIGKILL
-  [ -n "$srv_pid" ] || return 0
-  kill -TERM "$srv_pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$srv_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$srv_pid" 2>/dev/null || true
-  wait "$srv_pid" 2>/dev/null || true
+stop_server() {
+  bench_stop "$srv_pid"
   srv_pid=
 }
 
@@ -92,13 +87,7 @@ start_server() { # DATABASE_URL
   env DATABASE_URL="$1" HOST=127.0.0.1 PORT="$hport" LOG_LEVEL=warning \
     "$BIN" serve >>"$out/server.log" 2>&1 &
   srv_pid=$!
-  for _ in $(seq 1 200); do
-    curl -fs -o /dev/null "http://127.0.0.1:$hport/healthz" && return 0
-    kill -0 "$srv_pid" 2>/dev/null || { echo "server exited at start" >&2; return 1; }
-    sleep 0.05
-  done
-  echo "server did not answer /healthz within 10 s" >&2
-  return 1
+  bench_wait_healthz "$hport" "$srv_pid"
 }
 
 # Milliseconds of N sequential requests for module $1 on one keep-alive connection, one a line.
@@ -199,16 +188,9 @@ fi
   echo "records per module: $RECORDS; runs per flow and side: $RUNS in $ROUNDS rounds"
 } >"$out/machine.txt"
 
-pgport=$("$root/scripts/free-port.sh")
-log "starting PostgreSQL on 127.0.0.1:$pgport"
-"$root/scripts/pg-cluster.sh" start "$work/pg" "$pgport" >/dev/null
-pg_started=1
-url="postgresql://trainsmart@127.0.0.1:$pgport/tsbench"
-psql -X -q -h 127.0.0.1 -p "$pgport" -U trainsmart -d postgres -c 'CREATE DATABASE tsbench'
-DATABASE_URL="$url" "$BIN" migrate up >"$out/migrate.log" 2>&1
-log "loading bench/generate.sql (the author and its token) and bench/generate_analytics.sql"
-psql -X -q -v ON_ERROR_STOP=1 -v learners=10 -v modules=1 -f "$bench/generate.sql" "$url" \
-  >"$out/generate.log" 2>&1
+bench_database "$work" "$out"
+bench_generate "$out" -v learners=10 -v modules=1 # the author and its token
+log "loading bench/generate_analytics.sql"
 psql -X -v ON_ERROR_STOP=1 -v records="$RECORDS" -f "$bench/generate_analytics.sql" "$url" \
   >>"$out/generate.log" 2>&1 || { cat "$out/generate.log" >&2; exit 1; }
 declare -A module

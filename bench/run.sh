@@ -83,6 +83,8 @@ pg_started=0
 srv_pid=
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$bench/lib.sh"
 
 cleanup() {
   local rc=$?
@@ -119,32 +121,16 @@ pg_ticks() {
 rss_kb() { ps -o rss= -p "$srv_pid" | tr -d ' '; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$srv_pid/status"; }
 
-wait_healthz() { # bounded: 10 s
-  for _ in $(seq 1 200); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$hport/healthz"; then return 0; fi
-    kill -0 "$srv_pid" 2>/dev/null || { echo "server exited at start" >&2; return 1; }
-    sleep 0.05
-  done
-  echo "server did not answer /healthz within 10 s" >&2
-  return 1
-}
-
 start_server() {
   env DATABASE_URL="$url" HOST=127.0.0.1 PORT="$hport" DB_POOL_SIZE="$BENCH_POOL" \
     WORKER_THREADS="$BENCH_WORKERS" LOG_LEVEL=warning \
     "${on_clients[@]}" "$BIN" serve >>"$out/server.log" 2>&1 &
   srv_pid=$!
-  wait_healthz
+  bench_wait_healthz "$hport" "$srv_pid"
 }
 
-stop_server() { # SIGTERM, bounded wait, then SIGKILL
-  kill -TERM "$srv_pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do
-    kill -0 "$srv_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$srv_pid" 2>/dev/null || true
-  wait "$srv_pid" 2>/dev/null || true
+stop_server() {
+  bench_stop "$srv_pid"
   srv_pid=
 }
 
@@ -434,16 +420,8 @@ fi
 mkdir -p "$out/raw"
 
 # --- 2. database ---------------------------------------------------------------------------------
-pgport=$("$root/scripts/free-port.sh")
-log "starting PostgreSQL on 127.0.0.1:$pgport ($work/pg)"
-"${on_db[@]}" "$root/scripts/pg-cluster.sh" start "$work/pg" "$pgport"
-pg_started=1
-url="postgresql://trainsmart@127.0.0.1:$pgport/tsbench"
-psql -X -q -h 127.0.0.1 -p "$pgport" -U trainsmart -d postgres -c 'CREATE DATABASE tsbench'
-DATABASE_URL="$url" "$BIN" migrate up >"$out/migrate.log" 2>&1
-log "loading bench/generate.sql"
-psql -X -q -v ON_ERROR_STOP=1 -v learners=$LEARNERS -v modules=$MODULES -v assigned=$ASSIGNED -f "$bench/generate.sql" "$url" \
-  >"$out/generate.log" 2>&1 || { cat "$out/generate.log" >&2; exit 1; }
+bench_database "$work" "$out" "${on_db[@]}"
+bench_generate "$out" -v learners=$LEARNERS -v modules=$MODULES -v assigned=$ASSIGNED
 psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
 
 # --- 3. machine and revision -------------------------------------------------------------------

@@ -62,6 +62,8 @@ pidb=
 pg_started=0
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$bench/lib.sh"
 
 cleanup() {
   local rc=$?
@@ -86,16 +88,8 @@ BIN="$root/build-bench/trainsmart"
 cc -O2 -Wall -Wextra -pthread -o "$work/sse_load" "$bench/sse/sse_load.c"
 
 if [ "$BACKEND" = postgres ]; then
-  pgport=$("$root/scripts/free-port.sh")
-  log "starting PostgreSQL on 127.0.0.1:$pgport"
-  "$root/scripts/pg-cluster.sh" start "$work/pg" "$pgport" >/dev/null
-  pg_started=1
-  url="postgresql://trainsmart@127.0.0.1:$pgport/tsbench"
-  psql -X -q -h 127.0.0.1 -p "$pgport" -U trainsmart -d postgres -c 'CREATE DATABASE tsbench'
-  DATABASE_URL="$url" "$BIN" migrate up >"$out/migrate.log" 2>&1
-  log "loading bench/generate.sql"
-  psql -X -q -v ON_ERROR_STOP=1 -v learners=$LEARNERS -v modules=$MODULES -f "$bench/generate.sql" \
-    "$url" >"$out/generate.log" 2>&1 || { cat "$out/generate.log" >&2; exit 1; }
+  bench_database "$work" "$out"
+  bench_generate "$out" -v learners=$LEARNERS -v modules=$MODULES
   psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
 else
   url="sqlite:$work/trainsmart.db"

@@ -393,6 +393,40 @@ Test(analytics, nobody_started_gives_zero_rates_and_null_means)
                mid, s[0], line, s[1], line, s[2], line, s[3], line));
 }
 
+/* --- feedback ----------------------------------------------------------------------------- */
+
+static void feedback(const struct ts_user *u, const char *mid, const char *body)
+{
+    struct ts_resp r;
+
+    ts_as(&srv, u, "POST", fmt("/api/v1/modules/%s/feedback", mid), body, &r);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    ts_resp_free(&r);
+}
+
+Test(analytics, feedback_count_and_average_rating_of_the_module)
+{
+    char mid[STR_UUID_SIZE], q[STR_UUID_SIZE], other[STR_UUID_SIZE], oq[STR_UUID_SIZE];
+    struct ts_user l2;
+
+    ts_linear_module(&srv, &author, mid, q);
+    ts_linear_module(&srv, &author, other, oq);
+    ts_learner(&srv, &l2);
+    /* 5, 4 (about a screen) and 4: 13 / 3 = 4.33; the other module's 1 is not counted. */
+    feedback(&learner, mid, "{\"rating\":5,\"comment\":\"Clear.\"}");
+    feedback(&learner, mid, fmt("{\"rating\":4,\"screen_id\":\"%s\"}", q));
+    feedback(&l2, mid, "{\"rating\":4}");
+    feedback(&l2, other, "{\"rating\":1}");
+    struct ts_resp r;
+    analytics(&author, mid, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "feedback_count")), 3, "%s", r.body);
+    cr_assert_not_null(strstr(r.body, "\"average_rating\":4.33,"), "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "learners_started")), 0,
+                 "feedback is not progress: %s", r.body);
+    ts_resp_free(&r);
+}
+
 /* --- who may read them --------------------------------------------------------------------- */
 
 static long status_of(const struct ts_user *u, const char *mid)
