@@ -164,9 +164,9 @@ measure() { # BACKEND FLOW MODULE_ID SCRIPT CLIENT [EXTRA]
   # The rounds' ratios: their median, and the smallest and the largest.
   ratios=$(awk -F'\t' -v b="$backend" -v f="$flow" '$1 == b && $2 == f { print $4 / $5 }' "$out/rounds.tsv" |
     sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "%.2f (%.2f-%.2f)", m, v[1], v[NR] }')
+      printf "**%.2f** (%.2f-%.2f)", m, v[1], v[NR] }')
   set -- $e $c
-  printf '| %s | %s | %s | %s | %s | %s | **%.2f** | %s | %s |\n' "$backend" "$flow" "$1" "$2" "$4" \
+  printf '| %s | %s | %s | %s | %s | %s | %.2f | %s | %s |\n' "$backend" "$flow" "$1" "$2" "$4" \
     "$5" "$(awk -v a="$1" -v b="$4" 'BEGIN { print a / b }')" "$ratios" "$x" >>"$out/summary.md"
   log "$backend $flow: endpoint median $1 ms (p95 $2), client median $4 ms (p95 $5), rounds: $ratios; extra: $x"
 }
@@ -205,8 +205,8 @@ Milliseconds per request: the endpoint (HTTP, token lookup, the analytics statem
 against the database's own client running the same statement (PostgreSQL: pgbench -M prepared
 in a session set up as the server's, jit=off; SQLite: the sqlite3 shell). Ratio: endpoint
 median / client median; rounds: the median (smallest-largest) of the same ratio in each of the $ROUNDS
-interleaved rounds. Last column (PostgreSQL): pgbench's median with PostgreSQL's default
-jit=on.
+interleaved rounds, the steadier figure when the machine's load changes during a flow's runs.
+Last column (PostgreSQL): pgbench's median with PostgreSQL's default jit=on.
 
 | Backend | Flow | Endpoint median | Endpoint p95 | Client median | Client p95 | Ratio | Rounds | Client, jit=on |
 |---|---|---|---|---|---|---|---|---|

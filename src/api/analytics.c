@@ -7,6 +7,7 @@
 #include "api/analytics.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "api/module_access.h"
@@ -48,6 +49,7 @@ static void render(struct buf *b, const struct module *m, const struct db_analyt
     buf_puts(b, "]}");
 }
 
+/* GET /api/v1/modules/{module_id}/analytics */
 int api_analytics_get(struct http_req *r)
 {
     struct db_analytics an;

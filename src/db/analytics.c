@@ -28,9 +28,9 @@
  *
  * count(DISTINCT user_id) per screen was measured slower (it sorts every (screen, record) pair
  * of the module), and so was a UNION per record on PostgreSQL, whose hashed set operation is
- * sized from jsonb_object_keys()'s default estimate of 100 rows per call (10,000 for the
- * attempts' keys: a 400 KB hash table built for every record). docs/DECISIONS.md and
- * docs/PERFORMANCE.md have the numbers and the plans.
+ * sized from its input's estimate, 100 rows per set-returning call (10,000 for the attempts'
+ * keys: a 400 KB hash table built for every record). docs/DECISIONS.md and docs/PERFORMANCE.md
+ * have the numbers and the plans.
  */
 #include "db/analytics.h"
 
@@ -92,9 +92,10 @@ enum column {
     "(p.progress_data->>'current_screen_id'), true)) AS v GROUP BY screen_id"
 
 /* Branching and assessment: `ids` lists a record's (screen_id, is its current position) pairs,
- * repeats allowed; the LATERAL subquery makes them distinct within the record. The set-returning
- * functions stand in the select lists (not in FROM) on purpose: so the planner expects a few
- * rows per record and sizes each record's hash table small (see the top of the file). */
+ * repeats allowed; the LATERAL subquery makes them distinct within the record, keeping the
+ * position flag of a repeated id with bool_or(). A GROUP BY, not a UNION: a grouping's hash
+ * table is sized from the planner's estimate of groups (200 at most without statistics, 40 kB),
+ * a set operation's from its input rows (see the top of the file). */
 #define PG_PER_RECORD(ids)                                                                         \
     "SELECT v.screen_id, count(*) AS reached, "                                                    \
     "count(*) FILTER (WHERE v.here AND p.status = 'in_progress') AS drop_off "                     \
