@@ -31,23 +31,35 @@
 /* --- today and rendering ---------------------------------------------------------------- */
 
 /*
- * Today's day number in the caller's current time zone. Every stored zone name passed
- * tz_is_known() when it was set, and a loaded zone stays loaded, so this fails only when the
- * tz database vanished from under a fresh process: 500, logged. 0, or -1 after replying.
+ * The local day at `now_ms` in the caller's current time zone, and that zone's name in *zone.
+ * Every stored name passed tz_is_known() when it was set, and a loaded zone stays loaded, so
+ * the fallback is for a deployment whose tz database lost a zone under a fresh process: the
+ * request is answered in UTC (and says so in `timezone`) rather than failing, and the log
+ * names the zone.
  */
-static int today_or_reply(struct http_req *r, int64_t *today)
+static int64_t local_day(struct http_req *r, int64_t now_ms, const char **zone)
 {
     const struct tz_zone *z = tz_get(r->user->timezone);
 
+    *zone = r->user->timezone;
     if (z == NULL) {
         log_msg(LOG_ERROR, "checkins",
-                "time zone %s of user %s cannot be loaded from the tz database", r->user->timezone,
-                r->user->id);
-        http_reply_err(r, TS_EINTERNAL);
-        return -1;
+                "time zone %s of user %s cannot be loaded from the tz database; using UTC",
+                r->user->timezone, r->user->id);
+        *zone = "UTC";
+        z = tz_get("UTC");
     }
-    *today = tz_local_day(z, time_now_ms());
-    return 0;
+    if (z != NULL)
+        return tz_local_day(z, now_ms);
+    return now_ms / 86400000 - (now_ms % 86400000 < 0); /* no tz database at all */
+}
+
+/* Today's day number in the caller's current time zone. */
+static int64_t caller_today(struct http_req *r)
+{
+    const char *zone;
+
+    return local_day(r, time_now_ms(), &zone);
 }
 
 /* Appends "YYYY-MM-DD" of day number `day`, quoted. */
@@ -89,23 +101,26 @@ static const struct page_item_ops checkin_items = {.key_offset = offsetof(struct
 
 /* --- create ----------------------------------------------------------------------------- */
 
-/* Whether module `id` is one the caller may see (share-locked until the transaction ends, so
- * it cannot be deleted before the check-in referring to it commits); else 422 "unknown module"
- * at [root, "module_id"]. 0, or -1 after replying. */
-static int module_or_reply(struct http_req *r, const char *root, const char *id, unsigned how)
+/* 422 "unknown module" at [root, "module_id"]: a module the caller may not see. Returns 0. */
+static int reply_unknown_module(struct http_req *r, const char *root)
 {
-    struct module m;
-    int rc = api_module_load(r, id, how, &m);
-
-    if (rc == 0)
-        return 0;
-    if (rc != TS_ENOTFOUND)
-        return http_reply_err(r, rc), -1;
     struct valid v;
+
     valid_init(&v, &r->arena, root);
     valid_value_error(&v, "module_id", "unknown module");
     http_valid_or_reply(r, &v);
-    return -1;
+    return 0;
+}
+
+/* Whether module `id` is one the caller may see: 0, TS_ENOTFOUND, or another TS_E* code. In a
+ * write it is share-locked until the transaction ends, so it cannot be deleted before the
+ * check-in that names it commits (a draft's delete locks the module first, then the check-ins
+ * that name it: every writer takes the two in that order). */
+static int module_visible(struct http_req *r, const char *id, bool write)
+{
+    struct module m;
+
+    return api_module_load(r, id, write ? API_MODULE_SHARE : API_MODULE_VISIBLE, &m);
 }
 
 /* The 409 of a second check-in on one day, with the existing one's id. */
@@ -161,20 +176,21 @@ int api_checkins_create(struct http_req *r)
 
     if (http_begin_write_or_reply(r) < 0)
         return 0;
-    if (ck.module_id[0] != '\0' && module_or_reply(r, "body", ck.module_id, API_MODULE_SHARE) < 0)
-        return 0;
-    /* The day is taken after the module check: when the first statement waited for a lock,
-     * the check-in belongs to the moment it is written. */
-    if (today_or_reply(r, &ck.day) < 0)
-        return 0;
+    int rc = ck.module_id[0] != '\0' ? module_visible(r, ck.module_id, true) : 0;
+    if (rc == TS_ENOTFOUND)
+        return reply_unknown_module(r, "body");
+    if (rc < 0)
+        return http_reply_err(r, rc);
+    /* One reading of the clock for the date and the timestamps, taken after the module check:
+     * when that waited for a lock, the check-in belongs to the moment it is written. */
+    ck.created_at = ck.updated_at = time_now_ms();
+    ck.day = local_day(r, ck.created_at, &ck.timezone);
     crypto_uuid_v4(ck.id);
     snprintf(ck.user_id, sizeof(ck.user_id), "%s", r->user->id);
-    ck.timezone = r->user->timezone;
-    ck.created_at = ck.updated_at = time_now_ms();
 
     bool created = false;
     char existing[STR_UUID_SIZE];
-    int rc = db_checkins_insert(r->conn, &ck, &created, existing);
+    rc = db_checkins_insert(r->conn, &ck, &created, existing);
     if (rc == 0 && !created)
         return reply_already(r, existing);
     if (rc == 0)
@@ -219,23 +235,24 @@ int api_checkins_patch(struct http_req *r)
     struct checkin in = {0}, ck;
     struct valid v;
     char id[STR_UUID_SIZE];
-    int64_t today;
     int got[4];
 
     valid_init(&v, &r->arena, "body");
     parse_values(&v, r->json, 0, &in, got);
     if (path_id_or_reply(r, &v, id) < 0 || http_begin_write_or_reply(r) < 0)
         return 0;
-    /* §10's order: 404, then 409, then 422 unknown module. */
+    /* The module is locked before the check-in (module_visible() says why); its verdict waits
+     * for §10's order: 404, then 409, then 422 unknown module. */
+    int module_rc = got[3] == V_OK ? module_visible(r, in.module_id, true) : 0;
+    if (module_rc < 0 && module_rc != TS_ENOTFOUND)
+        return http_reply_err(r, module_rc);
     int rc = db_checkins_get(r->conn, &r->arena, id, r->user->id, true, &ck);
     if (rc < 0)
         return http_reply_err(r, rc);
-    if (today_or_reply(r, &today) < 0)
-        return 0;
-    if (!checkin_editable(ck.day, today))
+    if (!checkin_editable(ck.day, caller_today(r)))
         return http_reply_detail(r, 409, "Check-in can only be edited on the day it was made");
-    if (got[3] == V_OK && module_or_reply(r, "body", in.module_id, API_MODULE_SHARE) < 0)
-        return 0;
+    if (module_rc == TS_ENOTFOUND)
+        return reply_unknown_module(r, "body");
 
     if (got[0] == V_OK)
         ck.mood = in.mood;
@@ -282,9 +299,13 @@ int api_checkins_list(struct http_req *r)
 
     valid_init(&v, &r->arena, "query");
     parse_range(&v, r, &f.has_from, &f.from, &f.has_to, &f.to);
-    const char *scope =
-        arena_printf(&r->arena, "checkins|%lld|%lld", f.has_from ? (long long)f.from : -1LL,
-                     f.has_to ? (long long)f.to : -1LL);
+    /* The cursor is bound to the range; "-" (never a day number) stands for an open end. */
+    char from[24] = "-", to[24] = "-";
+    if (f.has_from)
+        snprintf(from, sizeof(from), "%lld", (long long)f.from);
+    if (f.has_to)
+        snprintf(to, sizeof(to), "%lld", (long long)f.to);
+    const char *scope = arena_printf(&r->arena, "checkins|%s|%s", from, to);
     if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
         return 0;
     f.page = api_page_keyset(&page);
@@ -300,10 +321,8 @@ int api_checkins_streak(struct http_req *r)
 {
     struct checkin_streak_state st;
     struct db_conn *c;
-    int64_t today;
-
-    if (today_or_reply(r, &today) < 0)
-        return 0;
+    const char *zone;
+    int64_t today = local_day(r, time_now_ms(), &zone);
     int rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_checkins_streak_get(c, r->user->id, today, &st);
@@ -322,7 +341,7 @@ int api_checkins_streak(struct http_req *r)
     buf_puts(&b, ",\"today\":");
     date_json(&b, today);
     buf_printf(&b, ",\"today_done\":%s", s.today_done ? "true" : "false");
-    buf_json_string_member(&b, "timezone", r->user->timezone);
+    buf_json_string_member(&b, "timezone", zone);
     buf_puts(&b, "}");
     rc = http_reply_raw(r, 200, "application/json", b.data, b.len);
     buf_free(&b);
@@ -357,39 +376,35 @@ int api_checkins_summary(struct http_req *r)
 {
     char module_id[STR_UUID_SIZE] = "";
     bool has_from, has_to;
-    int64_t from = 0, to = 0, today;
+    int64_t from = 0, to = 0;
     struct valid v;
 
     valid_init(&v, &r->arena, "query");
     parse_range(&v, r, &has_from, &from, &has_to, &to);
     bool has_module =
         valid_text_uuid(&v, "module_id", http_query(r, "module_id"), 0, module_id) == V_OK;
-    /* A missing bound is relative to today; with both given, the reversed range was
-     * recorded by parse_range(). */
-    if (valid_ok(&v) && !(has_from && has_to)) {
-        if (today_or_reply(r, &today) < 0) {
-            valid_free(&v);
-            return 0;
-        }
-    } else {
-        today = to;
-    }
+    /* A missing `to` is today; a missing `from` is relative to `to`. With both given, a
+     * reversed range was recorded by parse_range(). */
+    int64_t now_day = valid_ok(&v) && !has_to ? caller_today(r) : to;
     enum checkin_range_result range = CHECKIN_RANGE_OK;
     if (valid_ok(&v))
-        range = checkin_summary_range(has_from, has_to, today, &from, &to);
+        range = checkin_summary_range(has_from, has_to, now_day, &from, &to);
     if (range == CHECKIN_RANGE_REVERSED)
         valid_value_error(&v, "from", "from must not be after to");
     else if (range == CHECKIN_RANGE_TOO_LONG)
         valid_value_error(&v, "from", "the range must not exceed 366 days");
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
-    if (has_module && module_or_reply(r, "query", module_id, API_MODULE_VISIBLE) < 0)
-        return 0;
+    int rc = has_module ? module_visible(r, module_id, false) : 0;
+    if (rc == TS_ENOTFOUND)
+        return reply_unknown_module(r, "query");
+    if (rc < 0)
+        return http_reply_err(r, rc);
 
     struct db_checkins_day *days = NULL;
     struct db_conn *c;
     int n = 0;
-    int rc = http_conn(r, &c);
+    rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_checkins_by_day(c, &r->arena, from, to, has_module ? module_id : NULL, &days, &n);
     if (rc < 0)

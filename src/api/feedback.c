@@ -121,42 +121,27 @@ int api_feedback_create(struct http_req *r)
 
 /* --- list and summary ------------------------------------------------------------------- */
 
-/* The path's module_id and the module, for its owner (404 hidden, 403 not the owner), after
- * the query's errors in `qv` (NULL: the endpoint has no query) were reported with the path's. 0,
- * or -1 after replying. `page` NULL: no pagination. */
-static int owner_module_or_reply(struct http_req *r, struct valid *qv, const char *scope,
-                                 struct page_in *page, char id[STR_UUID_SIZE], struct module *m)
-{
-    struct valid v;
-
-    valid_init(&v, &r->arena, "path");
-    api_path_id(r, &v, "module_id", id);
-    if (page != NULL) {
-        if (api_page_parse_path_or_reply(r, &v, qv, scope, page) < 0)
-            return -1;
-    } else if (http_valid_or_reply(r, &v) < 0) {
-        return -1;
-    }
-    return api_module_load_or_reply(r, id, API_MODULE_OWNER, m);
-}
-
 int api_feedback_list(struct http_req *r)
 {
     struct db_feedback_filter f = {0};
     char module_id[STR_UUID_SIZE], screen_id[STR_UUID_SIZE] = "";
     struct module m;
-    struct valid v;
+    struct valid pv, v;
     struct page_in page;
     int64_t rating = 0;
 
+    valid_init(&pv, &r->arena, "path");
+    api_path_id(r, &pv, "module_id", module_id);
     valid_init(&v, &r->arena, "query");
     valid_text_int(&v, "rating", http_query(r, "rating"), 0, 1, 5, &rating);
     if (valid_text_uuid(&v, "screen_id", http_query(r, "screen_id"), 0, screen_id) == V_OK)
         f.screen_id = screen_id;
-    /* The cursor is bound to the concrete path and the filters (§1.7). */
+    /* The cursor is bound to the module (its canonical id: the path takes any hex case) and the
+     * filters (§1.7). */
     const char *scope =
-        arena_printf(&r->arena, "feedback|%s|%d|%s", r->path, (int)rating, screen_id);
-    if (owner_module_or_reply(r, &v, scope, &page, module_id, &m) < 0)
+        arena_printf(&r->arena, "feedback|%s|%d|%s", module_id, (int)rating, screen_id);
+    if (api_page_parse_path_or_reply(r, &pv, &v, scope, &page) < 0 ||
+        api_module_load_or_reply(r, module_id, API_MODULE_OWNER, &m) < 0)
         return 0;
     f.module_id = m.id;
     f.rating = (int)rating;
@@ -177,7 +162,8 @@ int api_feedback_summary(struct http_req *r)
     struct module m;
     int64_t counts[5];
 
-    if (owner_module_or_reply(r, NULL, NULL, NULL, module_id, &m) < 0)
+    if (module_id_or_reply(r, NULL, module_id) < 0 ||
+        api_module_load_or_reply(r, module_id, API_MODULE_OWNER, &m) < 0)
         return 0;
     struct db_conn *c;
     int rc = http_conn(r, &c);

@@ -176,7 +176,8 @@ int db_checkins_list(struct db_conn *c, struct arena *a, const struct db_checkin
         db__list_and(&l, "day >= $1", DB_PARAMS(DB_P_INT(f->from)));
     if (f->has_to)
         db__list_and(&l, "day <= $1", DB_PARAMS(DB_P_INT(f->to)));
-    db__list_page(&l, "day", "id", &f->page);
+    /* (user_id, day) is unique: the day alone is the key, read in the index's order. */
+    db__list_page(&l, "day", NULL, &f->page);
     int rc = db__list_run(c, &l, &r);
     if (rc < 0)
         return rc;

@@ -29,7 +29,8 @@ int buf_json_escape(struct buf *b, const char *s);
 /* Appends ,"key":"<s escaped>" (s NULL: ""), for objects written as text. */
 int buf_json_string_member(struct buf *b, const char *key, const char *s);
 
-/* The same, with ,"key":null for a NULL or empty `s` (nullable fields: ids, comments). */
+/* The same, with ,"key":null for a NULL or empty `s`: for nullable ids, whose "" means null
+ * (not for texts, where "" is a value). */
 int buf_json_nullable_member(struct buf *b, const char *key, const char *s);
 
 /* Drops what follows the first `len` bytes (nothing when it holds no more). */

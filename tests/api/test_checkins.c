@@ -16,15 +16,19 @@
 
 static struct ts_server srv;
 static struct ts_user admin, author, learner, other;
-static char clock_dir[256], clock_path[300];
+static char clock_dir[256], clock_path[290];
 
-/* Sets the server's clock: an RFC 3339 instant it stands still at. */
+/* Sets the server's clock: an RFC 3339 instant it stands still at. Written beside and renamed
+ * over, so the server never reads a half-written file. */
 static void set_clock(const char *instant)
 {
-    FILE *f = fopen(clock_path, "w");
+    char tmp[320];
+    snprintf(tmp, sizeof(tmp), "%s.new", clock_path);
+    FILE *f = fopen(tmp, "w");
     cr_assert_not_null(f);
     fputs(instant, f);
     cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, clock_path), 0);
 }
 
 static void start(void)
@@ -656,4 +660,90 @@ Test(checkins, every_accepted_zone_dates_check_ins_and_hostile_names_are_refused
     streak(&learner, &r);
     cr_assert_str_eq(str(r.json, "timezone"), "UTC", "unchanged");
     ts_resp_free(&r);
+}
+
+/* --- idempotency, cursors, a zone the database lost ---------------------------------------- */
+
+static long check_in_with_key(const struct ts_user *u, const char *key, const char *body,
+                              struct ts_resp *r)
+{
+    char kh[300];
+    snprintf(kh, sizeof(kh), "Idempotency-Key: %s", key);
+    const char *h[] = {u->auth, "Content-Type: application/json", kh, NULL};
+    ts_http(&srv, "POST", "/api/v1/checkins", h, body, r);
+    return r->status;
+}
+
+Test(checkins, idempotent_create_replays_even_the_next_day)
+{
+    struct ts_resp a, b;
+    cr_assert_eq(check_in_with_key(&learner, "ci-1", "{\"mood\":4,\"confidence\":2}", &a), 201);
+    cr_assert_null(ts_header(&a, "Idempotent-Replayed"));
+    cr_assert_eq(check_in_with_key(&learner, "ci-1", "{ \"confidence\": 2, \"mood\": 4 }", &b), 201,
+                 "a retry is not a second check-in: %s", b.body);
+    cr_assert_str_eq(ts_header(&b, "Idempotent-Replayed"), "true");
+    cr_assert_str_eq(a.body, b.body);
+    ts_resp_free(&b);
+    cr_assert_eq(check_in_with_key(&learner, "ci-1", "{\"mood\":1,\"confidence\":2}", &b), 422);
+    cr_assert(ts_has_error(&b, "[\"header\",\"idempotency-key\"]", "idempotency_key_reused"));
+    ts_resp_free(&b);
+    /* The next day, within IDEMPOTENCY_TTL_SECONDS (24 h), the same retry still replays the
+     * stored reply; a new key checks in. */
+    set_clock("2026-12-06T06:00:00.000Z");
+    cr_assert_eq(check_in_with_key(&learner, "ci-1", "{\"mood\":4,\"confidence\":2}", &b), 201);
+    cr_assert_str_eq(b.body, a.body);
+    ts_resp_free(&b);
+    cr_assert_eq(check_in_with_key(&learner, "ci-2", "{\"mood\":4,\"confidence\":2}", &b), 201);
+    cr_assert_str_eq(str(b.json, "date"), "2026-12-06");
+    ts_resp_free(&b);
+    ts_resp_free(&a);
+    assert_streak(&learner, 2, 2, "2026-12-06", "2026-12-06", true);
+}
+
+Test(checkins, a_cursor_is_bound_to_its_range)
+{
+    char path[512], cursor[256];
+    struct ts_resp r;
+    check_in_at(&learner, "2026-12-04T12:00:00.000Z", "2026-12-04", NULL);
+    check_in_at(&learner, "2026-12-05T12:00:00.000Z", "2026-12-05", NULL);
+    ts_as(&srv, &learner, "GET", "/api/v1/checkins?limit=1", NULL, &r);
+    snprintf(cursor, sizeof(cursor), "%s", str(r.json, "next_cursor"));
+    ts_resp_free(&r);
+    /* An open end is not the day before 1970-01-01, nor any other day. */
+    const char *other_ranges[] = {"from=1969-12-31", "to=1969-12-31", "from=2026-12-01",
+                                  "to=2026-12-31"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "/api/v1/checkins?limit=1&%s&cursor=%s", other_ranges[i],
+                 cursor);
+        ts_as(&srv, &learner, "GET", path, NULL, &r);
+        cr_assert_eq(r.status, 422, "%s: %s", other_ranges[i], r.body);
+        ts_resp_free(&r);
+    }
+    snprintf(path, sizeof(path), "/api/v1/checkins?limit=1&cursor=%s", cursor);
+    ts_as(&srv, &learner, "GET", path, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(str(json_array_get(json_object_get(r.json, "items"), 0), "date"),
+                     "2026-12-04");
+    ts_resp_free(&r);
+}
+
+Test(checkins, a_stored_zone_the_tz_database_lost_falls_back_to_utc)
+{
+    char sql[256];
+    struct ts_resp r;
+    /* A name no check accepts today, as if the tz database had lost it. */
+    snprintf(sql, sizeof(sql), "UPDATE users SET timezone = 'Gone/Zone' WHERE id = '%s'",
+             learner.id);
+    ts_sql(&srv, sql);
+    set_clock("2026-12-05T23:30:00.000Z");
+    cr_assert_eq(check_in(&learner, "{\"mood\":3,\"confidence\":3}", &r), 201, "%s", r.body);
+    cr_assert_str_eq(str(r.json, "date"), "2026-12-05");
+    cr_assert_str_eq(str(r.json, "timezone"), "UTC", "the zone that made the date");
+    ts_resp_free(&r);
+    streak(&learner, &r);
+    cr_assert_str_eq(str(r.json, "timezone"), "UTC");
+    ts_resp_free(&r);
+    char *log = ts_server_log(&srv);
+    cr_assert_not_null(strstr(log, "time zone Gone/Zone of user"), "the log names the zone");
+    free(log);
 }

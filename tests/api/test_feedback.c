@@ -406,3 +406,37 @@ Test(feedback, summary_rounds_and_lists_every_rating)
                  1);
     ts_resp_free(&r);
 }
+
+Test(feedback, lists_and_summaries_keep_to_their_module)
+{
+    char a[STR_UUID_SIZE], b[STR_UUID_SIZE], sa[STR_UUID_SIZE], sb[STR_UUID_SIZE], rest[1200],
+        cursor[1024], upper[STR_UUID_SIZE];
+    struct ts_resp r;
+    published(&author, a, sa);
+    published(&author, b, sb);
+    give_ok(&learner, a, "{\"rating\":5}", NULL);
+    give_ok(&learner, a, "{\"rating\":4}", NULL);
+    give_ok(&learner, b, "{\"rating\":1}", NULL);
+
+    cr_assert_eq(read_as(&author, b, "/summary", &r), 200);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "count")), 1);
+    cr_assert_eq(json_real_value(json_object_get(r.json, "average_rating")), 1.0);
+    ts_resp_free(&r);
+    cr_assert_eq(read_as(&author, b, "", &r), 200);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "items")), 1);
+    ts_resp_free(&r);
+
+    /* A's cursor: not valid on B, valid on A's path written in upper case. */
+    cr_assert_eq(read_as(&author, a, "?limit=1", &r), 200);
+    snprintf(cursor, sizeof(cursor), "%s", str(r.json, "next_cursor"));
+    ts_resp_free(&r);
+    snprintf(rest, sizeof(rest), "?limit=1&cursor=%s", cursor);
+    cr_assert_eq(read_as(&author, b, rest, &r), 422);
+    cr_assert(ts_has_error(&r, "[\"query\",\"cursor\"]", "value_error"));
+    ts_resp_free(&r);
+    for (size_t i = 0; i <= strlen(a); i++)
+        upper[i] = (char)(a[i] >= 'a' && a[i] <= 'f' ? a[i] - 32 : a[i]);
+    cr_assert_eq(read_as(&author, upper, rest, &r), 200, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "items")), 1);
+    ts_resp_free(&r);
+}

@@ -4,7 +4,10 @@
  */
 #include <criterion/criterion.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/time.h"
 
@@ -406,4 +409,52 @@ Test(time, parse_date_failure_leaves_output_untouched)
 
     cr_assert_eq(time_parse_date("2024-02-30", &d, NULL), -1);
     cr_assert(d.year == 7 && d.month == 7 && d.day == 7);
+}
+
+/* --- the fault clock (FAULT_CLOCK_FILE) ----------------------------------------------------- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* |time_now_ms() - want| in ms. */
+static int64_t off_by(int64_t want)
+{
+    int64_t d = time_now_ms() - want;
+    return d < 0 ? -d : d;
+}
+
+Test(time, fault_clock_file_sets_stops_or_shifts_the_clock)
+{
+    char dir[] = "/tmp/ts-clock.XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/now", dir);
+    int64_t real = time_now_ms();
+
+    time_use_fault_clock(path);
+    cr_assert_lt(off_by(real), 5000, "no file yet: the system clock");
+    write_file(path, "2030-01-02T03:04:05.678Z\n");
+    cr_assert_eq(time_now_ms(), INT64_C(1893553445678), "an instant stops the clock there");
+    write_file(path, "2030-01-02T05:04:05+02:00");
+    cr_assert_eq(time_now_ms(), INT64_C(1893553445000), "offsets are converted");
+    write_file(path, "+86400");
+    cr_assert_lt(off_by(real + 86400000), 5000, "+N shifts the running clock");
+    write_file(path, "-3600\n");
+    cr_assert_lt(off_by(real - 3600000), 5000, "-N shifts it back");
+
+    const char *ignored[] = {
+        "", "tomorrow", "+", "+-5", "++5", "+5s", "2030-01-02T03:04:05", "+99999999999", "\n"};
+    for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
+        write_file(path, ignored[i]);
+        cr_assert_lt(off_by(real), 5000, "'%s' leaves the system clock", ignored[i]);
+    }
+    unlink(path);
+    cr_assert_lt(off_by(real), 5000, "a removed file: the system clock again");
+    time_use_fault_clock(NULL);
+    cr_assert_lt(off_by(real), 5000);
+    rmdir(dir);
 }
