@@ -54,7 +54,9 @@ int db_checkins_insert(struct db_conn *c, const struct checkin *ck, bool *create
     r = NULL;
     rc = db_query(c, "SELECT id FROM checkins WHERE user_id = $1 AND day = $2",
                   DB_PARAMS(DB_P_TEXT(ck->user_id), DB_P_INT(ck->day)), &r);
-    if (rc == 0 && r->nrows == 0) /* only if the winner was rolled back, then none exists */
+    /* Under READ COMMITTED (db_pg.c sets it) a winner that rolled back lets the insert above
+     * go ahead instead, so no row here is a broken assumption, not a user's error. */
+    if (rc == 0 && r->nrows == 0)
         rc = TS_EDB;
     if (rc == 0)
         snprintf(existing_id, STR_UUID_SIZE, "%s", db_text(r, 0, 0));

@@ -75,7 +75,7 @@ static void notice_to_log(void *arg, const char *message)
 
 PGconn *db__pg_connect(const struct config *cfg, int timeout_ms, const char *application_name)
 {
-    char options[64];
+    char options[128];
     int64_t deadline = time_mono_ms() + timeout_ms;
 
     /* jit=off: PostgreSQL decides to compile a statement from its cost estimate, and the
@@ -83,7 +83,12 @@ PGconn *db__pg_connect(const struct config *cfg, int timeout_ms, const char *app
      * per set-returning function call, so every execution was compiled with inlining and
      * optimisation: 200-300 ms to save less (docs/PERFORMANCE.md, "Analytics"). The server's
      * other statements are short indexed reads and writes, which compilation never pays for. */
-    snprintf(options, sizeof(options), "-c statement_timeout=%d -c jit=off", cfg->db_timeout_ms);
+    /* READ COMMITTED whatever the database's default: the writes rely on each statement
+     * seeing what committed before it started (a check-in's or an assignment's conflict
+     * answered with the winner's id, the streak runs read after the streak row's lock). */
+    snprintf(options, sizeof(options),
+             "-c statement_timeout=%d -c jit=off -c default_transaction_isolation=read\\ committed",
+             cfg->db_timeout_ms);
     /* Keywords after "dbname" override what the URL says. */
     const char *keys[] = {"dbname", "application_name", "options", NULL};
     const char *vals[] = {cfg->database_url, application_name, options, NULL};
