@@ -130,6 +130,17 @@ pg_ticks() {
 }
 
 rss_kb() { ps -o rss= -p "$srv_pid" | tr -d ' '; }
+
+# CPU ticks (1/100 s) the whole machine has been busy so far (user, nice, system, irq, softirq
+# and steal of /proc/stat: a process's own time includes the interrupt work done while it ran),
+# and the wall clock in ms.
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+now_ms() { date +%s%3N; }
+
+# other_cpu BUSY_TICKS OUR_TICKS ELAPSED_MS: the CPU the machine spent on processes other than
+# the benchmark's own (server, PostgreSQL cluster, load generator) during a run, in % of one CPU
+# (200 = both cores of a 2-core machine): the shared machine's interference with that run.
+other_cpu() { awk -v b="$1" -v o="$2" -v ms="$3" 'BEGIN {printf "%.0f", (ms > 0 ? (b - o) * 1000 / ms : 0)}'; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$srv_pid/status"; }
 
 wait_healthz() { # bounded: 10 s
@@ -297,9 +308,10 @@ run_wrk() {
   [ "$ep" = post_assignment ] && args+=(-- "$WRK_THREADS")
   [ "$ep" = post_checkin ] && args+=(-- "$WRK_THREADS")
   case $ep in get_streak*) read -r -a range <<<"$(learner_range "$ep")"; args+=(-- "${range[@]}") ;; esac
-  s0=$(srv_ticks); p0=$(pg_ticks)
+  local b0 b1 t0 t1
+  s0=$(srv_ticks); p0=$(pg_ticks); b0=$(busy_ticks); t0=$(now_ms)
   { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "${on_clients[@]}" "$WRK" "${args[@]}" >"$f" 2>&1; } 2>"$f.cpu"
-  s1=$(srv_ticks); p1=$(pg_ticks)
+  s1=$(srv_ticks); p1=$(pg_ticks); b1=$(busy_ticks); t1=$(now_ms)
   line=$(grep '^BENCH ' "$f" || true)
   if [ -z "$line" ]; then
     log "wrk $ep $tag: no result line (see $f)"
@@ -310,8 +322,7 @@ run_wrk() {
   non2xx=$(kv non2xx "$line"); errs=$(kv errors "$line"); bad=$(kv bad "$line")
   ok=$(kv ok "$line"); exhausted=$(kv exhausted "$line")
   # put_progress.lua, post_assignment.lua and post_checkin.lua count their answers other than
-  # 200 / 201 themselves
-  # (bad=); wrk counts non-2xx (non2xx=)
+  # 200 / 201 themselves (bad=); wrk counts non-2xx (non2xx=)
   [ "${bad:-0}" -gt "$non2xx" ] && non2xx=$bad
   if [ "${exhausted:-0}" != 0 ]; then
     log "wrk $ep $tag: $exhausted requests past the last (module, learner) pair or check-in learner (see bench/README.md)"
@@ -320,14 +331,15 @@ run_wrk() {
   [ "$ep" = post_assignment ] && { check_created "wrk $ep $tag" "$ok" || writes=NO; }
   [ "$ep" = post_checkin ] && { check_checkins "wrk $ep $tag" "$ok" || writes=NO; }
   [ "$round" = warmup ] && { [ "$writes" = yes ]; return; }
-  local srv_us pg_us valid=$writes
+  local srv_us pg_us other valid=$writes
   cpu=$(awk -v n="$req" '{printf "%.0f", n ? ($1 + $2) * 1e6 / n : 0}' "$f.cpu")
+  other=$(other_cpu $((b1 - b0)) "$(awk -v s=$((s1 - s0 + p1 - p0)) '{printf "%.0f", s + ($1 + $2) * 100}' "$f.cpu")" $((t1 - t0)))
   srv_us=$(awk -v d=$((s1 - s0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   if [ "$non2xx" != 0 ] || [ "$errs" != 0 ]; then valid=NO; fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ep" "$round" "$tool" "$rps" "$p50" "$p99" \
-    "$((non2xx + errs))" "$srv_us" "$pg_us" "$cpu" "$(rss_kb)" "$valid" >>"$out/rounds.tsv"
-  log "$(printf '%-8s' "$tool") $ep round $round: $rps req/s p50 $p50 ms p99 $p99 ms, server ${srv_us} µs/req, postgres ${pg_us} µs/req, bad $((non2xx + errs))"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ep" "$round" "$tool" "$rps" "$p50" "$p99" \
+    "$((non2xx + errs))" "$srv_us" "$pg_us" "$cpu" "$(rss_kb)" "$valid" "$other" >>"$out/rounds.tsv"
+  log "$(printf '%-8s' "$tool") $ep round $round: $rps req/s p50 $p50 ms p99 $p99 ms, server ${srv_us} µs/req, postgres ${pg_us} µs/req, bad $((non2xx + errs)), other processes ${other}% CPU"
   [ "$valid" = yes ]
 }
 
@@ -348,7 +360,8 @@ run_pgbench() {
       args+=(-D lo="$lo" -D hi="$hi")
       for zo in $(zone_offsets); do args+=(-D "$zo"); done ;;
   esac
-  p0=$(pg_ticks)
+  local b0 b1 t0 t1
+  p0=$(pg_ticks); b0=$(busy_ticks); t0=$(now_ms)
   { TIMEFORMAT='%U %S'; time "${on_clients[@]}" "$PGBENCH" "${args[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || {
     log "pgbench $script $tag failed (see $f)"
     grep -q 'assignments_module_id_user_id_key' "$f" &&
@@ -358,8 +371,8 @@ run_pgbench() {
     return 1
   }
   sleep 0.5 # let the postmaster reap the exited backends, so their CPU time is counted
-  p1=$(pg_ticks)
-  local tps failed txs pcts pg_us valid=yes
+  p1=$(pg_ticks); b1=$(busy_ticks); t1=$(now_ms)
+  local tps failed txs pcts pg_us other valid=yes
   txs=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
   [ "$ep" = post_assignment ] && { check_created "pgbench $script $tag" "$txs" || valid=NO; }
   [ "$ep" = post_checkin ] && { check_checkins "pgbench $script $tag" "$txs" || valid=NO; }
@@ -371,11 +384,12 @@ run_pgbench() {
   [ "${failed:-0}" != 0 ] && valid=NO
   pcts=$(pg_percentiles "$d"/log*)
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$txs" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
+  other=$(other_cpu $((b1 - b0)) "$(awk -v s=$((p1 - p0)) '{printf "%.0f", s + ($1 + $2) * 100}' "$f.cpu")" $((t1 - t0)))
   local tool=pgbench
   [ "$script" != "$(script_of "$ep")" ] && tool=pgbench-${script#"$(script_of "$ep")_"}
-  printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t-\t%s\t%s\t-\t%s\n' "$ep" "$round" "$tool" "$tps" \
-    "${pcts% *}" "${pcts#* }" "${failed:-0}" "$pg_us" "$cpu" "$valid" >>"$out/rounds.tsv"
-  log "$(printf '%-8s' "$tool") $ep round $round: $tps tps p50 ${pcts% *} ms p99 ${pcts#* } ms, postgres ${pg_us} µs/tx"
+  printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t-\t%s\t%s\t-\t%s\t%s\n' "$ep" "$round" "$tool" "$tps" \
+    "${pcts% *}" "${pcts#* }" "${failed:-0}" "$pg_us" "$cpu" "$valid" "$other" >>"$out/rounds.tsv"
+  log "$(printf '%-8s' "$tool") $ep round $round: $tps tps p50 ${pcts% *} ms p99 ${pcts#* } ms, postgres ${pg_us} µs/tx, other processes ${other}% CPU"
   rm -rf "$d"
   [ "$valid" = yes ]
 }
@@ -704,7 +718,7 @@ case " $ENDPOINTS " in *" get_streak"*)
   check_streak_answers || status=1
   explain_streak || status=1 ;;
 esac
-printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_us_per_req\trss_kb\tvalid\n' >"$out/rounds.tsv"
+printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_us_per_req\trss_kb\tvalid\tother_cpu_pct\n' >"$out/rounds.tsv"
 for ep in $ENDPOINTS; do
   log "== $ep: warm-up ${WARMUP}s each"
   before_run "$ep"; run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
@@ -726,6 +740,7 @@ for ep in $ENDPOINTS; do
   echo "peak $ep $(hwm_kb)" >>"$out/rss.txt"
 done
 stop_server
+echo "loadavg after: $(cat /proc/loadavg)" >>"$out/machine.txt"
 
 summarise
 cat "$out/summary.md"
