@@ -32,6 +32,10 @@ DB_CPUS=${DB_CPUS:-}                     # e.g. 0: PostgreSQL runs on these CPUs
 CLIENT_CPUS=${CLIENT_CPUS:-}             #   wrk and pgbench on CLIENT_CPUS (e.g. 1); both empty:
                                          #   everything shares every CPU
 SKIP_BUILD=${SKIP_BUILD:-0}
+OTHER_MAX=${OTHER_MAX:-}                 # e.g. 25: a round in which other jobs took more than this % of
+ROUND_RETRIES=${ROUND_RETRIES:-3}        #   one CPU is done again (at most ROUND_RETRIES times), each
+QUIET_WAIT=${QUIET_WAIT:-120}            #   round after waiting (at most QUIET_WAIT s) for the machine
+                                         #   to be that quiet; empty: off
 LEARNERS=1000
 MODULES=200
 PUT_LO=501                               # pgbench PUT learners; wrk PUT uses 1..(ROUNDS+1)*WRK_THREADS
@@ -136,6 +140,24 @@ rss_kb() { ps -o rss= -p "$srv_pid" | tr -d ' '; }
 # and the wall clock in ms.
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 now_ms() { date +%s%3N; }
+
+# Waits (at most QUIET_WAIT s) until the machine has been below OTHER_MAX % of one CPU busy
+# for 2 s; the benchmark's own processes are idle then.
+wait_machine_quiet() {
+  local b0 b1 waited=0
+  while [ "$waited" -lt "$QUIET_WAIT" ]; do
+    b0=$(busy_ticks); sleep 2; b1=$(busy_ticks)
+    [ $(((b1 - b0) / 2)) -le "$OTHER_MAX" ] && return 0
+    waited=$((waited + 2))
+  done
+  log "other jobs kept the machine busy for ${QUIET_WAIT}s: going on"
+}
+
+# round_disturbed N: whether a run recorded after line N of rounds.tsv had other jobs take more
+# than OTHER_MAX % of one CPU.
+round_disturbed() {
+  awk -F'\t' -v n="$1" -v max="$OTHER_MAX" 'NR > n && $13 + 0 > max + 0 {d = 1} END {exit !d}' "$out/rounds.tsv"
+}
 
 # other_cpu BUSY_TICKS OUR_TICKS ELAPSED_MS: the CPU the machine spent on processes other than
 # the benchmark's own (server, PostgreSQL cluster, load generator) during a run, in % of one CPU
@@ -678,7 +700,7 @@ psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
   echo "postgres: $("$PGBIN/postgres" --version)"
   echo "wrk: $("$WRK" -v 2>&1 | head -n1)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null) ($(git -C "$root" status --porcelain -- src migrations | wc -l) changed files under src/ migrations/)"
-  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS WRK_THREADS=$WRK_THREADS DB_CPUS=${DB_CPUS:-all} CLIENT_CPUS=${CLIENT_CPUS:-all}"
+  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS WRK_THREADS=$WRK_THREADS DB_CPUS=${DB_CPUS:-all} CLIENT_CPUS=${CLIENT_CPUS:-all} OTHER_MAX=${OTHER_MAX:-off}"
   echo "loadavg before: $(cat /proc/loadavg)"
 } >"$out/machine.txt"
 cat "$out/generate.log" >>"$out/machine.txt"
@@ -724,12 +746,24 @@ for ep in $ENDPOINTS; do
   before_run "$ep"; run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
   before_run "$ep"; run_pgbench "$ep" warmup "$WARMUP" warmup "$(script_of "$ep")" || status=1
   for r in $(seq 1 "$ROUNDS"); do
-    before_run "$ep"; run_wrk "$ep" "$r" "$DURATION" $((r * WRK_THREADS)) "r$r" || status=1
-    if [ "$ep" = post_checkin ] && [ "$r" = 1 ]; then
-      check_checkin_tables "after the server's first run" || status=1
-    fi
-    before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$(script_of "$ep")" || status=1
-    before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$(script_of "$ep")_server" || status=1
+    for attempt in $(seq 0 "$ROUND_RETRIES"); do
+      [ -n "$OTHER_MAX" ] && wait_machine_quiet
+      n0=$(wc -l <"$out/rounds.tsv")
+      before_run "$ep"; run_wrk "$ep" "$r" "$DURATION" $((r * WRK_THREADS)) "r$r" || status=1
+      if [ "$ep" = post_checkin ] && [ "$r" = 1 ]; then
+        check_checkin_tables "after the server's first run" || status=1
+      fi
+      before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$(script_of "$ep")" || status=1
+      before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$(script_of "$ep")_server" || status=1
+      { [ -n "$OTHER_MAX" ] && round_disturbed "$n0"; } || break
+      if [ "$attempt" = "$ROUND_RETRIES" ]; then
+        log "$ep round $r: other jobs took more than $OTHER_MAX% of a CPU in every attempt: kept"
+        break
+      fi
+      log "$ep round $r: other jobs took more than $OTHER_MAX% of a CPU: round moved to rounds_disturbed.tsv, again"
+      tail -n +"$((n0 + 1))" "$out/rounds.tsv" >>"$out/rounds_disturbed.tsv"
+      head -n "$n0" "$out/rounds.tsv" >"$work/rounds.tsv" && cat "$work/rounds.tsv" >"$out/rounds.tsv"
+    done
   done
   if [ "$ep" = post_assignment ]; then reset_assignments; fi # the endpoints after it read the data as generated
   if [ "$ep" = post_checkin ]; then # as pgbench's replay of the server's statements left them, and restored
