@@ -16,4 +16,6 @@ SELECT '    "' || bench_learner_uuid(CAST(n AS integer)) || '",'
 FROM generate_series(1, (SELECT count(*) FROM users WHERE email LIKE 'bench-learner-%@bench.invalid')) AS n;
 SELECT '  },';
 SELECT '  assigned_modules = ' || count(DISTINCT module_id) || ',' FROM assignments;
+-- POST /checkins: how many check-in learners (token tsk_bench_checkin_<n>) there are.
+SELECT '  checkin_pool = ' || count(*) || ',' FROM bench_checkin_pool;
 SELECT '}';

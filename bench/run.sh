@@ -4,6 +4,8 @@
 #   bench/run.sh                 build, load, measure, print the summary (about 15 minutes)
 #   bench/run.sh --summary DIR   rewrite DIR/summary.md from DIR/rounds.tsv
 #   DURATION=3 ROUNDS=1 bench/run.sh      a quick smoke run
+#   ENDPOINTS="post_checkin get_streak_short get_streak_long get_module" bench/run.sh
+#                                the check-in endpoints, short and long histories apart
 #
 # Everything it starts (PostgreSQL cluster, server) lives in a temporary directory and is
 # stopped by the EXIT trap, whatever happens. Results go to bench/results/<UTC time>/
@@ -18,7 +20,9 @@ DURATION=${DURATION:-10}                 # seconds per measured run
 ROUNDS=${ROUNDS:-3}                      # interleaved rounds per endpoint and tool
 CONNS=${CONNS:-32}                       # wrk -c and pgbench -c
 WARMUP=${WARMUP:-3}                      # seconds of warm-up per endpoint (each tool)
-ENDPOINTS=${ENDPOINTS:-"get_module get_screens put_progress post_assignment get_my_assignments"}
+ENDPOINTS=${ENDPOINTS:-"get_module get_screens put_progress post_assignment get_my_assignments post_checkin get_streak"}
+                                         # also known: get_streak_short, get_streak_long (learners
+                                         #   with 30-60 / 300-400 days of check-in history)
 BENCH_WORKERS=${BENCH_WORKERS:-8}        # server WORKER_THREADS (8/8 measured best on 2 cores, see docs/PERFORMANCE.md)
 BENCH_POOL=${BENCH_POOL:-8}              # server DB_POOL_SIZE
 PGBENCH_JOBS=${PGBENCH_JOBS:-2}          # pgbench -j (client threads)
@@ -28,17 +32,26 @@ DB_CPUS=${DB_CPUS:-}                     # e.g. 0: PostgreSQL runs on these CPUs
 CLIENT_CPUS=${CLIENT_CPUS:-}             #   wrk and pgbench on CLIENT_CPUS (e.g. 1); both empty:
                                          #   everything shares every CPU
 SKIP_BUILD=${SKIP_BUILD:-0}
+OTHER_MAX=${OTHER_MAX:-}                 # e.g. 25: a round in which other jobs took more than this % of
+ROUND_RETRIES=${ROUND_RETRIES:-3}        #   one CPU is done again (at most ROUND_RETRIES times), each
+QUIET_WAIT=${QUIET_WAIT:-120}            #   round after waiting (at most QUIET_WAIT s) for the machine
+                                         #   to be that quiet; empty: off
 LEARNERS=1000
 MODULES=200
 PUT_LO=501                               # pgbench PUT learners; wrk PUT uses 1..(ROUNDS+1)*WRK_THREADS
 PUT_HI=$LEARNERS
 ASSIGNED=20                              # generate.sql assigns each learner 5-20 of modules 1..ASSIGNED;
                                          #   POST /assignments uses the other (module, learner) pairs
+CHECKIN_POOL=${CHECKIN_POOL:-100000}     # check-in learners for POST /checkins (one check-in each per run)
 
 PGBIN=/usr/lib/postgresql/15/bin
 PGBENCH=$PGBIN/pgbench
 WRK=${WRK:-wrk}
 BIN=$root/build-bench/trainsmart
+
+# The server reads FAULT_CLOCK_FILE (tests only: the clock from a file, read on every use of
+# the wall clock); inherited from the caller's environment it would change what is measured.
+unset FAULT_CLOCK_FILE
 
 if { [ -n "$DB_CPUS" ] && [ -z "$CLIENT_CPUS" ]; } || { [ -z "$DB_CPUS" ] && [ -n "$CLIENT_CPUS" ]; }; then
   echo "run.sh: set both DB_CPUS and CLIENT_CPUS, or neither" >&2
@@ -59,6 +72,10 @@ for ((t = 0; t < WRK_THREADS; t++)); do
   wrk_pairs=$((wrk_pairs + ((LEARNERS - 1 - t) / WRK_THREADS + 1) * ((MODULES - ASSIGNED - 1 - t) / WRK_THREADS + 1)))
 done
 pg_client_pairs=$(((LEARNERS / CONNS) * (MODULES - ASSIGNED)))   # the fewest a client has
+# POST /checkins: wrk thread t and pgbench client c check in every WRK_THREADS-th / CONNS-th
+# check-in learner, each once per run (bench/README.md); the fewest a thread / client has.
+wrk_checkins=$((CHECKIN_POOL / WRK_THREADS))
+pg_client_checkins=$((CHECKIN_POOL / CONNS))
 
 # The load generators must be there before anything starts: without wrk every HTTP run would
 # be recorded as invalid and the run would only say so at the end.
@@ -119,6 +136,35 @@ pg_ticks() {
 }
 
 rss_kb() { ps -o rss= -p "$srv_pid" | tr -d ' '; }
+
+# CPU ticks (1/100 s) the whole machine has been busy so far (user, nice, system, irq, softirq
+# and steal of /proc/stat: a process's own time includes the interrupt work done while it ran),
+# and the wall clock in ms.
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+now_ms() { date +%s%3N; }
+
+# Waits (at most QUIET_WAIT s) until the machine has been below OTHER_MAX % of one CPU busy
+# for 2 s; the benchmark's own processes are idle then.
+wait_machine_quiet() {
+  local b0 b1 waited=0
+  while [ "$waited" -lt "$QUIET_WAIT" ]; do
+    b0=$(busy_ticks); sleep 2; b1=$(busy_ticks)
+    [ $(((b1 - b0) / 2)) -le "$OTHER_MAX" ] && return 0
+    waited=$((waited + 2))
+  done
+  log "other jobs kept the machine busy for ${QUIET_WAIT}s: going on"
+}
+
+# round_disturbed N: whether a run recorded after line N of rounds.tsv had other jobs take more
+# than OTHER_MAX % of one CPU.
+round_disturbed() {
+  awk -F'\t' -v n="$1" -v max="$OTHER_MAX" 'NR > n && $13 + 0 > max + 0 {d = 1} END {exit !d}' "$out/rounds.tsv"
+}
+
+# other_cpu BUSY_TICKS OUR_TICKS ELAPSED_MS: the CPU the machine spent on processes other than
+# the benchmark's own (server, PostgreSQL cluster, load generator) during a run, in % of one CPU
+# (200 = both cores of a 2-core machine): the shared machine's interference with that run.
+other_cpu() { awk -v b="$1" -v o="$2" -v ms="$3" 'BEGIN {printf "%.0f", (ms > 0 ? (b - o) * 1000 / ms : 0)}'; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$srv_pid/status"; }
 
 start_server() {
@@ -173,8 +219,79 @@ reset_assignments() {
     -c 'VACUUM (ANALYZE) assignments, notifications' >/dev/null
 }
 
+# POST /checkins runs: the check-in learners' check-ins since the last reset (their histories
+# end yesterday) must number the answers counted plus at most CONNS in flight, as for
+# assignments, and every one must be on its zone's today as generate.sql dated the histories
+# (bench_zones.today): otherwise a local midnight passed during the run, or pgbench computed
+# another day than the server, and the check-ins did other work (no run to join). check_checkins
+# WHAT ANSWERS: 1 if either fails.
+check_checkins() {
+  local made wrong
+  wait_quiet
+  read -r made wrong < <(psql -X -qAt -F ' ' "$url" -c "SELECT count(*), count(*) FILTER (WHERE c.day <> z.today)
+      FROM checkins c JOIN bench_checkin_pool p ON p.user_id = c.user_id JOIN bench_zones z ON z.i = p.zone
+      WHERE c.day >= (SELECT min(today) FROM bench_zones) AND c.day >= z.today")
+  if [ "$made" -lt "${2:-0}" ] || [ "$made" -gt $((${2:-0} + CONNS)) ]; then
+    log "$1: $made check-ins created for ${2:-0} answers"
+    return 1
+  fi
+  if [ "$wrong" != 0 ]; then
+    log "$1: $wrong check-ins not on their zone's today as loaded (a local midnight during the run?)"
+    return 1
+  fi
+}
+
+# Undoes what POST /checkins created (bench_checkin_reset() in generate.sql: the check-in
+# learners' check-ins since, and their runs and streak rows derived again from the rest, which
+# restores them as generated; a zone whose local date has moved on gets its check-in learners'
+# histories rewritten for the new today) and vacuums the three tables, so every post_checkin run
+# starts from the same tables with every check-in learner free to check in.
+reset_checkins() {
+  local moved
+  wait_quiet
+  IFS='|' read -r _ moved < <(psql -X -qAt -v ON_ERROR_STOP=1 "$url" \
+    -c 'SELECT deleted, zones_moved FROM bench_checkin_reset()' \
+    -c 'VACUUM (ANALYZE) checkins, checkin_runs, checkin_streaks')
+  [ "${moved:-0}" = 0 ] || log "reset: the local date moved on in $moved zone(s): their check-in learners' histories were dated anew"
+}
+
+# bench/check_checkins.sql: the check-in runs and streak rows are what the check-ins make, as
+# WHEN (a phrase for the log) left them; 1 if not.
+check_checkin_tables() {
+  wait_quiet
+  if psql -X -q -v ON_ERROR_STOP=1 -f "$bench/check_checkins.sql" "$url" >"$work/check.txt" 2>&1; then
+    log "check-in runs and streaks $1: $(sed -n 's/.*NOTICE: *//p' "$work/check.txt")"
+  else
+    log "check-in runs and streaks $1: $(grep ERROR "$work/check.txt")"
+    return 1
+  fi
+}
+
 before_run() {
-  if [ "$1" = post_assignment ]; then reset_assignments; fi
+  case $1 in
+    post_assignment) reset_assignments ;;
+    post_checkin) reset_checkins ;;
+  esac
+}
+
+# The wrk and pgbench scripts of an endpoint: get_streak_short and get_streak_long are
+# get_streak over the learners with short and with long check-in histories (generate.sql).
+script_of() { case $1 in get_streak_*) echo get_streak ;; *) echo "$1" ;; esac; }
+
+# The learners (LO HI) an endpoint's requests are drawn from (get_streak*).
+learner_range() {
+  case $1 in
+    get_streak_short) echo "1 $((LEARNERS / 2))" ;;
+    get_streak_long) echo "$((LEARNERS / 2 + 1)) $LEARNERS" ;;
+    *) echo "1 $LEARNERS" ;;
+  esac
+}
+
+# pgbench -D zo<i>=<ms>: the UTC offset now of generate.sql's zone i (bench_zones), from which
+# the check-in scripts compute a learner's today as the server does.
+zone_offsets() {
+  psql -X -qAt "$url" -c "SELECT string_agg('zo' || i || '=' || CAST(extract(epoch FROM
+      timezone(name, now()) - timezone('UTC', now())) * 1000 AS bigint), ' ' ORDER BY i) FROM bench_zones"
 }
 
 # Nearest-rank percentiles (ms) of pgbench -l logs (3rd column: latency in µs).
@@ -192,14 +309,17 @@ kv() { # kv KEY LINE: the value of KEY=value in LINE
 # One wrk run. Appends a row to rounds.tsv; returns 1 if the run is invalid.
 run_wrk() {
   local ep=$1 round=$2 dur=$3 offset=$4 tag=$5
-  local f="$out/raw/wrk-$ep-$tag.txt" s0 s1 p0 p1 cpu line tool=wrk
+  local f="$out/raw/wrk-$ep-$tag.txt" s0 s1 p0 p1 cpu line tool=wrk range
   local args=(-t"$WRK_THREADS" -c"$CONNS" -d"${dur}s" --latency --timeout 5s
-    -s "$bench/wrk/$ep.lua" "http://127.0.0.1:$hport")
+    -s "$bench/wrk/$(script_of "$ep").lua" "http://127.0.0.1:$hport")
   [ "$ep" = put_progress ] && args+=(-- "$offset")
   [ "$ep" = post_assignment ] && args+=(-- "$WRK_THREADS")
-  s0=$(srv_ticks); p0=$(pg_ticks)
+  [ "$ep" = post_checkin ] && args+=(-- "$WRK_THREADS")
+  case $ep in get_streak*) read -r -a range <<<"$(learner_range "$ep")"; args+=(-- "${range[@]}") ;; esac
+  local b0 b1 t0 t1
+  s0=$(srv_ticks); p0=$(pg_ticks); b0=$(busy_ticks); t0=$(now_ms)
   { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "${on_clients[@]}" "$WRK" "${args[@]}" >"$f" 2>&1; } 2>"$f.cpu"
-  s1=$(srv_ticks); p1=$(pg_ticks)
+  s1=$(srv_ticks); p1=$(pg_ticks); b1=$(busy_ticks); t1=$(now_ms)
   line=$(grep '^BENCH ' "$f" || true)
   if [ -z "$line" ]; then
     log "wrk $ep $tag: no result line (see $f)"
@@ -209,23 +329,25 @@ run_wrk() {
   req=$(kv requests "$line"); rps=$(kv rps "$line"); p50=$(kv p50_ms "$line"); p99=$(kv p99_ms "$line")
   non2xx=$(kv non2xx "$line"); errs=$(kv errors "$line"); bad=$(kv bad "$line")
   ok=$(kv ok "$line"); exhausted=$(kv exhausted "$line")
-  # put_progress.lua and post_assignment.lua count their answers other than 200 / 201 themselves
-  # (bad=); wrk counts non-2xx (non2xx=)
+  # put_progress.lua, post_assignment.lua and post_checkin.lua count their answers other than
+  # 200 / 201 themselves (bad=); wrk counts non-2xx (non2xx=)
   [ "${bad:-0}" -gt "$non2xx" ] && non2xx=$bad
   if [ "${exhausted:-0}" != 0 ]; then
-    log "wrk $ep $tag: $exhausted requests past the last (module, learner) pair (see bench/README.md)"
+    log "wrk $ep $tag: $exhausted requests past the last (module, learner) pair or check-in learner (see bench/README.md)"
     non2xx=$((non2xx + exhausted))
   fi
   [ "$ep" = post_assignment ] && { check_created "wrk $ep $tag" "$ok" || writes=NO; }
+  [ "$ep" = post_checkin ] && { check_checkins "wrk $ep $tag" "$ok" || writes=NO; }
   [ "$round" = warmup ] && { [ "$writes" = yes ]; return; }
-  local srv_us pg_us valid=$writes
+  local srv_us pg_us other valid=$writes
   cpu=$(awk -v n="$req" '{printf "%.0f", n ? ($1 + $2) * 1e6 / n : 0}' "$f.cpu")
+  other=$(other_cpu $((b1 - b0)) "$(awk -v s=$((s1 - s0 + p1 - p0)) '{printf "%.0f", s + ($1 + $2) * 100}' "$f.cpu")" $((t1 - t0)))
   srv_us=$(awk -v d=$((s1 - s0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$req" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
   if [ "$non2xx" != 0 ] || [ "$errs" != 0 ]; then valid=NO; fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ep" "$round" "$tool" "$rps" "$p50" "$p99" \
-    "$((non2xx + errs))" "$srv_us" "$pg_us" "$cpu" "$(rss_kb)" "$valid" >>"$out/rounds.tsv"
-  log "$(printf '%-8s' "$tool") $ep round $round: $rps req/s p50 $p50 ms p99 $p99 ms, server ${srv_us} µs/req, postgres ${pg_us} µs/req, bad $((non2xx + errs))"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ep" "$round" "$tool" "$rps" "$p50" "$p99" \
+    "$((non2xx + errs))" "$srv_us" "$pg_us" "$cpu" "$(rss_kb)" "$valid" "$other" >>"$out/rounds.tsv"
+  log "$(printf '%-8s' "$tool") $ep round $round: $rps req/s p50 $p50 ms p99 $p99 ms, server ${srv_us} µs/req, postgres ${pg_us} µs/req, bad $((non2xx + errs)), other processes ${other}% CPU"
   [ "$valid" = yes ]
 }
 
@@ -239,18 +361,29 @@ run_pgbench() {
     -D put_lo=$PUT_LO -D put_hi=$PUT_HI -D clients="$CONNS" -D k=0 -D assigned=$ASSIGNED
     -f "$bench/pgbench/$script.sql")
   [ "$round" != warmup ] && args+=(-l --log-prefix="$d/log")
-  p0=$(pg_ticks)
+  case $ep in
+    post_checkin | get_streak*)
+      local lo hi zo
+      read -r lo hi <<<"$(learner_range "$ep")"
+      args+=(-D lo="$lo" -D hi="$hi")
+      for zo in $(zone_offsets); do args+=(-D "$zo"); done ;;
+  esac
+  local b0 b1 t0 t1
+  p0=$(pg_ticks); b0=$(busy_ticks); t0=$(now_ms)
   { TIMEFORMAT='%U %S'; time "${on_clients[@]}" "$PGBENCH" "${args[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || {
     log "pgbench $script $tag failed (see $f)"
     grep -q 'assignments_module_id_user_id_key' "$f" &&
       log "pgbench $script $tag: a (module, learner) pair was used twice (run out of pairs, or not reset?)"
+    [ "$ep" = post_checkin ] && grep -q 'expected one row, got 0' "$f" &&
+      log "pgbench $script $tag: a client ran out of check-in learners (CHECKIN_POOL)"
     return 1
   }
   sleep 0.5 # let the postmaster reap the exited backends, so their CPU time is counted
-  p1=$(pg_ticks)
-  local tps failed txs pcts pg_us valid=yes
+  p1=$(pg_ticks); b1=$(busy_ticks); t1=$(now_ms)
+  local tps failed txs pcts pg_us other valid=yes
   txs=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
   [ "$ep" = post_assignment ] && { check_created "pgbench $script $tag" "$txs" || valid=NO; }
+  [ "$ep" = post_checkin ] && { check_checkins "pgbench $script $tag" "$txs" || valid=NO; }
   [ "$round" = warmup ] && { [ "$valid" = yes ]; return; }
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
   cpu=$(awk -v n="$txs" '{printf "%.0f", n ? ($1 + $2) * 1e6 / n : 0}' "$f.cpu")
@@ -259,11 +392,12 @@ run_pgbench() {
   [ "${failed:-0}" != 0 ] && valid=NO
   pcts=$(pg_percentiles "$d"/log*)
   pg_us=$(awk -v d=$((p1 - p0)) -v n="$txs" 'BEGIN {printf "%.0f", n ? d * 10000 / n : 0}')
+  other=$(other_cpu $((b1 - b0)) "$(awk -v s=$((p1 - p0)) '{printf "%.0f", s + ($1 + $2) * 100}' "$f.cpu")" $((t1 - t0)))
   local tool=pgbench
-  [ "$script" != "$ep" ] && tool=pgbench-${script#"${ep}_"}
-  printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t-\t%s\t%s\t-\t%s\n' "$ep" "$round" "$tool" "$tps" \
-    "${pcts% *}" "${pcts#* }" "${failed:-0}" "$pg_us" "$cpu" "$valid" >>"$out/rounds.tsv"
-  log "$(printf '%-8s' "$tool") $ep round $round: $tps tps p50 ${pcts% *} ms p99 ${pcts#* } ms, postgres ${pg_us} µs/tx"
+  [ "$script" != "$(script_of "$ep")" ] && tool=pgbench-${script#"$(script_of "$ep")_"}
+  printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t-\t%s\t%s\t-\t%s\t%s\n' "$ep" "$round" "$tool" "$tps" \
+    "${pcts% *}" "${pcts#* }" "${failed:-0}" "$pg_us" "$cpu" "$valid" "$other" >>"$out/rounds.tsv"
+  log "$(printf '%-8s' "$tool") $ep round $round: $tps tps p50 ${pcts% *} ms p99 ${pcts#* } ms, postgres ${pg_us} µs/tx, other processes ${other}% CPU"
   rm -rf "$d"
   [ "$valid" = yes ]
 }
@@ -284,13 +418,17 @@ sql_signatures() {
 # signatures are compared with bench/pgbench/<endpoint>_server.sql. A mismatch means the pgbench
 # script no longer matches the server's code and the ratio would be meaningless.
 trace_statements() {
-  local m f ver ep n auth=(-H 'Authorization: Bearer tsk_bench_1000') ok=0 am al body items
+  local m f ver ep n auth=(-H 'Authorization: Bearer tsk_bench_1000') ok=0 am al body items cl
   m=$(sed -n '/modules = {/{n;p;q}' "$out/ids.lua" | tr -d ' ",')
   f=$(sed -n '/first = {/{n;p;q}' "$out/ids.lua" | tr -d ' ",')
   # POST /assignments: the manager assigns the last two modules to the last learner (pairs the
   # benchmark uses too: reset_assignments deletes them before it starts)
   am=$(sed -n '/^  modules = {/,/^  }/p' "$out/ids.lua" | sed -n "$MODULES,$((MODULES + 1))p" | tr -d ' ",' | grep .)
   al=$(sed -n '/^  learner_ids = {/,/^  }/p' "$out/ids.lua" | sed -n "$((LEARNERS + 1))p" | tr -d ' ",')
+  # POST /checkins: two check-in learners whose check-in joins the run ending yesterday and
+  # makes it the longest (class 3 in generate.sql), so that the conditional UPDATE is traced
+  # (reset_checkins undoes them before the benchmark starts)
+  cl=$(psql -X -qAt "$url" -c 'SELECT n FROM bench_checkin_pool WHERE bench_pool_class(n) = 3 ORDER BY n DESC LIMIT 2')
   psql -X -q "$url" -c "ALTER SYSTEM SET log_statement = 'all'" -c 'SELECT pg_reload_conf()' >/dev/null
   sleep 0.3
   : >"$out/statements.txt"
@@ -314,6 +452,13 @@ trace_statements() {
         get_my_assignments) # must list the learner's generated assignments (5-20)
           items=$(curl -fs "${auth[@]}" "http://127.0.0.1:$hport/api/v1/users/me/assignments" | grep -o '"overdue":' | wc -l)
           [ "$items" -ge 5 ] ;;
+        post_checkin) # must be 201: a 409 (already checked in today) runs other statements
+          curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+            -H "Authorization: Bearer tsk_bench_checkin_$(sed -n "$([ "$pass" = warm ] && echo 1 || echo 2)p" <<<"$cl")" \
+            -d '{"mood":3,"confidence":4,"note":"Bench check-in."}' "http://127.0.0.1:$hport/api/v1/checkins" | grep -qx 201 ;;
+        get_streak*)
+          curl -fs -o /dev/null -H "Authorization: Bearer tsk_bench_$(learner_range "$ep" | cut -d' ' -f2)" \
+            "http://127.0.0.1:$hport/api/v1/checkins/streak" ;;
         *) log "trace: no request for $ep in trace_statements()"; false ;;
       esac || {
         log "MISMATCH: trace: $ep $pass request failed"
@@ -324,16 +469,17 @@ trace_statements() {
     sleep 0.3
     tail -n +"$((n + 1))" "$work/pg/server.log" |
       sed -n 's/.*LOG:  \(execute [^:]*\|statement\): //p' >"$work/server-$ep.sql"
-    grep -v -e '^--' -e '^\\' -e '^[[:space:]]*$' "$bench/pgbench/${ep}_server.sql" | sed 's/ *\\gset.*//' >"$work/pgbench-$ep.sql"
+    grep -v -e '^--' -e '^\\' -e '^[[:space:]]*$' "$bench/pgbench/$(script_of "$ep")_server.sql" |
+      sed 's/ *\\[ga]set.*//' >"$work/pgbench-$ep.sql"
     {
       echo "== $ep: statements the server sent for one request"
       cat "$work/server-$ep.sql"
       echo
     } >>"$out/statements.txt"
     if diff <(sql_signatures <"$work/server-$ep.sql") <(sql_signatures <"$work/pgbench-$ep.sql") >"$work/sigdiff"; then
-      log "statements of $ep match bench/pgbench/${ep}_server.sql ($(wc -l <"$work/server-$ep.sql") statements)"
+      log "statements of $ep match bench/pgbench/$(script_of "$ep")_server.sql ($(wc -l <"$work/server-$ep.sql") statements)"
     else
-      log "MISMATCH: bench/pgbench/${ep}_server.sql does not run what the server runs (< server, > pgbench):"
+      log "MISMATCH: bench/pgbench/$(script_of "$ep")_server.sql does not run what the server runs (< server, > pgbench):"
       cat "$work/sigdiff" >&2
       echo "MISMATCH $ep" >>"$out/statements.txt"
       ok=1
@@ -341,6 +487,101 @@ trace_statements() {
   done
   psql -X -q "$url" -c 'ALTER SYSTEM RESET log_statement' -c 'SELECT pg_reload_conf()' >/dev/null
   return $ok
+}
+
+# GET /checkins/streak of every learner against the same figures computed by PostgreSQL with
+# its own reading of the tz database (today in the learner's zone) from the check-ins
+# themselves (current streak: the consecutive days up to today, or up to yesterday when today
+# has none): the data's day numbers, zones and runs and the server's today agree. One curl
+# process, one request per learner. A difference is written to streak_check.txt and fails the
+# run; the comparison is tried twice, in case a zone's local midnight fell between the reads.
+check_streak_answers() {
+  local cfg="$work/streak.curl" n
+  : >"$cfg"
+  for ((n = 1; n <= LEARNERS; n++)); do
+    [ "$n" -gt 1 ] && echo next >>"$cfg"
+    printf 'url = "http://127.0.0.1:%s/api/v1/checkins/streak"\nheader = "Authorization: Bearer tsk_bench_%s"\nsilent\nwrite-out = "\\n"\n' \
+      "$hport" "$n" >>"$cfg"
+  done
+  for _ in 1 2; do
+    curl -K "$cfg" >"$work/streak.server" || true
+    psql -X -qAt -v ON_ERROR_STOP=1 "$url" >"$work/streak.expected" <<SQL
+SELECT format('{"current_streak":%s,"longest_streak":%s,"last_checkin_date":%s,"today":"%s","today_done":%s,"timezone":"%s"}',
+              coalesce(e.end_day - cur.first_day + 1, 0), coalesce(s.longest, 0),
+              coalesce('"' || to_char(DATE '1970-01-01' + last.day, 'YYYY-MM-DD') || '"', 'null'),
+              to_char(DATE '1970-01-01' + t.today, 'YYYY-MM-DD'), CASE WHEN e.done THEN 'true' ELSE 'false' END, u.timezone)
+FROM generate_series(1, $LEARNERS) AS n
+JOIN users u ON u.id = bench_learner_uuid(n)
+CROSS JOIN LATERAL (SELECT bench_local_day(u.timezone, CAST(extract(epoch FROM clock_timestamp()) * 1000 AS bigint)) AS today) t
+CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM checkins WHERE user_id = u.id AND day = t.today) AS done) d
+-- the day the current streak ends on: today, or yesterday when today has no check-in
+CROSS JOIN LATERAL (SELECT CASE WHEN d.done THEN t.today ELSE t.today - 1 END AS end_day, d.done) e
+-- its first day: the earliest d such that every day from d to that end has a check-in
+LEFT JOIN LATERAL (SELECT min(day) AS first_day
+                   FROM (SELECT day, row_number() OVER (ORDER BY day DESC) AS k
+                         FROM checkins WHERE user_id = u.id AND day <= e.end_day) c
+                   WHERE e.end_day - day + 1 = k) cur ON TRUE
+LEFT JOIN checkin_streaks s ON s.user_id = u.id
+CROSS JOIN LATERAL (SELECT max(day) AS day FROM checkins WHERE user_id = u.id) last
+ORDER BY n
+SQL
+    if diff "$work/streak.expected" "$work/streak.server" >"$out/streak_check.txt"; then
+      log "GET /checkins/streak: the answers of all $LEARNERS learners match PostgreSQL's figures"
+      return 0
+    fi
+  done
+  log "MISMATCH: GET /checkins/streak answers differ from PostgreSQL's figures (< expected, > server): $out/streak_check.txt"
+  return 1
+}
+
+# EXPLAIN (ANALYZE, BUFFERS) of the streak statement (db_checkins_streak_get, its text as the
+# server sent it in trace_statements) for the learner with the longest check-in history and the
+# one with the shortest, as a custom plan and as the generic plan that a prepared statement (the
+# server's, pgbench's) switches to after five executions when it looks no dearer: index probes
+# only, the same few buffers and rows whatever the history's length. Written to
+# explain_streak.txt.
+explain_streak() {
+  local stmt
+  stmt=$(cat "$work"/server-get_streak*.sql 2>/dev/null | grep -m1 'FROM checkin_streaks' || true)
+  if [ -z "$stmt" ]; then
+    log "explain: no traced streak statement"
+    return 1
+  fi
+  echo "$stmt" >"$out/explain_streak.txt"
+  psql -X -q -v stmt="$stmt" "$url" >>"$out/explain_streak.txt" 2>&1 <<'SQL'
+\pset footer off
+PREPARE streak(uuid, integer) AS :stmt;
+SELECT n, k.checkins, k.runs, k.first, k.last, bench_local_day(u.timezone, CAST(extract(epoch FROM now()) * 1000 AS bigint)) AS today,
+       u.id AS user_id, u.timezone
+FROM generate_series(1, (SELECT count(*) FROM users WHERE email LIKE 'bench-learner-%')::integer) AS n
+JOIN users u ON u.id = bench_learner_uuid(n)
+CROSS JOIN LATERAL (SELECT count(*) AS checkins, min(day) AS first, max(day) AS last,
+                           (SELECT count(*) FROM checkin_runs r WHERE r.user_id = u.id) AS runs
+                    FROM checkins c WHERE c.user_id = u.id) k
+ORDER BY k.checkins DESC, n LIMIT 1 \gset long_
+SELECT n, k.checkins, k.runs, bench_local_day(u.timezone, CAST(extract(epoch FROM now()) * 1000 AS bigint)) AS today, u.id AS user_id
+FROM generate_series(1, (SELECT count(*) FROM users WHERE email LIKE 'bench-learner-%')::integer) AS n
+JOIN users u ON u.id = bench_learner_uuid(n)
+CROSS JOIN LATERAL (SELECT count(*) AS checkins, (SELECT count(*) FROM checkin_runs r WHERE r.user_id = u.id) AS runs
+                    FROM checkins c WHERE c.user_id = u.id) k
+ORDER BY k.checkins, n LIMIT 1 \gset short_
+SELECT (SELECT count(*) FROM checkins) AS checkins_rows, (SELECT count(*) FROM checkin_runs) AS runs_rows,
+       (SELECT count(*) FROM checkin_streaks) AS streak_rows;
+\echo
+\echo == learner :long_n (:long_timezone): :long_checkins check-ins in :long_runs runs, days :long_first .. :long_last, today :long_today
+\echo -- custom plan (first execution)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE streak(:'long_user_id', :long_today);
+SET plan_cache_mode = force_generic_plan;
+\echo -- generic plan (a prepared statement may settle on it after five executions)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE streak(:'long_user_id', :long_today);
+RESET plan_cache_mode;
+\echo
+\echo == learner :short_n: :short_checkins check-ins in :short_runs runs, today :short_today
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE streak(:'short_user_id', :short_today);
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE streak(:'short_user_id', :short_today);
+SQL
+  log "EXPLAIN of the streak statement, longest and shortest history: $out/explain_streak.txt"
 }
 
 # Medians per (endpoint, tool) and the summary table.
@@ -421,7 +662,11 @@ mkdir -p "$out/raw"
 
 # --- 2. database ---------------------------------------------------------------------------------
 bench_database "$work" "$out" "${on_db[@]}"
-bench_generate "$out" -v learners=$LEARNERS -v modules=$MODULES -v assigned=$ASSIGNED
+bench_generate "$out" -v learners=$LEARNERS -v modules=$MODULES -v assigned=$ASSIGNED \
+  -v checkin_pool="$CHECKIN_POOL"
+# the generated check-in runs and streaks must be what the check-ins make (bench/check_checkins.sql)
+psql -X -q -v ON_ERROR_STOP=1 -f "$bench/check_checkins.sql" "$url" >>"$out/generate.log" 2>&1 ||
+  { tail -n 3 "$out/generate.log" >&2; exit 1; }
 psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
 
 # --- 3. machine and revision -------------------------------------------------------------------
@@ -433,7 +678,7 @@ psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
   echo "postgres: $("$PGBIN/postgres" --version)"
   echo "wrk: $("$WRK" -v 2>&1 | head -n1)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null) ($(git -C "$root" status --porcelain -- src migrations | wc -l) changed files under src/ migrations/)"
-  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS WRK_THREADS=$WRK_THREADS DB_CPUS=${DB_CPUS:-all} CLIENT_CPUS=${CLIENT_CPUS:-all}"
+  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS CONNS=$CONNS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PGBENCH_JOBS=$PGBENCH_JOBS WRK_THREADS=$WRK_THREADS DB_CPUS=${DB_CPUS:-all} CLIENT_CPUS=${CLIENT_CPUS:-all} OTHER_MAX=${OTHER_MAX:-off}"
   echo "loadavg before: $(cat /proc/loadavg)"
 } >"$out/machine.txt"
 cat "$out/generate.log" >>"$out/machine.txt"
@@ -463,22 +708,51 @@ status=0
 case " $ENDPOINTS " in *" post_assignment "*)
   log "post_assignment: a run may create $wrk_pairs assignments with wrk ($((wrk_pairs / WRK_THREADS)) per thread), $pg_client_pairs per pgbench client" ;;
 esac
+case " $ENDPOINTS " in *" post_checkin "*)
+  log "post_checkin: a run may create $wrk_checkins check-ins with wrk per thread, $pg_client_checkins per pgbench client ($CHECKIN_POOL check-in learners)" ;;
+esac
 trace_statements || { status=1; log "pgbench scripts out of date: fix them before trusting the ratios"; }
 reset_assignments # the traced POST /assignments
-printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_us_per_req\trss_kb\tvalid\n' >"$out/rounds.tsv"
+case " $ENDPOINTS " in *" post_checkin "*) reset_checkins ;; esac # the traced POST /checkins
+case " $ENDPOINTS " in *" get_streak"*)
+  check_streak_answers || status=1
+  explain_streak || status=1 ;;
+esac
+printf 'endpoint\tround\ttool\trps\tp50_ms\tp99_ms\tbad\tserver_cpu_us_per_req\tpg_cpu_us_per_req\tclient_cpu_us_per_req\trss_kb\tvalid\tother_cpu_pct\n' >"$out/rounds.tsv"
 for ep in $ENDPOINTS; do
   log "== $ep: warm-up ${WARMUP}s each"
   before_run "$ep"; run_wrk "$ep" warmup "$WARMUP" 0 warmup || status=1
-  before_run "$ep"; run_pgbench "$ep" warmup "$WARMUP" warmup "$ep" || status=1
+  before_run "$ep"; run_pgbench "$ep" warmup "$WARMUP" warmup "$(script_of "$ep")" || status=1
   for r in $(seq 1 "$ROUNDS"); do
-    before_run "$ep"; run_wrk "$ep" "$r" "$DURATION" $((r * WRK_THREADS)) "r$r" || status=1
-    before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$ep" || status=1
-    before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "${ep}_server" || status=1
+    for attempt in $(seq 0 "$ROUND_RETRIES"); do
+      [ -n "$OTHER_MAX" ] && wait_machine_quiet
+      n0=$(wc -l <"$out/rounds.tsv")
+      before_run "$ep"; run_wrk "$ep" "$r" "$DURATION" $((r * WRK_THREADS)) "r$r" || status=1
+      if [ "$ep" = post_checkin ] && [ "$r" = 1 ]; then
+        check_checkin_tables "after the server's first run" || status=1
+      fi
+      before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$(script_of "$ep")" || status=1
+      before_run "$ep"; run_pgbench "$ep" "$r" "$DURATION" "r$r" "$(script_of "$ep")_server" || status=1
+      { [ -n "$OTHER_MAX" ] && round_disturbed "$n0"; } || break
+      if [ "$attempt" = "$ROUND_RETRIES" ]; then
+        log "$ep round $r: other jobs took more than $OTHER_MAX% of a CPU in every attempt: kept"
+        break
+      fi
+      log "$ep round $r: other jobs took more than $OTHER_MAX% of a CPU: round moved to rounds_disturbed.tsv, again"
+      tail -n +"$((n0 + 1))" "$out/rounds.tsv" >>"$out/rounds_disturbed.tsv"
+      head -n "$n0" "$out/rounds.tsv" >"$work/rounds.tsv" && cat "$work/rounds.tsv" >"$out/rounds.tsv"
+    done
   done
   if [ "$ep" = post_assignment ]; then reset_assignments; fi # the endpoints after it read the data as generated
+  if [ "$ep" = post_checkin ]; then # as pgbench's replay of the server's statements left them, and restored
+    check_checkin_tables "after pgbench's last run" || status=1
+    reset_checkins
+    check_checkin_tables "after the reset" || status=1
+  fi
   echo "peak $ep $(hwm_kb)" >>"$out/rss.txt"
 done
 stop_server
+echo "loadavg after: $(cat /proc/loadavg)" >>"$out/machine.txt"
 
 summarise
 cat "$out/summary.md"

@@ -116,13 +116,17 @@ int db_checkins_streak_get(struct db_conn *c, const char *user_id, int64_t today
 {
     struct db_res *r = NULL;
     /* The run is the one starting last on or before today: the primary key's order answers
-     * the subquery with one index probe, and the join reads that one row. */
+     * the subquery with one backward index probe, and the join reads that one row. ORDER BY
+     * ... LIMIT 1 rather than max(): PostgreSQL turns max() into that probe only in a custom
+     * plan, and the generic plan it switches a prepared statement to (it expects about one
+     * run per user) aggregates every run of the user up to today, which grows with the
+     * history (docs/PERFORMANCE.md). */
     int rc =
         db_query(c,
                  "SELECT s.longest, s.last_day, r.first_day, r.last_day FROM checkin_streaks s "
                  "LEFT JOIN checkin_runs r ON r.user_id = s.user_id AND r.first_day = "
-                 "(SELECT max(first_day) FROM checkin_runs WHERE user_id = $1 AND first_day <= $2) "
-                 "WHERE s.user_id = $1",
+                 "(SELECT first_day FROM checkin_runs WHERE user_id = $1 AND first_day <= $2 "
+                 "ORDER BY first_day DESC LIMIT 1) WHERE s.user_id = $1",
                  DB_PARAMS(DB_P_TEXT(user_id), DB_P_INT(today)), &r);
 
     *out = (struct checkin_streak_state){0};
