@@ -55,12 +55,10 @@ int api_analytics_get(struct http_req *r)
     struct db_analytics an;
     struct module m;
     struct db_conn *c;
-    struct valid v;
     char id[STR_UUID_SIZE];
 
-    valid_init(&v, &r->arena, "path");
-    api_path_id(r, &v, "module_id", id);
-    if (http_valid_or_reply(r, &v) < 0 || api_module_load_or_reply(r, id, API_MODULE_OWNER, &m) < 0)
+    if (api_path_id_or_reply(r, "module_id", NULL, id) < 0 ||
+        api_module_load_or_reply(r, id, API_MODULE_OWNER, &m) < 0)
         return 0;
     /* One statement, so it reads one snapshot without a transaction (db/analytics.h). */
     int rc = http_conn(r, &c);

@@ -202,25 +202,13 @@ int api_assignments_create(struct http_req *r)
 
 /* --- get, patch, delete ----------------------------------------------------------------- */
 
-/* The path's assignment_id, with the body's errors already recorded in `body_v` (NULL: none)
- * reported in the same 422. 0, or -1 after replying. */
-static int path_id_or_reply(struct http_req *r, struct valid *body_v, char id[STR_UUID_SIZE])
-{
-    struct valid v;
-
-    valid_init(&v, &r->arena, "path");
-    api_path_id(r, &v, "assignment_id", id);
-    if (body_v != NULL)
-        valid_merge(&v, body_v);
-    return http_valid_or_reply(r, &v);
-}
-
 int api_assignments_get(struct http_req *r)
 {
     struct db_assignment_item it;
     char id[STR_UUID_SIZE];
 
-    if (path_id_or_reply(r, NULL, id) < 0 || load_or_reply(r, id, false, false, &it) < 0)
+    if (api_path_id_or_reply(r, "assignment_id", NULL, id) < 0 ||
+        load_or_reply(r, id, false, false, &it) < 0)
         return 0;
     return http_reply_json_new(r, 200, assignment_json(&it));
 }
@@ -234,7 +222,7 @@ int api_assignments_patch(struct http_req *r)
 
     valid_init(&v, &r->arena, "body");
     int got = parse_due_at(&v, r->json, V_NULLABLE, &due_at);
-    if (path_id_or_reply(r, &v, id) < 0)
+    if (api_path_id_or_reply(r, "assignment_id", &v, id) < 0)
         return 0;
     if (http_begin_write_or_reply(r) < 0 || load_or_reply(r, id, true, true, &it) < 0)
         return 0;
@@ -256,7 +244,7 @@ int api_assignments_delete(struct http_req *r)
     struct db_assignment_item it;
     char id[STR_UUID_SIZE];
 
-    if (path_id_or_reply(r, NULL, id) < 0)
+    if (api_path_id_or_reply(r, "assignment_id", NULL, id) < 0)
         return 0;
     if (http_begin_write_or_reply(r) < 0 || load_or_reply(r, id, true, true, &it) < 0)
         return 0;

@@ -202,25 +202,13 @@ int api_checkins_create(struct http_req *r)
 
 /* --- read and edit ---------------------------------------------------------------------- */
 
-/* The path's checkin_id, with the errors of `body_v` (NULL: none) in the same 422. */
-static int path_id_or_reply(struct http_req *r, struct valid *body_v, char id[STR_UUID_SIZE])
-{
-    struct valid v;
-
-    valid_init(&v, &r->arena, "path");
-    api_path_id(r, &v, "checkin_id", id);
-    if (body_v != NULL)
-        valid_merge(&v, body_v);
-    return http_valid_or_reply(r, &v);
-}
-
 int api_checkins_get(struct http_req *r)
 {
     struct checkin ck;
     char id[STR_UUID_SIZE];
     struct db_conn *c;
 
-    if (path_id_or_reply(r, NULL, id) < 0)
+    if (api_path_id_or_reply(r, "checkin_id", NULL, id) < 0)
         return 0;
     int rc = http_conn(r, &c);
     if (rc == 0)
@@ -239,7 +227,7 @@ int api_checkins_patch(struct http_req *r)
 
     valid_init(&v, &r->arena, "body");
     parse_values(&v, r->json, 0, &in, got);
-    if (path_id_or_reply(r, &v, id) < 0 || http_begin_write_or_reply(r) < 0)
+    if (api_path_id_or_reply(r, "checkin_id", &v, id) < 0 || http_begin_write_or_reply(r) < 0)
         return 0;
     /* The module is locked before the check-in (module_visible() says why); its verdict waits
      * for §10's order: 404, then 409, then 422 unknown module. */

@@ -47,19 +47,6 @@ static const struct page_item_ops feedback_items = {.key_offset =
                                                     .id_offset = offsetof(struct feedback, id),
                                                     .render_text = render_feedback};
 
-/* The path's module_id, with the errors of `body_v` (NULL: none) in the same 422. 0, or -1
- * after replying. */
-static int module_id_or_reply(struct http_req *r, struct valid *body_v, char id[STR_UUID_SIZE])
-{
-    struct valid v;
-
-    valid_init(&v, &r->arena, "path");
-    api_path_id(r, &v, "module_id", id);
-    if (body_v != NULL)
-        valid_merge(&v, body_v);
-    return http_valid_or_reply(r, &v);
-}
-
 /* --- create ----------------------------------------------------------------------------- */
 
 /* Whether screen `id` is one of the module's (its screens, from the module view). 0, or -1
@@ -91,7 +78,8 @@ int api_feedback_create(struct http_req *r)
     valid_int(&v, r->json, "rating", V_REQUIRED, 1, 5, &rating);
     valid_string(&v, r->json, "comment", V_NULL_ABSENT, 0, 2000, &f.comment);
     valid_uuid(&v, r->json, "screen_id", V_NULL_ABSENT, f.screen_id);
-    if (module_id_or_reply(r, &v, f.module_id) < 0 || http_idem_begin_or_reply(r) < 0)
+    if (api_path_id_or_reply(r, "module_id", &v, f.module_id) < 0 ||
+        http_idem_begin_or_reply(r) < 0)
         return 0;
 
     /* The module is share-locked: an archive cannot commit between the status check and the
@@ -162,7 +150,7 @@ int api_feedback_summary(struct http_req *r)
     struct module m;
     int64_t counts[5];
 
-    if (module_id_or_reply(r, NULL, module_id) < 0 ||
+    if (api_path_id_or_reply(r, "module_id", NULL, module_id) < 0 ||
         api_module_load_or_reply(r, module_id, API_MODULE_OWNER, &m) < 0)
         return 0;
     struct db_conn *c;

@@ -24,6 +24,18 @@ void api_path_id(struct http_req *r, struct valid *v, const char *name, char out
     valid_text_uuid(v, name, http_param(r, name), V_REQUIRED, out);
 }
 
+int api_path_id_or_reply(struct http_req *r, const char *name, struct valid *body_v,
+                         char out[STR_UUID_SIZE])
+{
+    struct valid v;
+
+    valid_init(&v, &r->arena, "path");
+    api_path_id(r, &v, name, out);
+    if (body_v != NULL)
+        valid_merge(&v, body_v);
+    return http_valid_or_reply(r, &v);
+}
+
 bool api_module_is_owner(const struct http_req *r, const struct module *m)
 {
     return r->user->role == ROLE_ADMIN || strcmp(r->user->id, m->author_id) == 0;

@@ -30,6 +30,11 @@ enum api_module_load {
 /* Reads the path parameter `name` as a UUID into out; records uuid_parsing in v. */
 void api_path_id(struct http_req *r, struct valid *v, const char *name, char out[STR_UUID_SIZE]);
 
+/* The same as a whole validation pass: the path's errors, then those of `body_v` (NULL: none,
+ * freed otherwise), in one 422. 0, or -1 after replying. */
+int api_path_id_or_reply(struct http_req *r, const char *name, struct valid *body_v,
+                         char out[STR_UUID_SIZE]);
+
 /*
  * Loads module `id` for the caller on the request's connection, as `how` (enum
  * api_module_load flags) says: 404 when it does not exist or the caller may not see it, 403

@@ -38,23 +38,13 @@ static int reply_module(struct http_req *r, const struct module *m)
     return 0;
 }
 
-/* Parses the path's module_id alone (routes without a body to validate). */
-static int module_id_or_reply(struct http_req *r, char id[STR_UUID_SIZE])
-{
-    struct valid v;
-
-    valid_init(&v, &r->arena, "path");
-    api_path_id(r, &v, "module_id", id);
-    return http_valid_or_reply(r, &v);
-}
-
 /* The path's module, owned by the caller, loaded and locked in a new write transaction, and
  * `what` allowed by its status. 0, or -1 after replying. */
 static int owned_for_write_or_reply(struct http_req *r, enum module_change what, struct module *m)
 {
     char id[STR_UUID_SIZE];
 
-    if (module_id_or_reply(r, id) < 0)
+    if (api_path_id_or_reply(r, "module_id", NULL, id) < 0)
         return -1;
     return api_module_edit_or_reply(r, id, what, m);
 }
@@ -163,7 +153,7 @@ int api_modules_get(struct http_req *r)
     struct module m;
     char id[STR_UUID_SIZE];
 
-    if (module_id_or_reply(r, id) < 0 ||
+    if (api_path_id_or_reply(r, "module_id", NULL, id) < 0 ||
         api_module_load_or_reply(r, id, API_MODULE_VISIBLE, &m) < 0)
         return 0;
     return reply_module(r, &m);
@@ -177,7 +167,7 @@ int api_modules_patch(struct http_req *r)
     struct valid v;
     char id[STR_UUID_SIZE];
 
-    if (module_id_or_reply(r, id) < 0)
+    if (api_path_id_or_reply(r, "module_id", NULL, id) < 0)
         return 0;
     valid_init(&v, &r->arena, "body");
     valid_string(&v, r->json, "title", 0, 1, 200, &title);
@@ -360,7 +350,7 @@ int api_modules_copy(struct http_req *r)
     struct valid v;
     char id[STR_UUID_SIZE];
 
-    if (module_id_or_reply(r, id) < 0)
+    if (api_path_id_or_reply(r, "module_id", NULL, id) < 0)
         return 0;
     valid_init(&v, &r->arena, "body");
     if (r->json != NULL)
