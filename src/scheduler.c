@@ -85,7 +85,7 @@ static int remind(struct db_conn *c, struct arena *a, const struct db_assignment
     }
     rc = db_commit(c);
     if (rc == 0 && claimed) {
-        http_notification_committed(n.user_id, n.seq);
+        http_notification_committed(n.user_id, n.seq, (int)n.type);
         (*created)++;
     }
     return rc;

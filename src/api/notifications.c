@@ -30,7 +30,7 @@ int api_notification_create(struct http_req *r, const char *user_id, enum notifi
     notification_new(&r->arena, user_id, type, about, time_now_ms(), &n);
     rc = db_notifications_insert(c, &n);
     if (rc == 0)
-        http_notification_created(r, n.user_id, n.seq);
+        http_notification_created(r, n.user_id, n.seq, (int)n.type);
     return rc;
 }
 

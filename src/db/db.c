@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,10 @@ struct db {
     int failures;
     int64_t open_until; /* monotonic ms; 0 = closed */
     bool probing;
-    bool up;
+    /* trainsmart_db_up: false after a failed attempt to reach the database (connect, a
+     * connection lost or silent), true again after a successful one or after any statement
+     * the database answered. Atomic: statements set it without the mutex. */
+    atomic_bool up;
 };
 
 struct db *db_open(const struct config *cfg)
@@ -65,7 +69,7 @@ struct db *db_open(const struct config *cfg)
         db->slots[i].db = db;
     pthread_mutex_init(&db->mu, NULL);
     time_cond_init(&db->cv);
-    db->up = true;
+    atomic_init(&db->up, true);
     return db;
 }
 
@@ -107,7 +111,7 @@ static bool breaker_allows(struct db *db, int64_t now)
 
 static void breaker_note(struct db *db, bool ok)
 {
-    db->up = ok;
+    atomic_store_explicit(&db->up, ok, memory_order_relaxed);
     if (ok) {
         db->failures = 0;
         db->open_until = 0;
@@ -301,6 +305,11 @@ static int run(struct db_conn *c, const char *sql, const struct db_param *params
         db__note_connection(c->db, false);
     }
 out:
+    /* The database answered (a constraint violation too): it is up, whatever an earlier
+     * failure on another connection said. Read first, so the common case writes nothing to a
+     * line every statement shares. */
+    if (rc != TS_EUNAVAIL && !atomic_load_explicit(&c->db->up, memory_order_relaxed))
+        atomic_store_explicit(&c->db->up, true, memory_order_relaxed);
     return rc;
 }
 
@@ -563,6 +572,6 @@ void db_get_stats(struct db *db, struct db_stats *st)
         if (!db->slots[i].busy && db->slots[i].handle != NULL)
             st->idle++;
     st->waiting = db->waiting;
-    st->up = db->up;
+    st->up = atomic_load_explicit(&db->up, memory_order_relaxed);
     pthread_mutex_unlock(&db->mu);
 }

@@ -215,15 +215,16 @@ struct http_observer {
     void (*revoked)(const char *user_id);                /* tokens of the user were revoked */
 };
 
-/* Records that notification `seq` of `user_id` was created by the request's transaction. */
-void http_notification_created(struct http_req *r, const char *user_id, int64_t seq);
+/* Records that notification `seq` of `user_id`, of `type` (enum notification_type), was
+ * created by the request's transaction; it is counted in the metrics once committed. */
+void http_notification_created(struct http_req *r, const char *user_id, int64_t seq, int type);
 
 /* Records that the request's transaction revoked tokens of `user_id` (or deactivated it). */
 void http_tokens_revoked(struct http_req *r, const char *user_id);
 
-/* Announces a committed notification to the observer; for code outside a request (the
- * due-soon scheduler) after its own commit. Thread safe. */
-void http_notification_committed(const char *user_id, int64_t seq);
+/* Announces a committed notification of `type` to the observer and counts it in the metrics;
+ * for code outside a request (the due-soon scheduler) after its own commit. Thread safe. */
+void http_notification_committed(const char *user_id, int64_t seq, int type);
 
 /* Sets the observer (NULL: none; nothing is announced). Call before threads start; `o` must
  * outlive its use. */

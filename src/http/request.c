@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "http/auth.h"
 #include "http/idempotency.h"
+#include "http/metrics.h"
 #include "http/sse.h"
 #include "util/crypto.h"
 #include "util/err.h"
@@ -521,6 +522,7 @@ int http_begin_write_or_reply(struct http_req *r)
 struct http_notified {
     char user_id[STR_UUID_SIZE];
     int64_t seq; /* 0: the user's tokens were revoked */
+    int type;    /* enum notification_type of a notification */
     struct http_notified *next;
 };
 
@@ -531,30 +533,32 @@ void http_set_notify_observer(const struct http_observer *o)
     observer = o;
 }
 
-void http_notification_committed(const char *user_id, int64_t seq)
+void http_notification_committed(const char *user_id, int64_t seq, int type)
 {
+    http_metrics_notification(type);
     if (observer != NULL)
         observer->committed(user_id, seq);
 }
 
-static void record(struct http_req *r, const char *user_id, int64_t seq)
+static void record(struct http_req *r, const char *user_id, int64_t seq, int type)
 {
     struct http_notified *n = arena_zalloc(&r->arena, sizeof(*n));
 
     snprintf(n->user_id, sizeof(n->user_id), "%s", user_id);
     n->seq = seq;
+    n->type = type;
     n->next = r->notified;
     r->notified = n;
 }
 
-void http_notification_created(struct http_req *r, const char *user_id, int64_t seq)
+void http_notification_created(struct http_req *r, const char *user_id, int64_t seq, int type)
 {
-    record(r, user_id, seq);
+    record(r, user_id, seq, type);
 }
 
 void http_tokens_revoked(struct http_req *r, const char *user_id)
 {
-    record(r, user_id, 0);
+    record(r, user_id, 0, 0);
 }
 
 int http_commit_or_reply(struct http_req *r)
@@ -569,7 +573,7 @@ int http_commit_or_reply(struct http_req *r)
      * authenticate. */
     for (struct http_notified *n = r->notified; n != NULL; n = n->next) {
         if (n->seq != 0)
-            http_notification_committed(n->user_id, n->seq);
+            http_notification_committed(n->user_id, n->seq, n->type);
         else if (observer != NULL)
             observer->revoked(n->user_id);
     }

@@ -164,6 +164,7 @@ enum router_result router_match(const struct router *rt, const char *method, con
     }
     if (best == NULL)
         return ROUTER_NOT_FOUND;
+    m->template_route = best->route;
     for (int i = 0; i < rt->n; i++) {
         const struct router_entry *e = &rt->entries[i];
         if (same_pattern(e, best) && strcmp(e->route->method, method) == 0) {

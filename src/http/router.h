@@ -44,6 +44,9 @@ struct router_match {
         size_t value_len;
     } params[HTTP_MAX_PATH_PARAMS];
     char allow[64]; /* ROUTER_METHOD_NOT_ALLOWED: "GET, POST" */
+    /* ROUTER_FOUND and ROUTER_METHOD_NOT_ALLOWED: a route with the path's template (the
+     * metrics label a 405 with it). */
+    const struct route *template_route;
 };
 
 /* Builds a router over `routes[0..n)`. Returns 0, or -1 (logged) for a malformed pattern. */

@@ -16,6 +16,7 @@
 #include "api/progress.h"
 #include "api/screens.h"
 #include "api/users.h"
+#include "http/metrics.h"
 
 #define BODY ROUTE_BODY
 #define IDEM ROUTE_IDEMPOTENT
@@ -105,6 +106,7 @@ const struct route routes_table[] = {
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},
+    {"GET", "/metrics", http_metrics_get, ACCESS_PUBLIC, 0, "Prometheus metrics"},
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/metrics.h"
 #include "http/request.h"
 #include "http/routes.h"
 #include "http/sse.h"
@@ -80,6 +81,8 @@ struct conn_ctx {
     bool handled;
     struct MHD_Connection *conn; /* while queued or handled */
     struct conn_ctx *next;       /* in the handler queue */
+    uint64_t metrics_t0;         /* http_metrics_now() at the first callback */
+    bool metrics_done;           /* http_metrics_end() was called */
 };
 
 bool http_server_shutting_down(const struct http_server *s)
@@ -262,6 +265,48 @@ struct sse_hub *http_server_hub(struct http_server *s)
     return s->hub;
 }
 
+/* --- metrics -------------------------------------------------------------------------- */
+
+#if TS_METRICS
+/*
+ * The route whose template labels the request: the matched one, or for a request answered
+ * without a match (405, a CORS preflight, a framing 400) a route with the path's template,
+ * found again here (rare, so it costs the common path nothing); NULL when the path matches no
+ * template (route="unmatched").
+ */
+static const struct route *metrics_route(struct http_server *s, const struct http_req *r)
+{
+    struct router_match m;
+
+    if (r->route != NULL)
+        return r->route;
+    if (router_match(&s->router, r->method, r->path, &m) == ROUTER_NOT_FOUND)
+        return NULL;
+    return m.template_route;
+}
+#endif
+
+/*
+ * The request is over for the metrics: once, at completion, or for a notification stream when
+ * its response is handed to MHD (the stream then counts in trainsmart_sse_streams, not in
+ * flight, and its duration is the time to open it). A request without a reply (the client went
+ * away first) leaves in flight uncounted.
+ */
+static void metrics_end(struct http_server *s, struct conn_ctx *ctx, bool counted)
+{
+#if TS_METRICS
+    struct http_req *r = &ctx->req;
+
+    if (ctx->metrics_done)
+        return;
+    ctx->metrics_done = true;
+    http_metrics_end(counted ? metrics_route(s, r) : NULL, r->method, r->status,
+                     http_metrics_now() - ctx->metrics_t0, counted);
+#else
+    (void)s, (void)ctx, (void)counted;
+#endif
+}
+
 /* Hands the queued reply to MHD. */
 static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *c,
                                   struct conn_ctx *ctx)
@@ -280,6 +325,7 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
                 MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
             sse_stream_attach(r->stream, c, ci != NULL ? ci->connect_fd : -1);
             r->stream = NULL;
+            metrics_end(s, ctx, true);
         }
     } else if (r->reply_body != NULL) {
         resp = MHD_create_response_from_buffer(r->reply_len, r->reply_body, MHD_RESPMEM_MUST_FREE);
@@ -368,6 +414,9 @@ static struct conn_ctx *begin(struct http_server *s, struct MHD_Connection *c, c
     ctx->handled = false;
     ctx->conn = NULL;
     ctx->next = NULL;
+    ctx->metrics_t0 = http_metrics_now();
+    ctx->metrics_done = false;
+    http_metrics_begin();
     http_req_init(r, s->cfg, s->db, s);
     atomic_fetch_add(&s->in_flight, 1);
     r->method = arena_strdup(&r->arena, method);
@@ -428,6 +477,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     closing_on_purpose = false;
     if (ctx == NULL)
         return;
+    metrics_end(s, ctx, ctx->sent);
     if (ctx->sent)
         http_req_log_access(&ctx->req);
     else if (toe != MHD_REQUEST_TERMINATED_CLIENT_ABORT)
@@ -493,6 +543,7 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db)
     atomic_init(&s->in_flight, 0);
     if (router_init(&s->router, routes_table, routes_count) < 0)
         goto fail;
+    http_metrics_init(routes_table, routes_count);
     static const struct sse_io io = {.suspend = stream_suspend, .resume = stream_resume};
     s->hub = sse_hub_new(cfg, db, &io);
     if (handler_pool_start(s, cfg->worker_threads) < 0)
@@ -572,4 +623,5 @@ void http_server_free(struct http_server *s)
         close(s->listen_fd);
     router_free(&s->router);
     free(s);
+    http_metrics_free();
 }
