@@ -1,7 +1,7 @@
 /*
  * Prometheus metrics; see metrics.h.
  *
- * Sections: label tables; shards (counting); rendering; GET /metrics.
+ * Sections: label tables; shards; label values; counting; rendering; GET /metrics.
  *
  * A shard holds one cell per (route template, method): the request count per status, the
  * histogram's buckets (not cumulative: one increment per request) and the sum of durations in
@@ -32,9 +32,12 @@
 
 /* --- label tables ----------------------------------------------------------------------- */
 
-static const char *const method_names[] = {"GET",    "POST", "PUT",     "PATCH",
-                                           "DELETE", "HEAD", "OPTIONS", "other"};
-#define NMETHODS ((int)(sizeof(method_names) / sizeof(method_names[0])))
+/* Methods counted under their own label; anything else is "other" (the last). */
+#define NMETHODS 8
+#if TS_METRICS
+static const char *const method_names[NMETHODS] = {"GET",    "POST", "PUT",     "PATCH",
+                                                   "DELETE", "HEAD", "OPTIONS", "other"};
+#endif
 
 const int http_metrics_status_codes[] = {200, 201, 204, 400, 401, 403, 404, 405,
                                          409, 413, 415, 422, 429, 500, 503, 0};
@@ -42,10 +45,12 @@ const int http_metrics_status_codes[] = {200, 201, 204, 400, 401, 403, 404, 405,
 
 const char *const http_metrics_bucket_names[HTTP_METRICS_BUCKETS] = {
     "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
+#define NBUCKETS (HTTP_METRICS_BUCKETS + 1) /* + Inf */
+#if TS_METRICS
 static const uint64_t bucket_ns[HTTP_METRICS_BUCKETS] = {
     5000000ull,   10000000ull,   25000000ull,   50000000ull,   100000000ull,  250000000ull,
     500000000ull, 1000000000ull, 2500000000ull, 5000000000ull, 10000000000ull};
-#define NBUCKETS (HTTP_METRICS_BUCKETS + 1) /* + Inf */
+#endif
 
 /* Notification types of §12 (model/notification.h); a bound checked at init. */
 #define MAX_NOTIFICATION_TYPES 8
@@ -93,6 +98,66 @@ void http_metrics_init(const struct route *routes, size_t n)
     }
 }
 
+/* --- shards ----------------------------------------------------------------------------- */
+
+struct cell {
+    atomic_uint_fast64_t status[NSTATUS];
+    atomic_uint_fast64_t bucket[NBUCKETS];
+    atomic_uint_fast64_t sum_ns;
+};
+
+struct shard {
+    struct shard *next;
+    atomic_int_fast64_t in_flight;
+    struct cell cells[]; /* reg.ncells */
+};
+
+static pthread_mutex_t shards_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct shard *shards; /* under shards_mu */
+/* Bumped by http_metrics_free(): a thread's cached shard of an older generation is gone. */
+static atomic_uint generation = 1;
+
+void http_metrics_free(void)
+{
+    pthread_mutex_lock(&shards_mu);
+    struct shard *s = shards;
+    shards = NULL;
+    atomic_fetch_add(&generation, 1);
+    pthread_mutex_unlock(&shards_mu);
+    while (s != NULL) {
+        struct shard *next = s->next;
+        free(s);
+        s = next;
+    }
+    for (int i = 0; i < MAX_NOTIFICATION_TYPES; i++)
+        atomic_store(&notifications[i], 0);
+}
+
+/* --- label values ------------------------------------------------------------------------ */
+
+void http_metrics_escape(struct buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\')
+            buf_puts(b, "\\\\");
+        else if (*s == '"')
+            buf_puts(b, "\\\"");
+        else if (*s == '\n')
+            buf_puts(b, "\\n");
+        else
+            buf_append(b, s, 1);
+    }
+}
+
+static void family(struct buf *b, const char *name, const char *type, const char *help)
+{
+    buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* --- counting (compiled out when TS_METRICS is 0) ------------------------------------- */
+
+#if TS_METRICS
+
 static int method_index(const char *m)
 {
     for (int i = 0; i < NMETHODS - 1; i++)
@@ -139,25 +204,6 @@ static int status_index(int status)
     }
 }
 
-/* --- shards ----------------------------------------------------------------------------- */
-
-struct cell {
-    atomic_uint_fast64_t status[NSTATUS];
-    atomic_uint_fast64_t bucket[NBUCKETS];
-    atomic_uint_fast64_t sum_ns;
-};
-
-struct shard {
-    struct shard *next;
-    atomic_int_fast64_t in_flight;
-    struct cell cells[]; /* reg.ncells */
-};
-
-static pthread_mutex_t shards_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct shard *shards; /* under shards_mu */
-/* Bumped by http_metrics_free(): a thread's cached shard of an older generation is gone. */
-static atomic_uint generation = 1;
-
 static _Thread_local struct shard *my_shard;
 static _Thread_local unsigned my_generation;
 
@@ -183,24 +229,6 @@ static inline void bump(atomic_uint_fast64_t *c, uint64_t by)
     atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + by,
                           memory_order_relaxed);
 }
-
-void http_metrics_free(void)
-{
-    pthread_mutex_lock(&shards_mu);
-    struct shard *s = shards;
-    shards = NULL;
-    atomic_fetch_add(&generation, 1);
-    pthread_mutex_unlock(&shards_mu);
-    while (s != NULL) {
-        struct shard *next = s->next;
-        free(s);
-        s = next;
-    }
-    for (int i = 0; i < MAX_NOTIFICATION_TYPES; i++)
-        atomic_store(&notifications[i], 0);
-}
-
-#if TS_METRICS
 
 uint64_t http_metrics_now(void)
 {
@@ -247,10 +275,6 @@ void http_metrics_notification(int type)
         atomic_fetch_add_explicit(&notifications[type], 1, memory_order_relaxed);
 }
 
-#endif
-
-/* --- rendering -------------------------------------------------------------------------- */
-
 /* The shards summed; plain numbers (no one else sees this copy). */
 struct totals {
     uint64_t status[NSTATUS];
@@ -276,25 +300,6 @@ static int64_t collect(struct totals *tot)
     }
     pthread_mutex_unlock(&shards_mu);
     return in_flight > 0 ? in_flight : 0;
-}
-
-void http_metrics_escape(struct buf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '\\')
-            buf_puts(b, "\\\\");
-        else if (*s == '"')
-            buf_puts(b, "\\\"");
-        else if (*s == '\n')
-            buf_puts(b, "\\n");
-        else
-            buf_append(b, s, 1);
-    }
-}
-
-static void family(struct buf *b, const char *name, const char *type, const char *help)
-{
-    buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 /* `{method="…",route="…"` without the closing brace. */
@@ -357,6 +362,10 @@ static void render_durations(struct buf *b, const struct totals *tot)
         buf_printf(b, "} %llu\n", (unsigned long long)cum);
     }
 }
+
+#endif
+
+/* --- rendering -------------------------------------------------------------------------- */
 
 static void gauge(struct buf *b, const char *name, const char *help, long long value)
 {
