@@ -5,6 +5,8 @@
 #
 #   bench/metrics.sh                         build both, load, measure, print the summary
 #   ROUNDS=3 DURATION=5 bench/metrics.sh     a quicker run
+#   PERF=1 bench/metrics.sh                  also one ON run under perf record
+#   bench/metrics.sh --summary DIR           rewrite DIR/summary.md from DIR/rounds.tsv
 #
 # Both servers run at once on their own ports (the idle one costs nothing), so every round
 # measures the two back to back on the same warm database: ON then OFF in odd rounds, OFF then
@@ -19,8 +21,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/bench
 
-DURATION=${DURATION:-10}          # seconds per measured run
-ROUNDS=${ROUNDS:-6}               # rounds per placement (each: one ON and one OFF run)
+DURATION=${DURATION:-5}           # seconds per measured run
+ROUNDS=${ROUNDS:-10}              # rounds per placement (each: one ON and one OFF run)
 WARMUP=${WARMUP:-3}               # seconds of warm-up per build and placement
 CONNS=${CONNS:-32}                # wrk -c
 WRK_THREADS=${WRK_THREADS:-2}     # wrk -t
@@ -28,9 +30,61 @@ BENCH_WORKERS=${BENCH_WORKERS:-8} # WORKER_THREADS of both servers
 BENCH_POOL=${BENCH_POOL:-8}       # DB_POOL_SIZE of both servers
 PLACEMENTS=${PLACEMENTS:-"shared pinned"}
 SKIP_BUILD=${SKIP_BUILD:-0}
+OTHER_MAX=${OTHER_MAX:-}          # e.g. 40: a round in which other jobs took more than this % of one
+ROUND_RETRIES=${ROUND_RETRIES:-5} #   CPU during either run is done again (at most ROUND_RETRIES
+                                  #   times; the disturbed ones go to rounds_disturbed.tsv)
+PERF=${PERF:-0}                   # 1: one more ON run (last placement) under perf record; the
+                                  #   share of the server's CPU samples in the counting code
 WRK=${WRK:-wrk}
 LEARNERS=1000
 MODULES=200
+
+# --- summary -------------------------------------------------------------------------------------
+# summarise: writes $out/summary.md from $out/rounds.tsv (and perf_metrics.txt when there).
+summarise() {
+  {
+    echo "# /metrics counting: GET module, TS_METRICS=ON / OFF"
+    echo
+    sed 's/^/    /' "$out/machine.txt"
+    echo
+    echo "| Placement | Round | ON req/s | OFF req/s | ON/OFF | ON µs CPU/req | OFF µs CPU/req | other jobs % (ON, OFF) |"
+    echo "|---|---|---|---|---|---|---|---|"
+    awk -F'\t' 'NR > 1 {k = $1 "\t" $2; rps[k "\t" $3] = $4; cpu[k "\t" $3] = $7; oth[k "\t" $3] = $8; if (!seen[k]++) keys[++n] = k}
+      END {for (i = 1; i <= n; i++) {split(keys[i], kk, "\t"); on = rps[keys[i] "\ton"]; off = rps[keys[i] "\toff"];
+           printf "| %s | %s | %.0f | %.0f | %.3f | %s | %s | %s, %s |\n", kk[1], kk[2], on, off, (off > 0 ? on / off : 0),
+             cpu[keys[i] "\ton"], cpu[keys[i] "\toff"], oth[keys[i] "\ton"], oth[keys[i] "\toff"]}}' "$out/rounds.tsv"
+    echo
+    echo "Medians over the rounds (the ratio is the median of the per-round ratios):"
+    echo
+    echo "| Placement | ON/OFF req/s | ON req/s | OFF req/s | ON µs CPU/req | OFF µs CPU/req |"
+    echo "|---|---|---|---|---|---|"
+    for placement in $PLACEMENTS; do
+      awk -F'\t' -v p="$placement" '
+        function median(a, n,   i, j, t) {
+          for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {t = a[j]; a[j] = a[j - 1]; a[j - 1] = t}
+          return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+        NR > 1 && $1 == p {rps[$2 "\t" $3] = $4; rounds[$2] = 1
+          if ($3 == "on") {on[++non] = $4; con[non] = $7} else {off[++noff] = $4; coff[noff] = $7}}
+        END {for (r in rounds) if (rps[r "\toff"] > 0) ratio[++nr] = rps[r "\ton"] / rps[r "\toff"]
+             printf "| %s | %.3f | %.0f | %.0f | %.1f | %.1f |\n", p, median(ratio, nr), median(on, non),
+               median(off, noff), median(con, non), median(coff, noff)}' "$out/rounds.tsv"
+    done
+    if [ -f "$out/perf_metrics.txt" ]; then
+      echo
+      echo "perf (one ON run, placement $placement, \`perf report --no-children --sort sym\`):"
+      echo
+      sed 's/^/    /' "$out/perf_metrics.txt"
+    fi
+  } >"$out/summary.md"
+}
+
+if [ "${1:-}" = --summary ]; then # bench/metrics.sh --summary DIR: rewrite DIR/summary.md
+  out=$(cd "${2:?usage: metrics.sh --summary DIR}" && pwd)
+  PLACEMENTS=$(awk -F'\t' 'NR > 1 && !seen[$1]++ {printf "%s ", $1}' "$out/rounds.tsv")
+  summarise
+  cat "$out/summary.md"
+  exit 0
+fi
 
 unset FAULT_CLOCK_FILE # tests only; would change what is measured
 for tool in "$WRK" psql curl taskset; do
@@ -91,7 +145,7 @@ psql -X -qAt -v ON_ERROR_STOP=1 -f "$bench/ids.sql" "$url" >"$out/ids.lua"
   echo "kernel: $(uname -sr)"
   echo "wrk: $("$WRK" -v 2>&1 | head -n1)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null)"
-  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP CONNS=$CONNS WRK_THREADS=$WRK_THREADS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PLACEMENTS=\"$PLACEMENTS\""
+  echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP CONNS=$CONNS WRK_THREADS=$WRK_THREADS WORKER_THREADS=$BENCH_WORKERS DB_POOL_SIZE=$BENCH_POOL PLACEMENTS=\"$PLACEMENTS\" OTHER_MAX=${OTHER_MAX:-off}"
   echo "loadavg before: $(cat /proc/loadavg)"
 } >"$out/machine.txt"
 
@@ -124,25 +178,44 @@ place() {
 }
 
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+srv_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The whole PostgreSQL cluster's CPU ticks: postmaster, live children, reaped children.
+pg_ticks() {
+  local pm total t
+  pm=$(head -n1 "$work/pg/data/postmaster.pid")
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+  for c in $(pgrep -P "$pm"); do
+    t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$c/stat" 2>/dev/null) || continue
+    total=$((total + t))
+  done
+  echo "$total"
+}
 
-# run_wrk BUILD SECONDS TAG: prints "rps p50_ms p99_ms machine_busy_pct".
+# run_wrk BUILD SECONDS TAG: prints "rps p50_ms p99_ms server_cpu_us_per_request other_pct",
+# other_pct being what processes other than the server, the cluster and wrk took of the
+# machine during the run, in % of one CPU (the shared machine's interference).
 run_wrk() {
-  local v=$1 f="$out/raw/wrk-$3.txt" b0 b1 t0 t1 line
-  b0=$(busy_ticks); t0=$(date +%s%3N)
-  BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "${on_clients[@]}" "$WRK" -t"$WRK_THREADS" \
-    -c"$CONNS" -d"$2s" --latency --timeout 5s -s "$bench/wrk/get_module.lua" \
-    "http://127.0.0.1:${port[$v]}" >"$f" 2>&1
-  b1=$(busy_ticks); t1=$(date +%s%3N)
+  local v=$1 f="$out/raw/wrk-$3.txt" b0 b1 t0 t1 s0 s1 p0 p1 line
+  b0=$(busy_ticks); t0=$(date +%s%3N); s0=$(srv_ticks "${pid[$v]}"); p0=$(pg_ticks)
+  { TIMEFORMAT='%U %S'; time BENCH_DIR="$bench" BENCH_IDS="$out/ids.lua" "${on_clients[@]}" "$WRK" \
+    -t"$WRK_THREADS" -c"$CONNS" -d"$2s" --latency --timeout 5s -s "$bench/wrk/get_module.lua" \
+    "http://127.0.0.1:${port[$v]}" >"$f" 2>&1; } 2>"$f.cpu"
+  b1=$(busy_ticks); t1=$(date +%s%3N); s1=$(srv_ticks "${pid[$v]}"); p1=$(pg_ticks)
   line=$(grep '^BENCH ' "$f") || { log "wrk $3: no result line (see $f)"; return 1; }
   if ! grep -q ' non2xx=0 ' <<<"$line " || ! grep -q ' errors=0 ' <<<"$line "; then
     log "wrk $3: errors or non-2xx answers: $line"
     return 1
   fi
   kv() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $line"; }
-  echo "$(kv rps) $(kv p50_ms) $(kv p99_ms) $(awk -v b=$((b1 - b0)) -v ms=$((t1 - t0)) 'BEGIN {printf "%.0f", b * 1000 / ms}')"
+  local req ours
+  req=$(kv requests)
+  ours=$(awk -v s=$((s1 - s0 + p1 - p0)) '{printf "%.0f", s + ($1 + $2) * 100}' "$f.cpu")
+  echo "$(kv rps) $(kv p50_ms) $(kv p99_ms)" \
+    "$(awk -v d=$((s1 - s0)) -v n="$req" 'BEGIN {printf "%.1f", n ? d * 10000 / n : 0}')" \
+    "$(awk -v b=$((b1 - b0)) -v o="$ours" -v ms=$((t1 - t0)) 'BEGIN {printf "%.0f", (b - o) * 1000 / ms}')"
 }
 
-printf 'placement\tround\tbuild\trps\tp50_ms\tp99_ms\tmachine_busy_pct\n' >"$out/rounds.tsv"
+printf 'placement\tround\tbuild\trps\tp50_ms\tp99_ms\tserver_cpu_us\tother_pct\n' >"$out/rounds.tsv"
 for placement in $PLACEMENTS; do
   place "$placement"
   log "$placement: warm-up ${WARMUP}s per build"
@@ -151,38 +224,38 @@ for placement in $PLACEMENTS; do
   for ((r = 1; r <= ROUNDS; r++)); do
     order="on off"
     ((r % 2 == 0)) && order="off on"
-    for v in $order; do
-      read -r rps p50 p99 busy < <(run_wrk "$v" "$DURATION" "$placement-$r-$v")
-      printf '%s\t%d\t%s\t%s\t%s\t%s\t%s\n' "$placement" "$r" "$v" "$rps" "$p50" "$p99" "$busy" >>"$out/rounds.tsv"
-      log "$placement round $r $v: $rps req/s (p50 $p50 ms, p99 $p99 ms; machine ${busy}% of one CPU busy)"
+    for ((try = 0; ; try++)); do
+      rows=() disturbed=0
+      for v in $order; do
+        read -r rps p50 p99 cpu other < <(run_wrk "$v" "$DURATION" "$placement-$r-$v-$try")
+        rows+=("$(printf '%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s' "$placement" "$r" "$v" "$rps" "$p50" "$p99" "$cpu" "$other")")
+        log "$placement round $r $v: $rps req/s (p50 $p50 ms, p99 $p99 ms; server ${cpu} µs CPU/request; other jobs ${other}% of one CPU)"
+        [ -n "$OTHER_MAX" ] && [ "${other:-0}" -gt "$OTHER_MAX" ] && disturbed=1
+      done
+      if [ "$disturbed" = 0 ] || [ "$try" -ge "$ROUND_RETRIES" ]; then
+        printf '%s\n' "${rows[@]}" >>"$out/rounds.tsv"
+        break
+      fi
+      printf '%s\n' "${rows[@]}" >>"$out/rounds_disturbed.tsv"
+      log "$placement round $r: other jobs above ${OTHER_MAX}% of one CPU; again"
     done
   done
 done
 
-# --- summary -------------------------------------------------------------------------------------
-{
-  echo "# /metrics counting: GET module, TS_METRICS=ON / OFF"
-  echo
-  sed 's/^/    /' "$out/machine.txt"
-  echo
-  echo "| Placement | Round | ON req/s | OFF req/s | ON/OFF |"
-  echo "|---|---|---|---|---|"
-  awk -F'\t' 'NR > 1 {rps[$1 "\t" $2 "\t" $3] = $4; if (!seen[$1 "\t" $2]++) keys[++n] = $1 "\t" $2}
-    END {for (i = 1; i <= n; i++) {split(keys[i], k, "\t"); on = rps[keys[i] "\ton"]; off = rps[keys[i] "\toff"];
-         printf "| %s | %s | %.0f | %.0f | %.3f |\n", k[1], k[2], on, off, (off > 0 ? on / off : 0)}}' "$out/rounds.tsv"
-  echo
-  echo "| Placement | Median ON/OFF | Median ON req/s | Median OFF req/s |"
-  echo "|---|---|---|---|"
-  for placement in $PLACEMENTS; do
-    awk -F'\t' -v p="$placement" '
-      function median(a, n,   i, j, t) {
-        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {t = a[j]; a[j] = a[j - 1]; a[j - 1] = t}
-        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-      NR > 1 && $1 == p {rps[$2 "\t" $3] = $4; if ($3 == "on") {on[++non] = $4} else {off[++noff] = $4}; rounds[$2] = 1}
-      END {for (r in rounds) if (rps[r "\toff"] > 0) ratio[++nr] = rps[r "\ton"] / rps[r "\toff"]
-           printf "| %s | %.3f | %.0f | %.0f |\n", p, median(ratio, nr), median(on, non), median(off, noff)}' "$out/rounds.tsv"
-  done
-} >"$out/summary.md"
+# --- where the ON build's CPU goes (PERF=1) ---------------------------------------------------------
+if [ "$PERF" = 1 ]; then
+  log "perf: one ${DURATION}s ON run under perf record"
+  perf record -q -F 1999 -p "${pid[on]}" -o "$out/perf.data" -- sleep "$DURATION" 2>"$out/perf.log" &
+  perf_pid=$!
+  run_wrk on "$DURATION" perf-on >/dev/null
+  wait "$perf_pid" || true
+  perf report -i "$out/perf.data" --no-children --sort sym --stdio 2>/dev/null >"$out/perf.txt"
+  # The counting code: its functions (bump() and the label lookups are inlined into them).
+  awk '/^ +[0-9.]+%/ && /http_metrics_|metrics_end|metrics_route|shard_get/ {gsub("%", "", $1); s += $1; print}
+       END {printf "counting code: %.2f%% of the server'"'"'s samples\n", s}' "$out/perf.txt" >"$out/perf_metrics.txt"
+fi
+
+summarise
 echo "loadavg after: $(cat /proc/loadavg)" >>"$out/machine.txt"
 cat "$out/summary.md"
 log "results in $out"
