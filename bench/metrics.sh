@@ -69,6 +69,12 @@ summarise() {
              printf "| %s | %.3f | %.0f | %.0f | %.1f | %.1f |\n", p, median(ratio, nr), median(on, non),
                median(off, noff), median(con, non), median(coff, noff)}' "$out/rounds.tsv"
     done
+    if [ -f "$out/micro.txt" ]; then
+      echo
+      echo "The counting code alone (bench/metrics_micro.c, best of 5 x 10^7):"
+      echo
+      sed 's/^/    /' "$out/micro.txt"
+    fi
     if [ -f "$out/perf_metrics.txt" ]; then
       echo
       echo "perf (one ON run, placement $placement, \`perf report --no-children --sort sym\`):"
@@ -133,6 +139,14 @@ if [ "$SKIP_BUILD" != 1 ]; then
       { tail -30 "$out/build-$v.log" >&2; exit 1; }
   done
 fi
+
+# --- the counting code alone (bench/metrics_micro.c) --------------------------------------------
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTS_METRICS=1 -DTS_VERSION='"bench"' \
+  -I"$root/src" "$bench/metrics_micro.c" "$root/build-bench-metrics-on/libtscore.a" \
+  $(pkg-config --libs libmicrohttpd jansson libsodium libpq sqlite3) -lpthread -lm \
+  -o "$work/metrics_micro" >"$out/micro-build.log" 2>&1 || { cat "$out/micro-build.log" >&2; exit 1; }
+"$work/metrics_micro" >"$out/micro.txt"
+log "counting alone: $(tr '\n' ';' <"$out/micro.txt")"
 
 # --- database ------------------------------------------------------------------------------------
 bench_database "$work" "$out"
