@@ -71,8 +71,7 @@ void http_metrics_init(const struct route *routes, size_t n)
 {
     if (reg.routes == routes && reg.nroutes == n)
         return;
-    free(reg.route_tmpl);
-    free(reg.templates);
+    http_metrics_free();
     reg.routes = routes;
     reg.nroutes = n;
     reg.route_tmpl = xcalloc(n ? n : 1, sizeof(*reg.route_tmpl));
@@ -131,6 +130,9 @@ void http_metrics_free(void)
     }
     for (int i = 0; i < MAX_NOTIFICATION_TYPES; i++)
         atomic_store(&notifications[i], 0);
+    free(reg.route_tmpl);
+    free(reg.templates);
+    memset(&reg, 0, sizeof(reg));
 }
 
 /* --- label values ------------------------------------------------------------------------ */

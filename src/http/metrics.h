@@ -39,12 +39,12 @@ extern const int http_metrics_status_codes[];
 /*
  * Builds the label tables from the route table (its distinct path templates, in order). Called
  * once by http_server_start() before any request; calling it again with the same table does
- * nothing. Not thread safe.
+ * nothing, with another one starts afresh (http_metrics_free()). Not thread safe.
  */
 void http_metrics_init(const struct route *routes, size_t n);
 
-/* Frees every shard and forgets the counts (the server is freed; unit tests between cases).
- * No thread may record meanwhile. */
+/* Frees every shard and the label tables, and forgets the counts (the server is freed; unit
+ * tests between cases); http_metrics_init() starts again. No thread may record meanwhile. */
 void http_metrics_free(void);
 
 /* Values read at scrape time, passed to the renderer. */
