@@ -22,6 +22,7 @@
 #include "util/validate.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/log.h"
 
 struct http_req;
 struct http_server;
@@ -91,8 +92,12 @@ struct http_req {
     int nquery;
     const char *client_ip;
     char request_id[129];
-    char trace_id[33]; /* "" when the request had no valid traceparent */
-    int64_t start_ms;  /* monotonic */
+    /* From a valid W3C traceparent, else "" (API.md §1.9). */
+    char trace_id[33]; /* 32 lower-case hex digits */
+    char span_id[17];  /* the caller's span: traceparent's parent-id */
+    bool trace_sampled;
+    struct log_context log; /* request_id and the trace fields, for every log line */
+    int64_t start_ms;       /* monotonic */
 
     /* Routing. */
     const struct route *route; /* NULL when unmatched */

@@ -84,6 +84,11 @@ int ts_pg_cluster(const char *cmd, const char *dir, int port);
 /* Reads the server's log so far (caller frees). */
 char *ts_server_log(const struct ts_server *s);
 
+/* The server's access line (msg "request") of the request with X-Request-ID `request_id`,
+ * parsed (caller decrefs). Waits up to 2 s for it: it is written when the request completes,
+ * just after the reply. Fails the test when there is none. */
+json_t *ts_access_line(const struct ts_server *s, const char *request_id);
+
 struct ts_resp {
     long status;
     char *body;    /* NUL terminated */
