@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support/server.h"
@@ -224,25 +223,22 @@ Test(docs, files_are_served_on_one_kept_alive_connection, .timeout = 60)
 Test(docs, browser_renders_every_operation_without_leaving_the_server, .timeout = 180)
 {
     struct ts_server s;
-    char cmd[1024], out[16384];
-    size_t n = 0;
+    char base[64];
+    char *out = NULL, *err = NULL;
 
     cr_assert_eq(access("/usr/bin/chromium", X_OK), 0,
                  "/usr/bin/chromium is missing: run scripts/deps.sh test");
     cr_assert_eq(access(TS_SOURCE_DIR "/tests/node/node_modules/playwright-core", R_OK), 0,
                  "tests/node/node_modules is missing: run scripts/deps.sh test");
     ts_server_start(&s, NULL);
-    snprintf(cmd, sizeof(cmd), "node '%s/tests/node/docs-check.mjs' http://127.0.0.1:%d 2>&1",
-             TS_SOURCE_DIR, s.port);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p, "cannot run %s", cmd);
-    while (n < sizeof(out) - 1 && fgets(out + n, (int)(sizeof(out) - n), p) != NULL)
-        n += strlen(out + n);
-    while (fgetc(p) != EOF) /* output past what we keep */
-        ;
-    int status = pclose(p);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s exited %d:\n%s", cmd,
-              WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    snprintf(base, sizeof(base), "http://127.0.0.1:%d", s.port);
+    /* Like a server, the check (and the browser, which ends with it) dies with the test. */
+    const char *const argv[] = {"/usr/bin/env", "node", TS_SOURCE_DIR "/tests/node/docs-check.mjs",
+                                base, NULL};
+    int rc = ts_run(argv, NULL, &out, &err);
+    cr_assert_eq(rc, 0, "docs-check.mjs exited %d:\n%s%s", rc, err, out);
     cr_assert_not_null(strstr(out, " operations rendered;"), "%s", out);
+    free(out);
+    free(err);
     cr_assert_eq(ts_server_stop(&s), 0);
 }
