@@ -31,6 +31,7 @@ struct http_notified;
 struct sse_stream;
 struct db;
 struct caller;
+struct http_asset;
 
 typedef int (*http_handler)(struct http_req *r);
 
@@ -101,6 +102,8 @@ struct http_req {
 
     /* Routing. */
     const struct route *route; /* NULL when unmatched */
+    /* Unrouted: the embedded file a GET of this path is answered with (http/static.h). */
+    const struct http_asset *asset;
     struct http_kv params[HTTP_MAX_PATH_PARAMS];
     int nparams;
     const char *cors_origin; /* the request's Origin when CORS allows it */
@@ -138,6 +141,9 @@ struct http_req {
     bool replied;
     int status;
     char *reply_body; /* malloc'ed; handed to MHD */
+    /* Instead of reply_body: bytes of process lifetime (an embedded file, http/static.h),
+     * sent without a copy. */
+    const char *reply_static;
     size_t reply_len;
     const char *content_type;
     struct http_kv reply_headers[HTTP_MAX_REPLY_HEADERS];

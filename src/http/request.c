@@ -17,6 +17,7 @@
 #include "http/auth.h"
 #include "http/idempotency.h"
 #include "http/sse.h"
+#include "http/static.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -346,7 +347,16 @@ static void route(struct http_req *r, const struct router *rt)
     enum router_result res = router_match(rt, r->method, r->path, &m);
 
     if (res == ROUTER_NOT_FOUND) {
-        http_reply_err(r, TS_ENOTFOUND);
+        /* Not an endpoint: perhaps an embedded file, replied to once the request is complete
+         * (http_req_reply_static()). A reply queued now would close the connection, since
+         * libmicrohttpd cannot keep one whose request it has not read to the end. */
+        r->asset = http_static_find(r->path);
+        if (r->asset == NULL) {
+            http_reply_err(r, TS_ENOTFOUND);
+        } else if (strcmp(r->method, "GET") != 0) {
+            http_reply_err(r, TS_EMETHOD);
+            http_add_header(r, "Allow", "GET");
+        }
         return;
     }
     if (res == ROUTER_METHOD_NOT_ALLOWED) {
@@ -494,7 +504,9 @@ static int query_is_text_or_reply(struct http_req *r)
 
 void http_req_dispatch(struct http_req *r)
 {
-    if (r->replied) /* from the headers, or the 413 of a body past the cap */
+    /* A reply from the headers, the 413 of a body past the cap, or an embedded file (which
+     * server.c serves without a handler thread; unit tests get here with one). */
+    if (r->replied || http_req_reply_static(r))
         return;
     log_set_context(&r->log);
     /* Steps 3 and 4: authentication and endpoint permission from the route's access label. */
@@ -523,6 +535,14 @@ out:
     db_release(r->conn);
     r->conn = NULL;
     log_set_context(NULL);
+}
+
+bool http_req_reply_static(struct http_req *r)
+{
+    if (r->replied || r->asset == NULL)
+        return false;
+    http_static_reply(r, r->asset);
+    return true;
 }
 
 int http_begin_write_or_reply(struct http_req *r)
@@ -674,7 +694,7 @@ void http_req_log_access(const struct http_req *r)
     buf_puts(&b, ",\"msg\":\"request\",\"method\":\"");
     buf_json_escape(&b, r->method);
     buf_puts(&b, "\",\"route\":\"");
-    buf_json_escape(&b, r->route ? r->route->pattern : "unmatched");
+    buf_json_escape(&b, r->route ? r->route->pattern : r->asset ? r->asset->path : "unmatched");
     buf_printf(&b, "\",\"status\":%d,\"duration_ms\":%lld,\"user_id\":", r->status, (long long)ms);
     if (r->user_id != NULL) {
         buf_puts(&b, "\"");

@@ -8,6 +8,8 @@
 #include "api/assignments.h"
 #include "api/auth.h"
 #include "api/checkins.h"
+#include "api/docs.h"
+#include "api/docs.h"
 #include "api/feedback.h"
 #include "api/modules.h"
 #include "api/notification_stream.h"
@@ -105,6 +107,8 @@ const struct route routes_table[] = {
     /* §14 ops */
     {"GET", "/healthz", api_ops_healthz, ACCESS_PUBLIC, 0, "Liveness"},
     {"GET", "/readyz", api_ops_readyz, ACCESS_PUBLIC, 0, "Readiness"},
+    {"GET", "/docs", api_docs_get, ACCESS_PUBLIC, 0, "Interactive API documentation"},
+    {"GET", "/docs", api_docs_get, ACCESS_PUBLIC, 0, "Interactive API documentation"},
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

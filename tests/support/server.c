@@ -573,19 +573,14 @@ json_t *ts_access_line(const struct ts_server *s, const char *request_id)
     return j;
 }
 
-int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err)
+int ts_run(const char *const *argv, const char *const *env, char **out, char **err)
 {
     char dir[128], out_path[160], err_path[160];
-    const char *argv[16];
-    int n = 0, status = 0;
+    int status = 0;
 
     ts_scratch_dir(dir, sizeof(dir), "ts-cli");
     snprintf(out_path, sizeof(out_path), "%s/out", dir);
     snprintf(err_path, sizeof(err_path), "%s/err", dir);
-    argv[n++] = ts_binary();
-    for (int i = 0; args[i] && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
     pid_t pid = spawn(argv, env, out_path, err_path);
     cr_assert(reap(pid, &status, 0) == pid);
     if (out)
@@ -596,6 +591,18 @@ int ts_run_cli(const char *const *args, const char *const *env, char **out, char
     unlink(err_path);
     rmdir(dir);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err)
+{
+    const char *argv[16];
+    int n = 0;
+
+    argv[n++] = ts_binary();
+    for (int i = 0; args[i] && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return ts_run(argv, env, out, err);
 }
 
 /* --- HTTP --------------------------------------------------------------------------------- */

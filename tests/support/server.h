@@ -73,6 +73,10 @@ int ts_server_stop(struct ts_server *s);
  */
 int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err);
 
+/* Runs any program the same way: `argv` is NULL-terminated, argv[0] a path (execve(), no PATH
+ * search; "/usr/bin/env" finds one on PATH). */
+int ts_run(const char *const *argv, const char *const *env, char **out, char **err);
+
 /*
  * Runs `scripts/pg-cluster.sh <cmd> <dir> <port>` ("start", "stop" or "kill"); returns
  * system()'s status. A cluster started here and not stopped or killed again is killed when

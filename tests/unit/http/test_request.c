@@ -676,3 +676,35 @@ Test(request, query_parameter_without_value_is_empty)
     cr_assert_str_eq(http_query(&r, "flag"), "");
     http_req_free(&r);
 }
+
+/* A path no route knows but an embedded file has (http/static.h): nothing is queued from the
+ * headers (the connection stays open), and the file answers a GET once the request is
+ * complete, borrowed, not copied; other methods get 405 from the headers. */
+Test(request, unrouted_embedded_file_is_served_after_the_body)
+{
+    struct http_req r;
+
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "GET";
+    r.path = "/docs/NOTICE";
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    cr_assert_not(r.replied);
+    http_req_dispatch(&r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_null(r.reply_body);
+    cr_assert_not_null(r.reply_static);
+    cr_assert_str_eq(r.content_type, "text/plain; charset=utf-8");
+    http_req_free(&r);
+
+    struct http_req p;
+    run(&p, "DELETE", "/docs/NOTICE", NULL, NULL, 0);
+    cr_assert_eq(p.status, 405);
+    cr_assert_str_eq(reply_header(&p, "Allow"), "GET");
+    http_req_free(&p);
+
+    struct http_req n;
+    run(&n, "GET", "/docs/NOTICE.txt", NULL, NULL, 0);
+    cr_assert_eq(n.status, 404);
+    assert_body(&n, "{\"detail\":\"Not Found\"}");
+    http_req_free(&n);
+}
