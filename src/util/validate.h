@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "util/arena.h"
+#include "util/schema.h"
 #include "util/str.h"
 #include "util/time.h"
 
@@ -179,5 +180,23 @@ int valid_text_string(struct valid *v, const char *key, const char *raw, unsigne
                       size_t max, const char **out);
 int valid_text_date(struct valid *v, const char *key, const char *raw, unsigned flags,
                     struct ts_date *out);
+
+/*
+ * Schema-driven readers (util/schema.h): the field `name` of schema `s` decides the reader and
+ * its flags and limits. `out` points at what that reader fills: const char * (string, email,
+ * timezone), int64_t (int), bool, int (enum index), char[STR_UUID_SIZE] (uuid), int64_t ms
+ * (datetime), struct ts_date (date), json_t * (object, map, array). Naming a field `s` does not
+ * hold is a programming error (asserted). Results as the readers above.
+ */
+int valid_field(struct valid *v, json_t *obj, const struct schema *s, const char *name, void *out);
+
+/* The same for a raw text parameter (query string); `raw` may be NULL (absent). */
+int valid_text_field(struct valid *v, const struct schema *s, const char *name, const char *raw,
+                     void *out);
+
+/* An already extracted value (an array item) against the item definition `f` at the current
+ * location plus `key` (NULL: here); string and uuid items. */
+int valid_check_field(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
+                      void *out);
 
 #endif
