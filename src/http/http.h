@@ -82,6 +82,7 @@ enum {
     DOC_NO_DB = 1 << 2,          /* never touches the database: no 503 */
     DOC_TOKEN_OPTIONAL = 1 << 3, /* public, unless configured to want a bearer token (401) */
     DOC_NOT_READY = 1 << 4,      /* 503 carries the success schema (readiness) */
+    DOC_CREDENTIALS = 1 << 5,    /* public, but 401 for wrong credentials (login) */
 };
 
 struct http_kv {

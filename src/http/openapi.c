@@ -46,14 +46,14 @@ static json_t *json_content(json_t *schema)
 static json_t *error_schemas(void)
 {
     return need(json_pack(
-        "{s:{s:s,s:s,s:[s],s:{s:{s:s}}},"
+        "{s:{s:s,s:s,s:[s],s:{s:{s:s}},s:b},"
         " s:{s:s,s:s,s:[s],s:{s:{s:s,s:o}}},"
         " s:{s:s,s:[s,s,s],s:{s:{s:s,s:{s:[{s:s},{s:s}]}},s:{s:s},s:{s:s},s:{},s:{s:s}}}}",
         "HTTPError", "type", "object", "description",
-        "{\"detail\": message}. A few 409 responses add keys beside detail (documented per "
-        "operation).",
-        "required", "detail", "properties", "detail", "type", "string", "HTTPValidationError",
-        "type", "object", "description",
+        "{\"detail\": message}. The few 409 responses with keys beside detail have their own "
+        "schemas (VersionConflict, AnswerConflict, CheckinConflict, AssignmentConflict).",
+        "required", "detail", "properties", "detail", "type", "string", "additionalProperties",
+        false, "HTTPValidationError", "type", "object", "description",
         "422: every error of one validation pass (FastAPI / pydantic v2 shape)", "required",
         "detail", "properties", "detail", "type", "array", "items",
         ref("schemas", "ValidationError"), "ValidationError", "type", "object", "required", "loc",
@@ -230,7 +230,7 @@ static json_t *responses_of(const struct route *rt, bool has_path_params)
         add_status(res, 413, ref("responses", "PayloadTooLarge"));
         add_status(res, 415, ref("responses", "UnsupportedMediaType"));
     }
-    if (authenticated || (rt->doc & DOC_TOKEN_OPTIONAL))
+    if (authenticated || (rt->doc & (DOC_TOKEN_OPTIONAL | DOC_CREDENTIALS)))
         add_status(res, 401, ref("responses", "Unauthorized"));
     if (rt->access == ACCESS_AUTHOR || rt->access == ACCESS_ADMIN || rt->gate != NULL)
         add_status(res, 403, ref("responses", "Forbidden"));
