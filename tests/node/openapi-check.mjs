@@ -100,6 +100,9 @@ const future = new Date(Date.now() + 7 * 86400e3).toISOString();
 await call("GET", "/healthz", { expect: 200 });
 await call("GET", "/readyz", { expect: 200 });
 await call("GET", "/openapi.json", { expect: 200 });
+// Ops pages that answer other media types, when the route table has them.
+if (doc.paths["/metrics"]) await call("GET", "/metrics", { expect: 200 });
+if (doc.paths["/docs"]) await call("GET", "/docs", { expect: 200 });
 const email = `oa${Date.now()}@example.com`;
 const reg = await call("POST", "/api/v1/auth/register", {
   body: { email, password: "password123", display_name: "Ola", timezone: "Europe/Berlin" }, expect: 201 });
