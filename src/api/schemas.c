@@ -8,6 +8,8 @@
  */
 #include "api/schemas.h"
 
+#include "domain/content.h"
+
 #include "model/module.h"
 #include "model/notification.h"
 #include "model/progress.h"
@@ -102,75 +104,21 @@ static const struct schema_field object_item = {.type = SCHEMA_OBJECT};
 static const struct schema_field strings_item = {
     .type = SCHEMA_ARRAY, .max = NO_MAX, .items = &string_item};
 
-static const char *const media_types[] = {"image", "video", NULL};
-static const char *const question_kinds[] = {"single", "multiple", NULL};
 static const char *const token_types[] = {"bearer", NULL};
 static const char *const health_states[] = {"ok", NULL};
 static const char *const ready_states[] = {"ready", "not_ready", NULL};
 static const char *const database_states[] = {"ok", "unreachable", NULL};
 static const char *const migration_states[] = {"current", "pending", "unknown", NULL};
 
-/* Option, item and choice ids (§6.3). */
-#define ID_PATTERN "^[A-Za-z0-9_-]{1,36}$"
-#define F_CONTENT_ID F_STR("id", REQ, 1, 36, .pattern = ID_PATTERN)
 
 /* --- stored documents ---------------------------------------------------------------------- */
 
-/* Module settings per flow_type (§3): missing keys take their defaults on write; responses
- * always carry every key of the module's flow. */
-static const struct schema linear_settings = {.name = "LinearSettings",
-                                              .description = "Settings of a linear module: no keys",
-                                              .closed = true};
-LOCAL_SCHEMA(branching_settings, "BranchingSettings", true, "Settings of a branching module",
-             F_UUID("start_screen_id", NUL,
-                    .description = "Any UUID while draft; checked at publish. Default null"));
-LOCAL_SCHEMA(assessment_settings, "AssessmentSettings", true, "Settings of an assessment module",
-             F_INT("pass_score", 0, 0, 100, .description = "Default 70"),
-             F_INT("max_attempts", NUL, 1, 100, .description = "Default null (unlimited)"));
-static const struct schema *const settings_kinds[] = {&linear_settings, &branching_settings,
-                                                      &assessment_settings, NULL};
-
-/* Screen content per screen type (§6.3); question content in the learner view lacks
- * correct_option_ids and explanation (§6.4). */
-LOCAL_SCHEMA(media_item, NULL, true, NULL, F_ENUM("type", REQ, media_types),
-             F_STR("url", REQ, 1, 2048, .description = "Starts with https:// or http://"),
-             F_STR("alt", 0, 0, 300, .description = "Default \"\""));
-static const struct schema_field media_field = {.type = SCHEMA_OBJECT, .object = &media_item};
-LOCAL_SCHEMA(option_item, NULL, true, NULL, F_CONTENT_ID, F_STR("text", REQ, 1, 500));
-static const struct schema_field option_field = {.type = SCHEMA_OBJECT, .object = &option_item};
-LOCAL_SCHEMA(checklist_item, NULL, true, NULL, F_CONTENT_ID, F_STR("text", REQ, 1, 500),
-             F_BOOL("required", 0, .description = "Default true"));
-static const struct schema_field checklist_field = {.type = SCHEMA_OBJECT,
-                                                    .object = &checklist_item};
-LOCAL_SCHEMA(choice_item, NULL, true, NULL, F_CONTENT_ID, F_STR("text", REQ, 1, 500),
-             F_UUID("next_screen_id", REQ));
-static const struct schema_field choice_field = {.type = SCHEMA_OBJECT, .object = &choice_item};
-
-LOCAL_SCHEMA(content_content, "ContentScreenContent", true, "Content of a `content` screen",
-             F_STR("body", REQ, 1, 20000, .description = "Markdown"),
-             F_ARR("media", 0, 0, 10, &media_field, .description = "Default []"));
-LOCAL_SCHEMA(
-    question_content, "QuestionScreenContent", true,
-    "Content of a `question` screen. The learner view omits correct_option_ids and explanation "
-    "(API.md §6.4)",
-    F_ENUM("kind", REQ, question_kinds), F_STR("prompt", REQ, 1, 2000),
-    F_ARR("options", REQ, 2, 10, &option_field),
-    F_ARR("correct_option_ids", SCHEMA_UNIQUE, 1, 10, &string_item,
-          .description = "Required on write: option ids; single: exactly 1"),
-    F_STR("explanation", NUL, 0, 2000, .description = "Default null"));
-LOCAL_SCHEMA(reflection_content, "ReflectionScreenContent", true,
-             "Content of a `reflection` screen", F_STR("prompt", REQ, 1, 2000),
-             F_INT("min_length", 0, 0, 10000, .description = "Default 0"),
-             F_INT("max_length", 0, 1, 10000, .description = "Default 2000; must be >= min_length"),
-             F_STR("placeholder", 0, 0, 200, .description = "Default \"\""));
-LOCAL_SCHEMA(checklist_content, "ChecklistScreenContent", true, "Content of a `checklist` screen",
-             F_STR("prompt", REQ, 1, 2000), F_ARR("items", REQ, 1, 50, &checklist_field));
-LOCAL_SCHEMA(branch_content, "BranchScreenContent", true,
-             "Content of a `branch` screen (branching modules only)", F_STR("prompt", REQ, 1, 2000),
-             F_ARR("choices", REQ, 2, 10, &choice_field));
-static const struct schema *const content_kinds[] = {&content_content,    &question_content,
-                                                     &reflection_content, &checklist_content,
-                                                     &branch_content,     NULL};
+/* Module settings and screen content are validated in domain/content.c, from its schemas. */
+static const struct schema *const settings_kinds[] = {
+    &content_settings_linear, &content_settings_branching, &content_settings_assessment, NULL};
+static const struct schema *const content_kinds[] = {
+    &content_schema_content,   &content_schema_question, &content_schema_reflection,
+    &content_schema_checklist, &content_schema_branch,   NULL};
 
 /* progress_data per flow_type (§8.2-8.4). Values of `responses` depend on the screen type. */
 LOCAL_SCHEMA(path_step, NULL, true, NULL, F_UUID("screen_id", REQ),
@@ -446,14 +394,14 @@ SCHEMA(schema_assignment_conflict, "AssignmentConflict", true,
 
 /* --- the named list ------------------------------------------------------------------------ */
 
-const struct schema *const schemas_all[] = {&linear_settings,
-                                            &branching_settings,
-                                            &assessment_settings,
-                                            &content_content,
-                                            &question_content,
-                                            &reflection_content,
-                                            &checklist_content,
-                                            &branch_content,
+const struct schema *const schemas_all[] = {&content_settings_linear,
+                                            &content_settings_branching,
+                                            &content_settings_assessment,
+                                            &content_schema_content,
+                                            &content_schema_question,
+                                            &content_schema_reflection,
+                                            &content_schema_checklist,
+                                            &content_schema_branch,
                                             &linear_progress,
                                             &branching_progress,
                                             &assessment_progress,

@@ -185,7 +185,7 @@ json_t *schema_to_json(const struct schema *s, const char *ref_prefix)
             const struct schema_field *f = &part->fields[i];
 
             json_object_set_new(props, f->name, schema_field_to_json(f, ref_prefix));
-            if (f->flags & SCHEMA_REQUIRED)
+            if ((f->flags & SCHEMA_REQUIRED) && !(f->flags & SCHEMA_WRITE_ONLY_REQUIRED))
                 json_array_append_new(required, need(json_string(f->name)));
         }
     json_object_set_new(o, "properties", props);

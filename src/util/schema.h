@@ -50,6 +50,9 @@ enum {
     SCHEMA_NULLABLE = 1 << 1,    /* null allowed (PATCH clears; responses: may be null) */
     SCHEMA_NULL_ABSENT = 1 << 2, /* request: null = omitted */
     SCHEMA_UNIQUE = 1 << 3,      /* arrays: items unique */
+    /* Required on write, but some responses leave it out (a question's answer key in the
+     * learner view): not listed as required in the JSON Schema. */
+    SCHEMA_WRITE_ONLY_REQUIRED = 1 << 4,
 };
 
 struct schema;

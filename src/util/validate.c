@@ -886,3 +886,15 @@ int valid_check_field(struct valid *v, const char *key, const struct schema_fiel
     assert(!"no item checker for this field type");
     abort();
 }
+
+void valid_no_extra_fields(struct valid *v, json_t *obj, const struct schema *s)
+{
+    const char *key;
+    json_t *val;
+
+    json_object_foreach(obj, key, val)
+    {
+        if (schema_find(s, key) == NULL)
+            valid_error(v, key, "extra_forbidden", "Extra inputs are not permitted");
+    }
+}

@@ -199,4 +199,8 @@ int valid_text_field(struct valid *v, const struct schema *s, const char *name, 
 int valid_check_field(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
                       void *out);
 
+/* Records extra_forbidden for every key of `obj` that is not a field of `s` (stored documents
+ * whose schema is closed). */
+void valid_no_extra_fields(struct valid *v, json_t *obj, const struct schema *s);
+
 #endif
