@@ -32,37 +32,22 @@ enum { KIND_SINGLE = 0, KIND_MULTIPLE };
 #define REQ SCHEMA_REQUIRED
 #define NUL SCHEMA_NULLABLE
 #define OMIT SCHEMA_NULL_ABSENT /* null = omitted: the default applies */
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define STR(n, fl, lo, hi, ...)                                                                    \
-    {                                                                                              \
-        .name = n, .type = SCHEMA_STRING, .flags = fl, .min = lo, .max = hi, __VA_ARGS__           \
-    }
-#define INT(n, fl, lo, hi, ...)                                                                    \
-    {                                                                                              \
-        .name = n, .type = SCHEMA_INT, .flags = fl, .min = lo, .max = hi, __VA_ARGS__              \
-    }
-#define ID_FIELD                                                                                   \
-    {                                                                                              \
-        .name = "id", .type = SCHEMA_STRING, .flags = REQ, .pattern = ID_PATTERN                   \
-    }
-#define TEXT_FIELD STR("text", REQ, 1, 500)
-#define PROMPT_FIELD STR("prompt", REQ, 1, 2000)
-#define CLOSED(var, nm, desc, list)                                                                \
-    const struct schema var = {                                                                    \
-        .name = nm, .description = desc, .fields = list, .count = COUNT(list), .closed = true}
+#define ID_FIELD SF_STR("id", REQ, 1, 36, .pattern = ID_PATTERN)
+#define TEXT_FIELD SF_STR("text", REQ, 1, 500)
+#define PROMPT_FIELD SF_STR("prompt", REQ, 1, 2000)
+#define CLOSED(var, nm, desc, list) const struct schema var = SCHEMA_OF(nm, desc, true, list)
 #define ITEM(var, list)                                                                            \
-    static const struct schema var##_schema = {                                                    \
-        .fields = list, .count = COUNT(list), .closed = true};                                     \
+    static const struct schema var##_schema = SCHEMA_OF(NULL, NULL, true, list);                   \
     static const struct schema_field var = {.type = SCHEMA_OBJECT, .object = &var##_schema}
 
 static const struct schema_field media_fields[] = {
     {.name = "type", .type = SCHEMA_ENUM, .flags = REQ, .values = media_type_names},
-    STR("url", REQ, 1, 2048, .description = "Starts with https:// or http://"),
-    STR("alt", OMIT, 0, 300, .description = "Default \"\""),
+    SF_STR("url", REQ, 1, 2048, .description = "Starts with https:// or http://"),
+    SF_STR("alt", OMIT, 0, 300, .description = "Default \"\""),
 };
 ITEM(media_entry, media_fields);
 static const struct schema_field content_fields[] = {
-    STR("body", REQ, 1, 20000, .description = "Markdown"),
+    SF_STR("body", REQ, 1, 20000, .description = "Markdown"),
     {.name = "media",
      .type = SCHEMA_ARRAY,
      .flags = OMIT,
@@ -93,17 +78,17 @@ static const struct schema_field question_fields[] = {
      .items = &option_id,
      .description = "Option ids; single: exactly 1, multiple: 1..the number of options. "
                     "Required on write; absent from the learner view until allowed (§6.4)"},
-    STR("explanation", NUL, 0, 2000,
-        .description = "Default null; absent from the learner view until allowed (§6.4)"),
+    SF_STR("explanation", NUL, 0, 2000,
+           .description = "Default null; absent from the learner view until allowed (§6.4)"),
 };
 CLOSED(content_schema_question, "QuestionScreenContent", "Content of a `question` screen",
        question_fields);
 
 static const struct schema_field reflection_fields[] = {
     PROMPT_FIELD,
-    INT("min_length", OMIT, 0, 10000, .description = "Default 0"),
-    INT("max_length", OMIT, 1, 10000, .description = "Default 2000; at least min_length"),
-    STR("placeholder", OMIT, 0, 200, .description = "Default \"\""),
+    SF_INT("min_length", OMIT, 0, 10000, .description = "Default 0"),
+    SF_INT("max_length", OMIT, 1, 10000, .description = "Default 2000; at least min_length"),
+    SF_STR("placeholder", OMIT, 0, 200, .description = "Default \"\""),
 };
 CLOSED(content_schema_reflection, "ReflectionScreenContent", "Content of a `reflection` screen",
        reflection_fields);
@@ -152,8 +137,8 @@ static const struct schema_field branching_fields[] = {
 CLOSED(content_settings_branching, "BranchingSettings", "Settings of a branching module",
        branching_fields);
 static const struct schema_field assessment_fields[] = {
-    INT("pass_score", OMIT, 0, 100, .description = "Default 70"),
-    INT("max_attempts", NUL, 1, 100, .description = "Default null (unlimited)"),
+    SF_INT("pass_score", OMIT, 0, 100, .description = "Default 70"),
+    SF_INT("max_attempts", NUL, 1, 100, .description = "Default null (unlimited)"),
 };
 CLOSED(content_settings_assessment, "AssessmentSettings", "Settings of an assessment module",
        assessment_fields);

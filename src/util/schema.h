@@ -82,7 +82,65 @@ struct schema {
     bool closed;
 };
 
-#define SCHEMA_FIELDS(array) (array), (sizeof(array) / sizeof((array)[0]))
+/* Shorthands for field definitions; extra designated fields (.description, .pattern) may
+ * follow. */
+#define SF_STR(n, fl, lo, hi, ...)                                                                 \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_STRING, .flags = fl, .min = lo, .max = hi, __VA_ARGS__           \
+    }
+#define SF_INT(n, fl, lo, hi, ...)                                                                 \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_INT, .flags = fl, .min = lo, .max = hi, __VA_ARGS__              \
+    }
+#define SF_NUM(n, fl, ...)                                                                         \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_NUMBER, .flags = fl, .min = SCHEMA_NO_MIN, .max = SCHEMA_NO_MAX, \
+        __VA_ARGS__                                                                                \
+    }
+#define SF_BOOL(n, fl, ...)                                                                        \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_BOOL, .flags = fl, __VA_ARGS__                                   \
+    }
+#define SF_ENUM(n, fl, vals, ...)                                                                  \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_ENUM, .flags = fl, .values = vals, __VA_ARGS__                   \
+    }
+#define SF_UUID(n, fl, ...)                                                                        \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_UUID, .flags = fl, __VA_ARGS__                                   \
+    }
+#define SF_TIME(n, fl, ...)                                                                        \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_DATETIME, .flags = fl, __VA_ARGS__                               \
+    }
+#define SF_DATE(n, fl, ...)                                                                        \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_DATE, .flags = fl, __VA_ARGS__                                   \
+    }
+#define SF_OBJ(n, fl, s, ...)                                                                      \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_OBJECT, .flags = fl, .object = s, __VA_ARGS__                    \
+    }
+#define SF_ANYOF(n, fl, alts, ...)                                                                 \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_OBJECT, .flags = fl, .any_of = alts, __VA_ARGS__                 \
+    }
+#define SF_ARR(n, fl, lo, hi, item, ...)                                                           \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_ARRAY, .flags = fl, .min = lo, .max = hi, .items = item,         \
+        __VA_ARGS__                                                                                \
+    }
+#define SF_MAP(n, fl, item, ...)                                                                   \
+    {                                                                                              \
+        .name = n, .type = SCHEMA_MAP, .flags = fl, .items = item, __VA_ARGS__                     \
+    }
+
+/* A schema over the static field array `list`. */
+#define SCHEMA_OF(nm, desc, closed_, list)                                                         \
+    {                                                                                              \
+        .name = nm, .description = desc, .fields = list,                                           \
+        .count = sizeof(list) / sizeof((list)[0]), .closed = closed_                               \
+    }
 
 /* The field `name` of `s` (or of its base), or NULL. */
 const struct schema_field *schema_find(const struct schema *s, const char *name);
