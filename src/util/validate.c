@@ -680,18 +680,6 @@ int valid_array(struct valid *v, json_t *obj, const char *key, unsigned flags, s
     return rc == V_OK ? check_array(v, key, val, min, max, out) : rc;
 }
 
-void valid_no_extra(struct valid *v, json_t *obj, const char *const *allowed)
-{
-    const char *key;
-    json_t *val;
-
-    json_object_foreach(obj, key, val)
-    {
-        if (enum_index(key, allowed) < 0)
-            valid_error(v, key, "extra_forbidden", "Extra inputs are not permitted");
-    }
-}
-
 /* --- 5. Raw text parameters ------------------------------------------------------------- */
 
 /* Absent raw text: "missing" when required, else V_ABSENT. */

@@ -7,10 +7,14 @@
  *
  *     struct valid v;
  *     valid_init(&v, &r->arena, "body");
- *     valid_string(&v, body, "title", V_REQUIRED, 1, 200, &in->title);
- *     valid_int(&v, body, "rating", V_REQUIRED, 1, 5, &in->rating);
+ *     valid_field(&v, body, &schema_feedback_create_body, "rating", &in->rating);
+ *     valid_field(&v, body, &schema_feedback_create_body, "comment", &in->comment);
  *     if (http_valid_or_reply(r, &v) < 0)   (frees v; on errors replies 422 with its list)
  *         return -1;
+ *
+ * valid_field() takes the field's type, flags and limits from its schema (util/schema.h, the
+ * definitions /openapi.json is made of) and calls the reader below for it; the readers are
+ * also called directly where a limit depends on the data (a reflection's max_length).
  *
  * Strings returned through out parameters are borrowed from the json_t they came from (valid as
  * long as that document), or arena copies where stated. The error list is a jansson array
@@ -139,12 +143,6 @@ int valid_object(struct valid *v, json_t *obj, const char *key, unsigned flags, 
 /* A JSON array of min..max items (list_type / too_short / too_long); *out borrowed. */
 int valid_array(struct valid *v, json_t *obj, const char *key, unsigned flags, size_t min,
                 size_t max, json_t **out);
-
-/*
- * Records extra_forbidden for every key of `obj` that is not in `allowed` (NULL-terminated).
- * Used for stored documents (settings, screen content, progress_data).
- */
-void valid_no_extra(struct valid *v, json_t *obj, const char *const *allowed);
 
 /*
  * Value checkers for an already extracted json_t (array items, map values): same rules and
