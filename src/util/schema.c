@@ -104,14 +104,8 @@ json_t *schema_field_to_json(const struct schema_field *f, const char *ref_prefi
         set_int(o, "maxLength", f->max);
         break;
     case SCHEMA_INT:
-        o = typed("integer", nullable);
-        if (f->min != SCHEMA_NO_MIN)
-            set_int(o, "minimum", f->min);
-        if (f->max != SCHEMA_NO_MAX)
-            set_int(o, "maximum", f->max);
-        break;
     case SCHEMA_NUMBER:
-        o = typed("number", nullable);
+        o = typed(f->type == SCHEMA_INT ? "integer" : "number", nullable);
         if (f->min != SCHEMA_NO_MIN)
             set_int(o, "minimum", f->min);
         if (f->max != SCHEMA_NO_MAX)
