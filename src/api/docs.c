@@ -7,7 +7,7 @@
 #include "http/static.h"
 #include "util/err.h"
 
-int api_docs_get(struct http_req *r)
+int api_ops_docs(struct http_req *r)
 {
     const struct http_asset *page = http_static_find("/docs");
 

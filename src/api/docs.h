@@ -6,6 +6,6 @@
 
 /* The Swagger UI page that renders /openapi.json; its files are served under /docs/ by
  * http/static.c, all from the binary. */
-int api_docs_get(struct http_req *r);
+int api_ops_docs(struct http_req *r);
 
 #endif

@@ -2,6 +2,7 @@
 #include "api/ops.h"
 
 #include "db/migrate.h"
+#include "http/openapi.h"
 #include "util/err.h"
 
 int api_ops_healthz(struct http_req *r)
@@ -23,4 +24,12 @@ int api_ops_readyz(struct http_req *r)
                                json_pack("{s:s,s:s,s:s,s:b}", "status",
                                          ready ? "ready" : "not_ready", "database", database,
                                          "migrations", migrations, "shutting_down", shutting_down));
+}
+
+int api_ops_openapi(struct http_req *r)
+{
+    size_t len;
+    const char *doc = openapi_text(&len);
+
+    return http_reply_raw(r, 200, "application/json", doc, len);
 }

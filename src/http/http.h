@@ -64,6 +64,27 @@ struct route {
      * registration disabled); runs after authentication, before the body is parsed. Returns 0
      * to continue, or replies and returns -1. */
     int (*gate)(struct http_req *r);
+
+    /* Documentation (http/openapi.c), from the schemas the handler validates with
+     * (api/schemas.h). Path parameters come from the pattern. */
+    const char *operation;         /* operationId: the handler's name without "api_" */
+    const struct schema *query;    /* query parameters, or NULL */
+    const struct schema *body;     /* request body (with ROUTE_BODY), or NULL */
+    int ok;                        /* success status; 0 means 200 */
+    const struct schema *response; /* success body; NULL: none (204) or `media` */
+    const char *media;             /* success media type when not JSON (text/event-stream) */
+    const struct schema *conflict; /* a 409 body with keys beside detail (implies DOC_CONFLICT) */
+    unsigned doc;                  /* DOC_* */
+};
+
+/* Documentation flags of a route: the error responses its properties do not imply. */
+enum {
+    DOC_CONFLICT = 1 << 0,       /* 409 from the endpoint's rules */
+    DOC_RATE_LIMITED = 1 << 1,   /* 429 with Retry-After */
+    DOC_NO_DB = 1 << 2,          /* never touches the database: no 503 */
+    DOC_TOKEN_OPTIONAL = 1 << 3, /* public, unless configured to want a bearer token (401) */
+    DOC_NOT_READY = 1 << 4,      /* 503 carries the success schema (readiness) */
+    DOC_CREDENTIALS = 1 << 5,    /* public, but 401 for wrong credentials (login) */
 };
 
 struct http_kv {
