@@ -34,7 +34,7 @@ done
 # npm folders with a committed package-lock.json, installed with `npm ci` when the lock changed
 # since the last install (a stamp in node_modules): no install scripts run, and playwright-core
 # never downloads a browser (the tests drive Debian's chromium).
-npm_dirs=()
+npm_dirs=(third_party/swagger-ui) # Swagger UI, compiled into the server for /docs
 case "${1:-run}" in test | bench) npm_dirs+=(tests/node) ;; esac
 npm_install() {
   local d stamp

@@ -68,6 +68,7 @@ static const struct var vars[] = {
     BOOL_VAR("AUTO_MIGRATE", auto_migrate, "true"),
     STR_VAR("METRICS_TOKEN", metrics_token, ""),
     STR_VAR("FAULT_CLOCK_FILE", fault_clock_file, ""),
+    STR_VAR("GOOGLE_CLOUD_PROJECT", google_cloud_project, ""),
 };
 
 static const char *env_get(const char *name, void *ctx)
@@ -223,6 +224,19 @@ static int check_database_url(struct config *cfg, char *err, size_t errlen)
     return TS_EINVAL;
 }
 
+/* Project ids are lower-case letters, digits and '-'; legacy domain-scoped ones add '.' and ':'
+ * ("example.com:my-project"). Checked so the Cloud Logging trace field needs no escaping. */
+static int check_cloud_project(const char *p, char *err, size_t errlen)
+{
+    for (const char *c = p; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("-.:", *c))) {
+            snprintf(err, errlen,
+                     "invalid GOOGLE_CLOUD_PROJECT: expected a project id like my-project-123");
+            return TS_EINVAL;
+        }
+    return 0;
+}
+
 static int check_host(const char *host, char *err, size_t errlen)
 {
     struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM};
@@ -256,7 +270,8 @@ int config_load(struct config *cfg, config_getenv_fn get, void *ctx, char *err, 
     const char *cors = get("CORS_ORIGINS", ctx);
     if (load_cors(cfg, cors ? cors : "", err, errlen) < 0)
         return TS_EINVAL;
-    if (check_database_url(cfg, err, errlen) < 0 || check_host(cfg->host, err, errlen) < 0)
+    if (check_database_url(cfg, err, errlen) < 0 || check_host(cfg->host, err, errlen) < 0 ||
+        check_cloud_project(cfg->google_cloud_project, err, errlen) < 0)
         return TS_EINVAL;
     const char *k_service = get("K_SERVICE", ctx);
     cfg->on_cloud_run = k_service != NULL && k_service[0] != '\0';

@@ -44,9 +44,10 @@ struct config {
     int scheduler_interval_seconds;
     int due_soon_window_seconds;
     bool auto_migrate;
-    char metrics_token[512];     /* empty when unset */
-    char fault_clock_file[1024]; /* FAULT_CLOCK_FILE, tests only; empty when unset */
-    bool on_cloud_run;           /* K_SERVICE is set */
+    char metrics_token[512];        /* empty when unset */
+    char google_cloud_project[101]; /* empty when unset: no Cloud Logging trace field */
+    char fault_clock_file[1024];    /* FAULT_CLOCK_FILE, tests only; empty when unset */
+    bool on_cloud_run;              /* K_SERVICE is set */
 };
 
 /* Lookup function for variables: getenv in production, a table in tests. */

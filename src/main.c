@@ -59,6 +59,7 @@ static int setup(struct config *cfg, struct db **db)
         return EXIT_USAGE;
     }
     log_set_level((enum log_level)cfg->log_level);
+    log_set_cloud_project(cfg->google_cloud_project);
     if (cfg->fault_clock_file[0] != '\0') {
         time_use_fault_clock(cfg->fault_clock_file);
         log_msg(LOG_WARNING, "main",

@@ -18,6 +18,7 @@
 #include "api/module_access.h"
 #include "api/notifications.h"
 #include "api/page.h"
+#include "api/schemas.h"
 #include "db/assignments.h"
 #include "db/users.h"
 #include "domain/assignment.h"
@@ -92,11 +93,11 @@ static int load_or_reply(struct http_req *r, const char *id, bool lock, bool edi
     return 0;
 }
 
-/* Reads `due_at` (timestamp, or null when `flags` allow it) and checks it lies in the future:
+/* Reads `due_at` as schema `s` (create or patch) defines it and checks it lies in the future:
  * a step-5 check, as it needs no stored data. */
-static int parse_due_at(struct valid *v, json_t *body, unsigned flags, int64_t *due_at)
+static int parse_due_at(struct valid *v, const struct schema *s, json_t *body, int64_t *due_at)
 {
-    int got = valid_timestamp(v, body, "due_at", flags, due_at);
+    int got = valid_field(v, body, s, "due_at", due_at);
 
     if (got == V_OK && *due_at <= time_now_ms()) {
         valid_value_error(v, "due_at", "due_at must be in the future");
@@ -166,9 +167,9 @@ int api_assignments_create(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "body");
-    valid_uuid(&v, r->json, "module_id", V_REQUIRED, a.module_id);
-    valid_uuid(&v, r->json, "user_id", V_REQUIRED, a.user_id);
-    parse_due_at(&v, r->json, V_NULL_ABSENT, &a.due_at);
+    valid_field(&v, r->json, &schema_assignment_create_body, "module_id", a.module_id);
+    valid_field(&v, r->json, &schema_assignment_create_body, "user_id", a.user_id);
+    parse_due_at(&v, &schema_assignment_create_body, r->json, &a.due_at);
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
         return 0;
 
@@ -221,7 +222,7 @@ int api_assignments_patch(struct http_req *r)
     int64_t due_at = 0;
 
     valid_init(&v, &r->arena, "body");
-    int got = parse_due_at(&v, r->json, V_NULLABLE, &due_at);
+    int got = parse_due_at(&v, &schema_assignment_patch_body, r->json, &due_at);
     if (api_path_id_or_reply(r, "assignment_id", &v, id) < 0)
         return 0;
     if (http_begin_write_or_reply(r) < 0 || load_or_reply(r, id, true, true, &it) < 0)
@@ -284,9 +285,11 @@ int api_assignments_list(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "query");
-    if (valid_text_uuid(&v, "module_id", http_query(r, "module_id"), 0, module_id) == V_OK)
+    if (valid_text_field(&v, &schema_assignments_query, "module_id", http_query(r, "module_id"),
+                         module_id) == V_OK)
         f.module_id = module_id;
-    if (valid_text_uuid(&v, "user_id", http_query(r, "user_id"), 0, user_id) == V_OK)
+    if (valid_text_field(&v, &schema_assignments_query, "user_id", http_query(r, "user_id"),
+                         user_id) == V_OK)
         f.user_id = user_id;
     const char *scope = arena_printf(&r->arena, "assignments|%s|%s", module_id, user_id);
     return list_and_reply(r, &v, scope, &f);
@@ -298,8 +301,8 @@ int api_assignments_mine(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "query");
-    valid_text_enum(&v, "progress_status", http_query(r, "progress_status"), 0,
-                    progress_status_names, &f.progress_status);
+    valid_text_field(&v, &schema_my_assignments_query, "progress_status",
+                     http_query(r, "progress_status"), &f.progress_status);
     const char *scope = arena_printf(&r->arena, "my-assignments|%d", f.progress_status);
     return list_and_reply(r, &v, scope, &f);
 }

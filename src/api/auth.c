@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/users.h"
+#include "api/schemas.h"
 #include "db/users.h"
 #include "domain/accounts.h"
 #include "domain/ratelimit.h"
@@ -60,14 +61,14 @@ int api_auth_register(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "body");
-    if (valid_string(&v, r->json, "email", V_REQUIRED, 0, SIZE_MAX, &email) == V_OK) {
+    if (valid_field(&v, r->json, &schema_register_body, "email", &email) == V_OK) {
         in.email = accounts_normalize_email(&r->arena, email);
         if (!accounts_email_is_valid(in.email))
             valid_value_error(&v, "email", "invalid email address");
     }
-    valid_string(&v, r->json, "password", V_REQUIRED, 8, 128, &in.password);
-    valid_string(&v, r->json, "display_name", V_REQUIRED, 1, 100, &in.display_name);
-    valid_timezone(&v, r->json, "timezone", V_NULL_ABSENT, &in.timezone);
+    valid_field(&v, r->json, &schema_register_body, "password", &in.password);
+    valid_field(&v, r->json, &schema_register_body, "display_name", &in.display_name);
+    valid_field(&v, r->json, &schema_register_body, "timezone", &in.timezone);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
 
@@ -148,8 +149,8 @@ int api_auth_login(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "body");
-    valid_string(&v, r->json, "email", V_REQUIRED, 1, 254, &email);
-    valid_string(&v, r->json, "password", V_REQUIRED, 1, 128, &password);
+    valid_field(&v, r->json, &schema_login_body, "email", &email);
+    valid_field(&v, r->json, &schema_login_body, "password", &password);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
 

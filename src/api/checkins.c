@@ -18,6 +18,7 @@
 
 #include "api/module_access.h"
 #include "api/page.h"
+#include "api/schemas.h"
 #include "db/checkins.h"
 #include "http/idempotency.h"
 #include "domain/checkin.h"
@@ -130,17 +131,17 @@ static int reply_already(struct http_req *r, const char *id)
         r, 409, json_pack("{s:s,s:s}", "detail", "Already checked in today", "checkin_id", id));
 }
 
-/* Reads the fields that create and edit share into `ck`; `flags` V_REQUIRED on create. */
-static void parse_values(struct valid *v, json_t *body, unsigned flags, struct checkin *ck,
+/* Reads the fields that create and edit share into `ck`, as schema `s` (create or patch)
+ * defines them. */
+static void parse_values(struct valid *v, const struct schema *s, json_t *body, struct checkin *ck,
                          int got[4])
 {
     int64_t mood = 0, confidence = 0;
 
-    got[0] = valid_int(v, body, "mood", flags, 1, 5, &mood);
-    got[1] = valid_int(v, body, "confidence", flags, 1, 5, &confidence);
-    unsigned nullable = flags & V_REQUIRED ? V_NULL_ABSENT : V_NULLABLE;
-    got[2] = valid_string(v, body, "note", nullable, 0, 1000, &ck->note);
-    got[3] = valid_uuid(v, body, "module_id", nullable, ck->module_id);
+    got[0] = valid_field(v, body, s, "mood", &mood);
+    got[1] = valid_field(v, body, s, "confidence", &confidence);
+    got[2] = valid_field(v, body, s, "note", &ck->note);
+    got[3] = valid_field(v, body, s, "module_id", ck->module_id);
     if (got[0] == V_OK)
         ck->mood = (int)mood;
     if (got[1] == V_OK)
@@ -170,7 +171,7 @@ int api_checkins_create(struct http_req *r)
     int got[4];
 
     valid_init(&v, &r->arena, "body");
-    parse_values(&v, r->json, V_REQUIRED, &ck, got);
+    parse_values(&v, &schema_checkin_create_body, r->json, &ck, got);
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
         return 0;
 
@@ -226,7 +227,7 @@ int api_checkins_patch(struct http_req *r)
     int got[4];
 
     valid_init(&v, &r->arena, "body");
-    parse_values(&v, r->json, 0, &in, got);
+    parse_values(&v, &schema_checkin_patch_body, r->json, &in, got);
     if (api_path_id_or_reply(r, "checkin_id", &v, id) < 0 || http_begin_write_or_reply(r) < 0)
         return 0;
     /* The module is locked before the check-in (module_visible() says why); its verdict waits
@@ -259,17 +260,17 @@ int api_checkins_patch(struct http_req *r)
 
 /* --- lists ------------------------------------------------------------------------------ */
 
-/* Reads the optional `from` and `to` dates of the query as day numbers; records "from must not
- * be after to" when both are given the wrong way round. */
-static void parse_range(struct valid *v, struct http_req *r, bool *has_from, int64_t *from,
-                        bool *has_to, int64_t *to)
+/* Reads the optional `from` and `to` dates of the query (schema `s`) as day numbers; records
+ * "from must not be after to" when both are given the wrong way round. */
+static void parse_range(struct valid *v, const struct schema *s, struct http_req *r, bool *has_from,
+                        int64_t *from, bool *has_to, int64_t *to)
 {
     struct ts_date d;
 
-    *has_from = valid_text_date(v, "from", http_query(r, "from"), 0, &d) == V_OK;
+    *has_from = valid_text_field(v, s, "from", http_query(r, "from"), &d) == V_OK;
     if (*has_from)
         *from = time_date_to_days(d);
-    *has_to = valid_text_date(v, "to", http_query(r, "to"), 0, &d) == V_OK;
+    *has_to = valid_text_field(v, s, "to", http_query(r, "to"), &d) == V_OK;
     if (*has_to)
         *to = time_date_to_days(d);
     if (*has_from && *has_to && *from > *to)
@@ -286,7 +287,7 @@ int api_checkins_list(struct http_req *r)
     int n = 0;
 
     valid_init(&v, &r->arena, "query");
-    parse_range(&v, r, &f.has_from, &f.from, &f.has_to, &f.to);
+    parse_range(&v, &schema_checkins_query, r, &f.has_from, &f.from, &f.has_to, &f.to);
     /* The cursor is bound to the range; "-" (never a day number) stands for an open end. */
     char from[24] = "-", to[24] = "-";
     if (f.has_from)
@@ -368,9 +369,9 @@ int api_checkins_summary(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "query");
-    parse_range(&v, r, &has_from, &from, &has_to, &to);
-    bool has_module =
-        valid_text_uuid(&v, "module_id", http_query(r, "module_id"), 0, module_id) == V_OK;
+    parse_range(&v, &schema_checkins_summary_query, r, &has_from, &from, &has_to, &to);
+    bool has_module = valid_text_field(&v, &schema_checkins_summary_query, "module_id",
+                                       http_query(r, "module_id"), module_id) == V_OK;
     /* A missing `to` is today; a missing `from` is relative to `to`. With both given, a
      * reversed range was recorded by parse_range(). */
     int64_t now_day = valid_ok(&v) && !has_to ? caller_today(r) : to;

@@ -16,6 +16,7 @@
 #include "api/module_cache.h"
 #include "api/notifications.h"
 #include "api/page.h"
+#include "api/schemas.h"
 #include "db/feedback.h"
 #include "http/idempotency.h"
 #include "domain/stats.h"
@@ -75,9 +76,9 @@ int api_feedback_create(struct http_req *r)
     int64_t rating = 0;
 
     valid_init(&v, &r->arena, "body");
-    valid_int(&v, r->json, "rating", V_REQUIRED, 1, 5, &rating);
-    valid_string(&v, r->json, "comment", V_NULL_ABSENT, 0, 2000, &f.comment);
-    valid_uuid(&v, r->json, "screen_id", V_NULL_ABSENT, f.screen_id);
+    valid_field(&v, r->json, &schema_feedback_create_body, "rating", &rating);
+    valid_field(&v, r->json, &schema_feedback_create_body, "comment", &f.comment);
+    valid_field(&v, r->json, &schema_feedback_create_body, "screen_id", f.screen_id);
     if (api_path_id_or_reply(r, "module_id", &v, f.module_id) < 0 ||
         http_idem_begin_or_reply(r) < 0)
         return 0;
@@ -121,8 +122,9 @@ int api_feedback_list(struct http_req *r)
     valid_init(&pv, &r->arena, "path");
     api_path_id(r, &pv, "module_id", module_id);
     valid_init(&v, &r->arena, "query");
-    valid_text_int(&v, "rating", http_query(r, "rating"), 0, 1, 5, &rating);
-    if (valid_text_uuid(&v, "screen_id", http_query(r, "screen_id"), 0, screen_id) == V_OK)
+    valid_text_field(&v, &schema_feedback_query, "rating", http_query(r, "rating"), &rating);
+    if (valid_text_field(&v, &schema_feedback_query, "screen_id", http_query(r, "screen_id"),
+                         screen_id) == V_OK)
         f.screen_id = screen_id;
     /* The cursor is bound to the module (its canonical id: the path takes any hex case) and the
      * filters (§1.7). */

@@ -14,6 +14,7 @@
 #include "api/module_access.h"
 #include "api/notifications.h"
 #include "api/page.h"
+#include "api/schemas.h"
 #include "db/assignments.h"
 #include "db/modules.h"
 #include "domain/content.h"
@@ -78,11 +79,12 @@ int api_modules_list(struct http_req *r)
     int rc;
 
     valid_init(&v, &r->arena, "query");
-    valid_text_enum(&v, "status", http_query(r, "status"), 0, module_status_names, &f.status);
-    valid_text_enum(&v, "flow_type", http_query(r, "flow_type"), 0, flow_type_names, &f.flow);
-    if (valid_text_uuid(&v, "author_id", http_query(r, "author_id"), 0, author) == V_OK)
+    valid_text_field(&v, &schema_modules_query, "status", http_query(r, "status"), &f.status);
+    valid_text_field(&v, &schema_modules_query, "flow_type", http_query(r, "flow_type"), &f.flow);
+    if (valid_text_field(&v, &schema_modules_query, "author_id", http_query(r, "author_id"),
+                         author) == V_OK)
         f.author_id = author;
-    valid_text_string(&v, "q", http_query(r, "q"), 0, 1, 100, &f.q);
+    valid_text_field(&v, &schema_modules_query, "q", http_query(r, "q"), &f.q);
     const char *scope =
         arena_printf(&r->arena, "modules|%d|%d|%s|%s", f.status, f.flow, author, f.q ? f.q : "");
     if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
@@ -123,10 +125,10 @@ int api_modules_create(struct http_req *r)
     int flow = -1;
 
     valid_init(&v, &r->arena, "body");
-    valid_string(&v, r->json, "title", V_REQUIRED, 1, 200, &m.title);
-    valid_string(&v, r->json, "description", V_NULL_ABSENT, 0, 5000, &m.description);
-    valid_enum(&v, r->json, "flow_type", V_REQUIRED, flow_type_names, &flow);
-    valid_object(&v, r->json, "settings", V_NULL_ABSENT, &settings);
+    valid_field(&v, r->json, &schema_module_create_body, "title", &m.title);
+    valid_field(&v, r->json, &schema_module_create_body, "description", &m.description);
+    valid_field(&v, r->json, &schema_module_create_body, "flow_type", &flow);
+    valid_field(&v, r->json, &schema_module_create_body, "settings", &settings);
     if (flow >= 0)
         parse_settings(r, &v, (enum flow_type)flow, settings, &m.settings);
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
@@ -170,9 +172,9 @@ int api_modules_patch(struct http_req *r)
     if (api_path_id_or_reply(r, "module_id", NULL, id) < 0)
         return 0;
     valid_init(&v, &r->arena, "body");
-    valid_string(&v, r->json, "title", 0, 1, 200, &title);
-    valid_string(&v, r->json, "description", 0, 0, 5000, &description);
-    valid_object(&v, r->json, "settings", 0, &settings);
+    valid_field(&v, r->json, &schema_module_patch_body, "title", &title);
+    valid_field(&v, r->json, &schema_module_patch_body, "description", &description);
+    valid_field(&v, r->json, &schema_module_patch_body, "settings", &settings);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
 
@@ -354,7 +356,7 @@ int api_modules_copy(struct http_req *r)
         return 0;
     valid_init(&v, &r->arena, "body");
     if (r->json != NULL)
-        valid_string(&v, r->json, "title", V_NULL_ABSENT, 1, 200, &title);
+        valid_field(&v, r->json, &schema_module_copy_body, "title", &title);
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
         return 0;
     /* Only the owner or an admin may copy: copies carry the answer keys. */

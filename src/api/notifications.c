@@ -11,6 +11,7 @@
 #include "api/module_access.h"
 #include "api/notification_render.h"
 #include "api/page.h"
+#include "api/schemas.h"
 #include "db/notifications.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -57,7 +58,8 @@ int api_notifications_list(struct http_req *r)
     int n = 0;
 
     valid_init(&v, &r->arena, "query");
-    if (valid_text_bool(&v, "unread", http_query(r, "unread"), 0, &unread) == V_OK)
+    if (valid_text_field(&v, &schema_notifications_query, "unread", http_query(r, "unread"),
+                         &unread) == V_OK)
         f.unread = unread;
     /* Bound to the filter as interpreted, so "true" and "1" page alike. */
     const char *scope = arena_printf(&r->arena, "notifications|%d", f.unread);

@@ -1,7 +1,14 @@
 /* Ops endpoints; see ops.h. */
 #include "api/ops.h"
 
+#include "db/db.h"
 #include "db/migrate.h"
+#include "http/auth.h"
+#include "http/metrics.h"
+#include "http/openapi.h"
+#include "http/server.h"
+#include "http/sse.h"
+#include "util/crypto.h"
 #include "util/err.h"
 
 int api_ops_healthz(struct http_req *r)
@@ -23,4 +30,55 @@ int api_ops_readyz(struct http_req *r)
                                json_pack("{s:s,s:s,s:s,s:b}", "status",
                                          ready ? "ready" : "not_ready", "database", database,
                                          "migrations", migrations, "shutting_down", shutting_down));
+}
+
+int api_ops_openapi(struct http_req *r)
+{
+    size_t len;
+    const char *doc = openapi_text(&len);
+
+    return http_reply_raw(r, 200, "application/json", doc, len);
+}
+
+/* Compared as hashes, byte by byte without an early exit: the time taken tells nothing about
+ * how much of the token was right, nor (the hashes having one length) how long it is. */
+static bool token_matches(const char *given, const char *want)
+{
+    char a[CRYPTO_TOKEN_HASH_LEN], b[CRYPTO_TOKEN_HASH_LEN];
+    unsigned char diff = 0;
+
+    crypto_token_hash(given, a);
+    crypto_token_hash(want, b);
+    for (size_t i = 0; i < sizeof(a); i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+int api_ops_metrics(struct http_req *r)
+{
+    const char *want = r->cfg->metrics_token;
+
+    if (want[0] != '\0') {
+        const char *token = http_bearer_token(r);
+        if (token == NULL)
+            return http_reply_err(r, TS_EUNAUTH);
+        if (!token_matches(token, want))
+            return http_reply_err(r, TS_EBADTOKEN);
+    }
+    struct http_metrics_gauges g = {0};
+    struct db_stats st;
+    db_get_stats(r->db, &st);
+    g.pool_max = st.size;
+    g.pool_idle = st.idle;
+    g.pool_in_use = st.in_use;
+    g.pool_waiting = st.waiting;
+    g.db_up = st.up;
+    g.sse_streams = r->server != NULL ? sse_hub_count(http_server_hub(r->server)) : 0;
+
+    struct buf b;
+    buf_init(&b, SIZE_MAX);
+    http_metrics_render(&b, &g);
+    http_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+    buf_free(&b);
+    return 0;
 }

@@ -1,5 +1,6 @@
 /* Pagination helpers; see page.h. */
 #include "api/page.h"
+#include "api/schemas.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -38,7 +39,7 @@ static int page_parse(struct http_req *r, struct valid *v, const char *scope, st
     const char *text = http_query(r, "cursor");
 
     memset(p, 0, sizeof(*p));
-    valid_text_int(v, "limit", http_query(r, "limit"), 0, 1, 100, &limit);
+    valid_text_field(v, &schema_page_query, "limit", http_query(r, "limit"), &limit);
     p->limit = (int)limit;
     /* Loaded even without a cursor: the reply needs it to sign the next one. */
     int rc = load_key(r, p->key);

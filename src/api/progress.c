@@ -15,6 +15,7 @@
 #include "api/module_access.h"
 #include "api/module_cache.h"
 #include "api/page.h"
+#include "api/schemas.h"
 #include "db/assignments.h"
 #include "db/caller.h"
 #include "domain/screen_refs.h"
@@ -238,10 +239,10 @@ static int reply_stored(struct http_req *r, const struct module *m, int rc,
     return http_commit_and_reply(r, 200, progress_json_doc(m, p, doc));
 }
 
-/* The body's "version" (int >= 0), for PUT, submit and attempts. */
-static void parse_version(struct valid *v, json_t *body, int64_t *version)
+/* The body's "version" (int >= 0), for PUT (schema `s`), submit and attempts. */
+static void parse_version(struct valid *v, const struct schema *s, json_t *body, int64_t *version)
 {
-    valid_int(v, body, "version", V_REQUIRED, 0, INT32_MAX, version);
+    valid_field(v, body, s, "version", version);
 }
 
 /* --- GET and PUT ------------------------------------------------------------------------- */
@@ -270,8 +271,8 @@ int api_progress_put(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "body");
-    parse_version(&v, r->json, &version);
-    valid_object(&v, r->json, "progress_data", V_REQUIRED, &data);
+    parse_version(&v, &schema_progress_put_body, r->json, &version);
+    valid_field(&v, r->json, &schema_progress_put_body, "progress_data", &data);
     if (module_or_reply(r, &v, &m, NULL) < 0 || load_writable_or_reply(r, &m, false, &old) < 0)
         return 0;
     if (version != old.version)
@@ -304,13 +305,14 @@ static void parse_option_ids(struct valid *v, json_t *body, json_t **ids)
     json_t *item;
     size_t i;
 
-    if (valid_array(v, body, "option_ids", V_REQUIRED, 1, 10, ids) != V_OK)
+    if (valid_field(v, body, &schema_answer_body, "option_ids", ids) != V_OK)
         return;
     valid_push_key(v, "option_ids");
     json_array_foreach(*ids, i, item)
     {
         valid_push_index(v, i);
-        if (valid_check_string(v, NULL, item, 0, SIZE_MAX, &strings[n]) == V_OK)
+        if (valid_check_field(v, NULL, schema_find(&schema_answer_body, "option_ids")->items, item,
+                              &strings[n]) == V_OK)
             n++;
         valid_pop(v);
     }
@@ -410,7 +412,7 @@ static int assessment_write_or_reply(struct http_req *r, struct module *m, struc
     int64_t version = 0;
 
     valid_init(&v, &r->arena, "body");
-    parse_version(&v, r->json, &version);
+    parse_version(&v, &schema_version_body, r->json, &version);
     if (module_or_reply(r, &v, m, NULL) < 0 || load_writable_or_reply(r, m, true, p) < 0)
         return -1;
     if (m->flow != FLOW_ASSESSMENT) {
@@ -502,7 +504,7 @@ int api_progress_dashboard(struct http_req *r)
     int n = 0;
 
     valid_init(&v, &r->arena, "query");
-    valid_text_enum(&v, "status", http_query(r, "status"), 0, progress_status_names, &f.status);
+    valid_text_field(&v, &schema_dashboard_query, "status", http_query(r, "status"), &f.status);
     const char *scope = arena_printf(&r->arena, "progress|%d", f.status);
     if (api_page_parse_or_reply(r, &v, scope, &page) < 0)
         return 0;

@@ -14,6 +14,7 @@
 #include "api/module_access.h"
 #include "api/module_cache.h"
 #include "api/progress.h"
+#include "api/schemas.h"
 #include "domain/content.h"
 #include "http/idempotency.h"
 #include "util/crypto.h"
@@ -192,12 +193,14 @@ int api_screens_create(struct http_req *r)
     if (path_ids_or_reply(r, mid, NULL) < 0)
         return 0;
     valid_init(&v, &r->arena, "body");
-    valid_enum(&v, r->json, "type", V_REQUIRED, screen_type_names, &in.type);
-    valid_string(&v, r->json, "title", V_REQUIRED, 1, 200, &s.title);
-    if (valid_object(&v, r->json, "content", V_REQUIRED, &in.content) == V_OK && in.type >= 0)
+    valid_field(&v, r->json, &schema_screen_create_body, "type", &in.type);
+    valid_field(&v, r->json, &schema_screen_create_body, "title", &s.title);
+    if (valid_field(&v, r->json, &schema_screen_create_body, "content", &in.content) == V_OK &&
+        in.type >= 0)
         parse_content(r, &v, (enum screen_type)in.type, in.content, &s.content);
-    valid_int(&v, r->json, "position", V_NULL_ABSENT, 1, INT64_MAX, &in.position);
-    in.next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, s.next_screen_id);
+    valid_field(&v, r->json, &schema_screen_create_body, "position", &in.position);
+    in.next =
+        valid_field(&v, r->json, &schema_screen_create_body, "next_screen_id", s.next_screen_id);
     if (http_valid_or_reply(r, &v) < 0 || http_idem_begin_or_reply(r) < 0)
         return 0;
     if (http_begin_write_or_reply(r) < 0 ||
@@ -239,9 +242,9 @@ int api_screens_patch(struct http_req *r)
     if (path_ids_or_reply(r, mid, sid) < 0)
         return 0;
     valid_init(&v, &r->arena, "body");
-    valid_string(&v, r->json, "title", 0, 1, 200, &title);
-    valid_object(&v, r->json, "content", 0, &content);
-    int has_next = valid_uuid(&v, r->json, "next_screen_id", V_NULLABLE, next);
+    valid_field(&v, r->json, &schema_screen_patch_body, "title", &title);
+    valid_field(&v, r->json, &schema_screen_patch_body, "content", &content);
+    int has_next = valid_field(&v, r->json, &schema_screen_patch_body, "next_screen_id", next);
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
     if (api_module_edit_or_reply(r, mid, MODULE_EDIT, &m) < 0)
@@ -332,14 +335,16 @@ static void parse_screen_ids(struct http_req *r, struct valid *v, char (**ids)[S
     size_t i;
 
     *n = 0;
-    if (valid_array(v, r->json, "screen_ids", V_REQUIRED, 0, SIZE_MAX, &list) != V_OK)
+    const struct schema_field *ids_field = schema_find(&schema_screen_order_body, "screen_ids");
+
+    if (valid_field(v, r->json, &schema_screen_order_body, "screen_ids", &list) != V_OK)
         return;
     *ids = arena_alloc(&r->arena, sizeof(**ids) * (json_array_size(list) + 1));
     valid_push_key(v, "screen_ids");
     json_array_foreach(list, i, item)
     {
         valid_push_index(v, i);
-        if (valid_check_uuid(v, NULL, item, (*ids)[*n]) == V_OK)
+        if (valid_check_field(v, NULL, ids_field->items, item, (*ids)[*n]) == V_OK)
             (*n)++;
         valid_pop(v);
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/page.h"
+#include "api/schemas.h"
 #include "db/streams.h"
 #include "db/users.h"
 #include "domain/accounts.h"
@@ -39,11 +40,11 @@ int api_users_tokens_revoked(struct http_req *r, const char *user_id)
 }
 
 /* Reads the profile fields shared by both PATCH endpoints. */
-static void parse_profile(struct valid *v, json_t *body, struct account_change *ch)
+static void parse_profile(struct valid *v, const struct schema *s, json_t *body,
+                          struct account_change *ch)
 {
-    ch->has_display_name =
-        valid_string(v, body, "display_name", 0, 1, 100, &ch->display_name) == V_OK;
-    ch->has_timezone = valid_timezone(v, body, "timezone", 0, &ch->timezone) == V_OK;
+    ch->has_display_name = valid_field(v, body, s, "display_name", &ch->display_name) == V_OK;
+    ch->has_timezone = valid_field(v, body, s, "timezone", &ch->timezone) == V_OK;
 }
 
 /* Applies the change to user `target_id` in one write transaction and renders the user. */
@@ -83,7 +84,8 @@ int api_users_me_patch(struct http_req *r)
     struct valid v;
 
     valid_init(&v, &r->arena, "body");
-    parse_profile(&v, r->json, &ch); /* role, active, email...: ignored here (§4) */
+    parse_profile(&v, &schema_me_patch_body, r->json,
+                  &ch); /* role, active, email...: ignored here (§4) */
     if (http_valid_or_reply(r, &v) < 0)
         return 0;
     return update_and_reply(r, r->user->id, &ch);
@@ -99,10 +101,10 @@ int api_users_patch(struct http_req *r)
     valid_init(&pv, &r->arena, "path");
     valid_text_uuid(&pv, "user_id", http_param(r, "user_id"), V_REQUIRED, id);
     valid_init(&v, &r->arena, "body");
-    parse_profile(&v, r->json, &ch);
-    ch.has_role = valid_enum(&v, r->json, "role", 0, user_role_names, &role) == V_OK;
+    parse_profile(&v, &schema_user_patch_body, r->json, &ch);
+    ch.has_role = valid_field(&v, r->json, &schema_user_patch_body, "role", &role) == V_OK;
     ch.role = (enum user_role)role;
-    ch.has_active = valid_bool(&v, r->json, "active", 0, &ch.active) == V_OK;
+    ch.has_active = valid_field(&v, r->json, &schema_user_patch_body, "active", &ch.active) == V_OK;
     /* A role or active key present, whatever its value, counts for the self-change rule. */
     ch.has_role |= json_object_get(r->json, "role") != NULL;
     ch.has_active |= json_object_get(r->json, "active") != NULL;
@@ -151,10 +153,11 @@ int api_users_list(struct http_req *r)
     int rc;
 
     valid_init(&v, &r->arena, "query");
-    valid_text_enum(&v, "role", http_query(r, "role"), 0, user_role_names, &role);
-    if (valid_text_bool(&v, "active", http_query(r, "active"), 0, &active) == V_OK)
+    valid_text_field(&v, &schema_users_query, "role", http_query(r, "role"), &role);
+    if (valid_text_field(&v, &schema_users_query, "active", http_query(r, "active"), &active) ==
+        V_OK)
         f.active = active;
-    valid_text_string(&v, "q", http_query(r, "q"), 0, 1, 100, &f.q);
+    valid_text_field(&v, &schema_users_query, "q", http_query(r, "q"), &f.q);
     f.role = role;
     /* The cursor is bound to the filters as interpreted, so "true" and "1" page alike. */
     const char *scope = arena_printf(&r->arena, "users|%d|%d|%s", f.role, f.active, f.q ? f.q : "");

@@ -19,6 +19,13 @@
 #include "domain/module.h"
 #include "util/validate.h"
 
+/* The schemas the validators below read (util/schema.h), per screen type and per flow; also
+ * written into /openapi.json. */
+extern const struct schema content_schema_content, content_schema_question,
+    content_schema_reflection, content_schema_checklist, content_schema_branch;
+extern const struct schema content_settings_linear, content_settings_branching,
+    content_settings_assessment;
+
 /*
  * Validates `content` (must be a JSON object; the caller checked dict_type) for a screen of
  * `type`. Also enforces the serialised size limit of 65536 bytes (compact JSON as stored):

@@ -25,6 +25,12 @@
 #include "model/progress.h"
 #include "util/validate.h"
 
+/* The schemas of progress_data per flow (§8.2-8.4) and of the response values a client writes
+ * (§8), which the readers of progress_*.c validate with; also written into /openapi.json. */
+extern const struct schema progress_schema_linear, progress_schema_branching,
+    progress_schema_assessment, progress_schema_reflection_value, progress_schema_checklist_value,
+    progress_schema_question_value;
+
 /* One screen of the module, in position order. Pointers borrowed. */
 struct progress_screen {
     const char *id; /* lowercase canonical UUID */

@@ -93,7 +93,7 @@ static bool is_single(json_t *content)
 static void check_current(struct valid *v, const struct progress_module *m, json_t *in,
                           char out[STR_UUID_SIZE])
 {
-    int rc = valid_uuid(v, in, "current_screen_id", V_NULLABLE, out);
+    int rc = valid_field(v, in, &progress_schema_assessment, "current_screen_id", out);
 
     if (rc != V_OK)
         out[0] = '\0';
@@ -173,7 +173,7 @@ static void check_answers(struct valid *v, const struct progress_module *m, json
     json_t *value;
 
     *out = NULL;
-    if (valid_object(v, in, "answers", 0, &answers) == V_ERR)
+    if (valid_field(v, in, &progress_schema_assessment, "answers", &answers) == V_ERR)
         return;
     res = json_object();
     valid_push_key(v, "answers");
@@ -194,9 +194,6 @@ static void check_answers(struct valid *v, const struct progress_module *m, json
 static int put(struct valid *v, const struct progress_module *m, json_t *stored, json_t *in,
                json_t **out)
 {
-    /* Server-owned keys are allowed so a client can send back the document it read. */
-    static const char *const allowed[] = {"attempt",      "current_screen_id", "answers",
-                                          "submitted_at", "attempts",          NULL};
     size_t before = valid_error_count(v);
     json_t *answers = NULL;
     char current[STR_UUID_SIZE];
@@ -207,7 +204,8 @@ static int put(struct valid *v, const struct progress_module *m, json_t *stored,
         return TS_ECONFLICT;
     if (valid_check_object(v, NULL, in, NULL) != V_OK)
         return -1;
-    valid_no_extra(v, in, allowed);
+    /* Server-owned keys are in the schema so a client can send back the document it read. */
+    valid_no_extra_fields(v, in, &progress_schema_assessment);
     check_current(v, m, in, current);
     check_answers(v, m, in, &answers);
     if (valid_error_count(v) != before) {

@@ -30,8 +30,6 @@
 #include "util/arena.h"
 #include "util/str.h"
 
-#define PATH_MAX_STEPS 1000
-
 #define MSG_UNKNOWN_SCREEN "Screen does not belong to this module"
 #define MSG_NOT_REACHABLE "Screen is not reachable yet"
 #define MSG_REQUIREMENTS "Screen requirements are not met"
@@ -81,19 +79,19 @@ static void step_error(struct valid *v, size_t i, const char *key, const char *t
 static void read_step(struct valid *v, const struct progress_module *m, json_t *item,
                       struct step *st)
 {
-    static const char *const allowed[] = {"screen_id", "choice_id", NULL};
+    const struct schema *s = schema_find(&progress_schema_branching, "path")->items->object;
     size_t before = valid_error_count(v);
 
     st->screen = -1;
     if (valid_check_object(v, NULL, item, NULL) != V_OK)
         return;
-    valid_no_extra(v, item, allowed);
-    if (valid_uuid(v, item, "screen_id", V_REQUIRED, st->id) == V_OK) {
+    valid_no_extra_fields(v, item, s);
+    if (valid_field(v, item, s, "screen_id", st->id) == V_OK) {
         st->screen = progress_find_screen(m, st->id);
         if (st->screen < 0)
             valid_error(v, "screen_id", "unknown_screen", MSG_UNKNOWN_SCREEN);
     }
-    if (valid_string(v, item, "choice_id", V_NULLABLE, 0, SIZE_MAX, &st->choice) != V_OK)
+    if (valid_field(v, item, s, "choice_id", &st->choice) != V_OK)
         st->choice = NULL;
     st->ok = valid_error_count(v) == before;
 }
@@ -101,16 +99,16 @@ static void read_step(struct valid *v, const struct progress_module *m, json_t *
 static void read_path(struct valid *v, const struct progress_module *m, json_t *in,
                       struct branching_in *bi)
 {
-    static const char *const allowed[] = {"path", "responses", NULL};
+    const struct schema *s = &progress_schema_branching;
     json_t *item;
     size_t i;
 
-    valid_no_extra(v, in, allowed);
-    int rc = valid_array(v, in, "path", 0, 0, PATH_MAX_STEPS, &bi->path);
+    valid_no_extra_fields(v, in, s);
+    int rc = valid_field(v, in, s, "path", &bi->path);
     bi->path_ok = rc != V_ERR;
     if (rc != V_OK)
         bi->path = NULL;
-    if (valid_object(v, in, "responses", 0, &bi->responses) != V_OK)
+    if (valid_field(v, in, s, "responses", &bi->responses) != V_OK)
         bi->responses = NULL;
 
     bi->len = json_array_size(bi->path);

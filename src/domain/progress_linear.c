@@ -62,16 +62,15 @@ static void linear_free(struct linear_in *li)
 
 static void read_shape(struct valid *v, json_t *in, struct linear_in *li)
 {
-    static const char *const allowed[] = {"current_screen_id", "completed_screen_ids", "responses",
-                                          NULL};
+    const struct schema *s = &progress_schema_linear;
 
-    valid_no_extra(v, in, allowed);
-    li->current_set = valid_uuid(v, in, "current_screen_id", V_NULLABLE, li->current_id) == V_OK;
-    int rc = valid_array(v, in, "completed_screen_ids", 0, 0, SIZE_MAX, &li->completed);
+    valid_no_extra_fields(v, in, s);
+    li->current_set = valid_field(v, in, s, "current_screen_id", li->current_id) == V_OK;
+    int rc = valid_field(v, in, s, "completed_screen_ids", &li->completed);
     li->completed_ok = rc != V_ERR;
     if (rc != V_OK)
         li->completed = NULL;
-    if (valid_object(v, in, "responses", 0, &li->responses) != V_OK)
+    if (valid_field(v, in, s, "responses", &li->responses) != V_OK)
         li->responses = NULL;
 }
 

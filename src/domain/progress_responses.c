@@ -122,14 +122,16 @@ bool progress_requirement_met(const struct progress_module *m, int i, json_t *re
 
 static json_t *reflection_value(struct valid *v, json_t *content, json_t *value)
 {
-    static const char *const allowed[] = {"text", NULL};
+    const struct schema *s = &progress_schema_reflection_value;
+    const struct schema_field *f = schema_find(s, "text");
     int64_t max = content_int(content, "max_length", 2000);
     const char *text;
 
-    valid_no_extra(v, value, allowed);
+    valid_no_extra_fields(v, value, s);
     /* Only the upper bound applies on write: a draft shorter than min_length may be saved; it
      * just does not meet the requirement until it is long enough. */
-    if (valid_string(v, value, "text", V_REQUIRED, 0, (size_t)(max < 0 ? 0 : max), &text) != V_OK)
+    if (valid_string(v, value, f->name, f->flags & V_REQUIRED, (size_t)f->min,
+                     (size_t)(max < 0 ? 0 : max), &text) != V_OK)
         return NULL;
     return json_pack("{s:s}", "text", text);
 }
@@ -138,6 +140,8 @@ static json_t *reflection_value(struct valid *v, json_t *content, json_t *value)
 static void check_items(struct valid *v, json_t *content, json_t *arr, const char **ids,
                         size_t *n_ids)
 {
+    const struct schema_field *items_field =
+        schema_find(&progress_schema_checklist_value, "checked_item_ids");
     json_t *item;
     size_t k;
 
@@ -147,7 +151,7 @@ static void check_items(struct valid *v, json_t *content, json_t *arr, const cha
         const char *id;
 
         valid_push_index(v, k);
-        if (valid_check_string(v, NULL, item, 0, SIZE_MAX, &id) == V_OK) {
+        if (valid_check_field(v, NULL, items_field->items, item, &id) == V_OK) {
             if (!has_id(content, "items", id))
                 valid_error(v, NULL, "unknown_item", MSG_UNKNOWN_ITEM);
             ids[(*n_ids)++] = id;
@@ -159,15 +163,15 @@ static void check_items(struct valid *v, json_t *content, json_t *arr, const cha
 
 static json_t *checklist_value(struct valid *v, json_t *content, json_t *value)
 {
-    static const char *const allowed[] = {"checked_item_ids", NULL};
+    const struct schema *s = &progress_schema_checklist_value;
     size_t before = valid_error_count(v);
     const char **ids = NULL;
     size_t n_ids = 0;
     json_t *arr = NULL;
     json_t *res = NULL;
 
-    valid_no_extra(v, value, allowed);
-    if (valid_array(v, value, "checked_item_ids", V_REQUIRED, 0, SIZE_MAX, &arr) != V_OK)
+    valid_no_extra_fields(v, value, s);
+    if (valid_field(v, value, s, "checked_item_ids", &arr) != V_OK)
         goto out;
     ids = xmalloc(sizeof(*ids) * (json_array_size(arr) + 1));
     check_items(v, content, arr, ids, &n_ids);

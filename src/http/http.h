@@ -22,6 +22,7 @@
 #include "util/validate.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/log.h"
 
 struct http_req;
 struct http_server;
@@ -30,6 +31,7 @@ struct http_notified;
 struct sse_stream;
 struct db;
 struct caller;
+struct http_asset;
 
 typedef int (*http_handler)(struct http_req *r);
 
@@ -62,6 +64,27 @@ struct route {
      * registration disabled); runs after authentication, before the body is parsed. Returns 0
      * to continue, or replies and returns -1. */
     int (*gate)(struct http_req *r);
+
+    /* Documentation (http/openapi.c), from the schemas the handler validates with
+     * (api/schemas.h). Path parameters come from the pattern. */
+    const char *operation;         /* operationId: the handler's name without "api_" */
+    const struct schema *query;    /* query parameters, or NULL */
+    const struct schema *body;     /* request body (with ROUTE_BODY), or NULL */
+    int ok;                        /* success status; 0 means 200 */
+    const struct schema *response; /* success body; NULL: none (204) or `media` */
+    const char *media;             /* success media type when not JSON (text/event-stream) */
+    const struct schema *conflict; /* a 409 body with keys beside detail (implies DOC_CONFLICT) */
+    unsigned doc;                  /* DOC_* */
+};
+
+/* Documentation flags of a route: the error responses its properties do not imply. */
+enum {
+    DOC_CONFLICT = 1 << 0,       /* 409 from the endpoint's rules */
+    DOC_RATE_LIMITED = 1 << 1,   /* 429 with Retry-After */
+    DOC_NO_DB = 1 << 2,          /* never touches the database: no 503 */
+    DOC_TOKEN_OPTIONAL = 1 << 3, /* public, unless configured to want a bearer token (401) */
+    DOC_NOT_READY = 1 << 4,      /* 503 carries the success schema (readiness) */
+    DOC_CREDENTIALS = 1 << 5,    /* public, but 401 for wrong credentials (login) */
 };
 
 struct http_kv {
@@ -91,11 +114,17 @@ struct http_req {
     int nquery;
     const char *client_ip;
     char request_id[129];
-    char trace_id[33]; /* "" when the request had no valid traceparent */
-    int64_t start_ms;  /* monotonic */
+    /* From a valid W3C traceparent, else "" (API.md §1.9). */
+    char trace_id[33]; /* 32 lower-case hex digits */
+    char span_id[17];  /* the caller's span: traceparent's parent-id */
+    bool trace_sampled;
+    struct log_context log; /* request_id and the trace fields, for every log line */
+    int64_t start_ms;       /* monotonic */
 
     /* Routing. */
     const struct route *route; /* NULL when unmatched */
+    /* Unrouted: the embedded file a GET of this path is answered with (http/static.h). */
+    const struct http_asset *asset;
     struct http_kv params[HTTP_MAX_PATH_PARAMS];
     int nparams;
     const char *cors_origin; /* the request's Origin when CORS allows it */
@@ -133,6 +162,9 @@ struct http_req {
     bool replied;
     int status;
     char *reply_body; /* malloc'ed; handed to MHD */
+    /* Instead of reply_body: bytes of process lifetime (an embedded file, http/static.h),
+     * sent without a copy. */
+    const char *reply_static;
     size_t reply_len;
     const char *content_type;
     struct http_kv reply_headers[HTTP_MAX_REPLY_HEADERS];

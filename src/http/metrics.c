@@ -1,7 +1,8 @@
 /*
- * Prometheus metrics; see metrics.h.
+ * Prometheus metrics: the registry and the exposition; see metrics.h. The handler of
+ * GET /metrics is api_ops_metrics() (api/ops.c).
  *
- * Sections: label tables; shards; label values; counting; rendering; GET /metrics.
+ * Sections: label tables; shards; label values; counting; rendering.
  *
  * A shard holds one cell per (route template, method): the request count per status, the
  * histogram's buckets (not cumulative: one increment per request) and the sum of durations in
@@ -21,13 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "db/db.h"
-#include "http/auth.h"
-#include "http/server.h"
-#include "http/sse.h"
 #include "model/notification.h"
-#include "util/crypto.h"
-#include "util/err.h"
 #include "util/log.h"
 
 /* --- label tables ----------------------------------------------------------------------- */
@@ -415,49 +410,4 @@ void http_metrics_render(struct buf *b, const struct http_metrics_gauges *g)
     buf_puts(b, "trainsmart_build_info{version=\"");
     http_metrics_escape(b, TS_VERSION);
     buf_puts(b, "\"} 1\n");
-}
-
-/* --- GET /metrics ----------------------------------------------------------------------- */
-
-/* Compared as hashes, byte by byte without an early exit: the time taken tells nothing about
- * how much of the token was right, nor (the hashes having one length) how long it is. */
-static bool token_matches(const char *given, const char *want)
-{
-    char a[CRYPTO_TOKEN_HASH_LEN], b[CRYPTO_TOKEN_HASH_LEN];
-    unsigned char diff = 0;
-
-    crypto_token_hash(given, a);
-    crypto_token_hash(want, b);
-    for (size_t i = 0; i < sizeof(a); i++)
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    return diff == 0;
-}
-
-int http_metrics_get(struct http_req *r)
-{
-    const char *want = r->cfg->metrics_token;
-
-    if (want[0] != '\0') {
-        const char *token = http_bearer_token(r);
-        if (token == NULL)
-            return http_reply_err(r, TS_EUNAUTH);
-        if (!token_matches(token, want))
-            return http_reply_err(r, TS_EBADTOKEN);
-    }
-    struct http_metrics_gauges g = {0};
-    struct db_stats st;
-    db_get_stats(r->db, &st);
-    g.pool_max = st.size;
-    g.pool_idle = st.idle;
-    g.pool_in_use = st.in_use;
-    g.pool_waiting = st.waiting;
-    g.db_up = st.up;
-    g.sse_streams = r->server != NULL ? sse_hub_count(http_server_hub(r->server)) : 0;
-
-    struct buf b;
-    buf_init(&b, SIZE_MAX);
-    http_metrics_render(&b, &g);
-    http_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
-    buf_free(&b);
-    return 0;
 }

@@ -1,6 +1,6 @@
 /*
- * Prometheus metrics (API.md §14): the registry the request path counts into, and
- * GET /metrics, which renders it in the text exposition format 0.0.4.
+ * Prometheus metrics (API.md §14): the registry the request path counts into, and its
+ * rendering in the text exposition format 0.0.4 (served by api_ops_metrics(), api/ops.c).
  *
  * Counting never takes a lock shared by requests: every thread that records gets a shard of
  * its own (per-thread counters, written by that thread alone with relaxed atomics, so the cost
@@ -62,10 +62,6 @@ void http_metrics_render(struct buf *b, const struct http_metrics_gauges *g);
 
 /* Appends `s` escaped as a label value: backslash, double quote and newline as \\, \", \n. */
 void http_metrics_escape(struct buf *b, const char *s);
-
-/* GET /metrics: checks METRICS_TOKEN when set (401 otherwise), then replies the exposition
- * with Content-Type text/plain; version=0.0.4; charset=utf-8. */
-int http_metrics_get(struct http_req *r);
 
 #if TS_METRICS
 

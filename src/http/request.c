@@ -18,6 +18,7 @@
 #include "http/idempotency.h"
 #include "http/metrics.h"
 #include "http/sse.h"
+#include "http/static.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -246,16 +247,33 @@ static bool is_lower_hex(const char *s, size_t n)
     return nonzero;
 }
 
-/* W3C traceparent "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>". */
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * W3C Trace Context (level 1, §3.2) "<version>-<trace-id>-<parent-id>-<flags>": 2, 32, 16 and 2
+ * lower-case hex digits. Version ff is invalid; version 00 is exactly 55 characters; a later
+ * version may carry more fields after a '-', which are ignored. All-zero ids are invalid. An
+ * invalid header is ignored (the request is served, the line has no trace id).
+ */
 static void read_traceparent(struct http_req *r)
 {
     const char *tp = http_header(r, "traceparent");
+    size_t n = tp ? strlen(tp) : 0;
 
-    if (tp == NULL || strlen(tp) != 55 || strncmp(tp, "00-", 3) != 0 || tp[35] != '-' ||
-        tp[52] != '-' || !is_lower_hex(tp + 3, 32) || !is_lower_hex(tp + 36, 16))
+    if (n < 55 || hex_value(tp[0]) < 0 || hex_value(tp[1]) < 0 || strncmp(tp, "ff", 2) == 0 ||
+        tp[2] != '-' || tp[35] != '-' || tp[52] != '-' || !is_lower_hex(tp + 3, 32) ||
+        !is_lower_hex(tp + 36, 16) || hex_value(tp[53]) < 0 || hex_value(tp[54]) < 0)
+        return;
+    if (strncmp(tp, "00", 2) == 0 ? n != 55 : n > 55 && tp[55] != '-')
         return;
     memcpy(r->trace_id, tp + 3, 32);
     r->trace_id[32] = '\0';
+    memcpy(r->span_id, tp + 36, 16);
+    r->span_id[16] = '\0';
+    r->trace_sampled = (hex_value(tp[54]) & 1) != 0;
 }
 
 static void assign_ids(struct http_req *r)
@@ -267,6 +285,10 @@ static void assign_ids(struct http_req *r)
     else
         crypto_request_id(r->request_id);
     read_traceparent(r);
+    r->log = (struct log_context){.request_id = r->request_id,
+                                  .trace_id = r->trace_id,
+                                  .span_id = r->span_id,
+                                  .sampled = r->trace_sampled};
 }
 
 /* --- framing, CORS and routing ------------------------------------------------------------ */
@@ -326,7 +348,16 @@ static void route(struct http_req *r, const struct router *rt)
     enum router_result res = router_match(rt, r->method, r->path, &m);
 
     if (res == ROUTER_NOT_FOUND) {
-        http_reply_err(r, TS_ENOTFOUND);
+        /* Not an endpoint: perhaps an embedded file, replied to once the request is complete
+         * (http_req_reply_static()). A reply queued now would close the connection, since
+         * libmicrohttpd cannot keep one whose request it has not read to the end. */
+        r->asset = http_static_find(r->path);
+        if (r->asset == NULL) {
+            http_reply_err(r, TS_ENOTFOUND);
+        } else if (strcmp(r->method, "GET") != 0) {
+            http_reply_err(r, TS_EMETHOD);
+            http_add_header(r, "Allow", "GET");
+        }
         return;
     }
     if (res == ROUTER_METHOD_NOT_ALLOWED) {
@@ -474,9 +505,11 @@ static int query_is_text_or_reply(struct http_req *r)
 
 void http_req_dispatch(struct http_req *r)
 {
-    if (r->replied) /* from the headers, or the 413 of a body past the cap */
+    /* A reply from the headers, the 413 of a body past the cap, or an embedded file (which
+     * server.c serves without a handler thread; unit tests get here with one). */
+    if (r->replied || http_req_reply_static(r))
         return;
-    log_set_request_id(r->request_id);
+    log_set_context(&r->log);
     /* Steps 3 and 4: authentication and endpoint permission from the route's access label. */
     if (r->route->access != ACCESS_PUBLIC && http_auth_or_reply(r) < 0)
         goto out;
@@ -502,7 +535,15 @@ out:
     /* The connection goes back before the reply is sent: a slow reader holds no connection. */
     db_release(r->conn);
     r->conn = NULL;
-    log_set_request_id(NULL);
+    log_set_context(NULL);
+}
+
+bool http_req_reply_static(struct http_req *r)
+{
+    if (r->replied || r->asset == NULL)
+        return false;
+    http_static_reply(r, r->asset);
+    return true;
 }
 
 int http_begin_write_or_reply(struct http_req *r)
@@ -646,20 +687,18 @@ void http_req_finish_reply(struct http_req *r, bool shutting_down)
 
 void http_req_log_access(const struct http_req *r)
 {
-    char ts[TIME_RFC3339_LEN];
     struct buf b;
     int64_t ms = time_mono_ms() - r->start_ms;
+    struct log_context ctx = r->log;
 
     if (!log_enabled(LOG_INFO))
         return;
-    time_format_ms(time_now_ms(), ts);
-    buf_init(&b, 4096);
-    buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":\"", ts);
-    buf_json_escape(&b, r->request_id);
-    buf_puts(&b, "\",\"method\":\"");
+    ctx.request_id = r->request_id; /* also for a request refused before its ids were read */
+    log_line_begin(&b, LOG_INFO);
+    buf_puts(&b, ",\"msg\":\"request\",\"method\":\"");
     buf_json_escape(&b, r->method);
     buf_puts(&b, "\",\"route\":\"");
-    buf_json_escape(&b, r->route ? r->route->pattern : "unmatched");
+    buf_json_escape(&b, r->route ? r->route->pattern : r->asset ? r->asset->path : "unmatched");
     buf_printf(&b, "\",\"status\":%d,\"duration_ms\":%lld,\"user_id\":", r->status, (long long)ms);
     if (r->user_id != NULL) {
         buf_puts(&b, "\"");
@@ -671,9 +710,5 @@ void http_req_log_access(const struct http_req *r)
     buf_puts(&b, ",\"client_ip\":\"");
     buf_json_escape(&b, r->client_ip);
     buf_puts(&b, "\"");
-    if (r->trace_id[0] != '\0')
-        buf_printf(&b, ",\"trace_id\":\"%s\"", r->trace_id);
-    buf_puts(&b, "}");
-    log_write_line(b.data, b.len);
-    buf_free(&b);
+    log_line_end(&b, &ctx);
 }

@@ -57,6 +57,10 @@ bool http_req_on_headers(struct http_req *r, const struct router *rt);
  */
 bool http_req_on_body(struct http_req *r, const char *data, size_t len);
 
+/* Once the request is complete: replies with the embedded file a GET asked for (no handler
+ * thread needed) and returns true; false for a request that goes to a handler. */
+bool http_req_reply_static(struct http_req *r);
+
 /* Runs the rest of the pipeline and the handler; exactly one reply is queued afterwards. */
 void http_req_dispatch(struct http_req *r);
 

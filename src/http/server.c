@@ -331,6 +331,9 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
         resp = MHD_create_response_from_buffer(r->reply_len, r->reply_body, MHD_RESPMEM_MUST_FREE);
         if (resp != NULL)
             r->reply_body = NULL; /* MHD owns it now */
+    } else if (r->reply_static != NULL) {
+        resp = MHD_create_response_from_buffer(r->reply_len, (void *)r->reply_static,
+                                               MHD_RESPMEM_PERSISTENT);
     } else {
         resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     }
@@ -457,7 +460,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     /* The final call: the first time, hand the request to a handler thread; once it has run
      * (the connection was resumed and MHD calls again), send its reply. */
-    if (ctx->handled || ctx->req.replied)
+    if (ctx->handled || ctx->req.replied || http_req_reply_static(&ctx->req))
         return send_reply(s, c, ctx);
     if (handler_enqueue(&s->pool, c, ctx))
         return MHD_YES;

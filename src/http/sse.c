@@ -781,7 +781,7 @@ static void *hub_main(void *arg)
     struct sse_hub *h = arg;
     int64_t beat_ms = (int64_t)h->cfg->sse_heartbeat_seconds * 1000;
 
-    log_set_request_id(NULL);
+    log_set_context(NULL);
     pthread_mutex_lock(&h->mu);
     h->next_tick = time_mono_ms() + beat_ms;
     while (!atomic_load(&h->stop)) {
@@ -864,7 +864,7 @@ static void *listen_main(void *arg)
     int backoff = BACKOFF_MIN_MS;
     bool was_lost = false;
 
-    log_set_request_id(NULL);
+    log_set_context(NULL);
     while (!atomic_load(&h->stop)) {
         struct db_listener *l = NULL;
         if (db_listen_open(h->cfg, h->cfg->db_timeout_ms, &l) < 0) {

@@ -6,14 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/buf.h"
 #include "util/time.h"
 
 static volatile int min_level = LOG_INFO;
 static volatile int log_fd = STDOUT_FILENO;
-static _Thread_local const char *thread_request_id;
+static char cloud_project[128];
+static _Thread_local const struct log_context *thread_context;
 
 static const char *const level_names[] = {"debug", "info", "warning", "error"};
+static const char *const severity_names[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
 
 void log_set_level(enum log_level level)
 {
@@ -38,15 +39,20 @@ void log_set_fd(int fd)
     log_fd = fd;
 }
 
-void log_set_request_id(const char *request_id)
+void log_set_cloud_project(const char *project)
 {
-    thread_request_id = request_id;
+    snprintf(cloud_project, sizeof(cloud_project), "%s", project ? project : "");
 }
 
-void log_write_line(const char *json, unsigned long len)
+void log_set_context(const struct log_context *ctx)
+{
+    thread_context = ctx;
+}
+
+/* One write of line + newline: copied into a stack buffer when small, else two writes. */
+static void write_line(const char *json, size_t len)
 {
     char nl = '\n';
-    /* One write of line + newline: copy into a stack buffer when small, else two writes. */
     char small[2048];
 
     if (len < sizeof(small)) {
@@ -61,10 +67,51 @@ void log_write_line(const char *json, unsigned long len)
     (void)w;
 }
 
+void log_line_begin(struct buf *b, enum log_level level)
+{
+    char ts[TIME_RFC3339_LEN];
+
+    time_format_ms(time_now_ms(), ts);
+    buf_init(b, 16384); /* the cap: a 1 KiB message escaped, the access fields, the ids */
+    buf_printf(b, "{\"ts\":\"%s\",\"level\":\"%s\",\"severity\":\"%s\"", ts, level_names[level],
+               severity_names[level]);
+}
+
+static void put_string_member(struct buf *b, const char *name, const char *value)
+{
+    buf_printf(b, ",\"%s\":\"", name);
+    buf_json_escape(b, value);
+    buf_puts(b, "\"");
+}
+
+void log_line_end(struct buf *b, const struct log_context *ctx)
+{
+    if (ctx == NULL)
+        ctx = thread_context;
+    if (ctx != NULL && ctx->request_id != NULL)
+        put_string_member(b, "request_id", ctx->request_id);
+    if (ctx != NULL && ctx->trace_id != NULL && ctx->trace_id[0] != '\0') {
+        /* Both ids are validated hex, and the project is checked at start: nothing to escape
+         * but the project, which buf_json_escape handles all the same. */
+        put_string_member(b, "trace_id", ctx->trace_id);
+        if (cloud_project[0] != '\0') {
+            buf_puts(b, ",\"logging.googleapis.com/trace\":\"projects/");
+            buf_json_escape(b, cloud_project);
+            buf_printf(b, "/traces/%s\"", ctx->trace_id);
+            if (ctx->span_id != NULL && ctx->span_id[0] != '\0')
+                put_string_member(b, "logging.googleapis.com/spanId", ctx->span_id);
+            buf_printf(b, ",\"logging.googleapis.com/trace_sampled\":%s",
+                       ctx->sampled ? "true" : "false");
+        }
+    }
+    buf_puts(b, "}");
+    write_line(b->data, b->len);
+    buf_free(b);
+}
+
 void log_msg(enum log_level level, const char *module, const char *fmt, ...)
 {
     char msg[1024];
-    char ts[TIME_RFC3339_LEN];
     struct buf b;
     va_list ap;
 
@@ -73,20 +120,9 @@ void log_msg(enum log_level level, const char *module, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    time_format_ms(time_now_ms(), ts);
 
-    buf_init(&b, 8192);
-    buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"module\":\"", ts, level_names[level]);
-    buf_json_escape(&b, module);
-    buf_puts(&b, "\",\"msg\":\"");
-    buf_json_escape(&b, msg);
-    buf_puts(&b, "\"");
-    if (thread_request_id != NULL) {
-        buf_puts(&b, ",\"request_id\":\"");
-        buf_json_escape(&b, thread_request_id);
-        buf_puts(&b, "\"");
-    }
-    buf_puts(&b, "}");
-    log_write_line(b.data, b.len);
-    buf_free(&b);
+    log_line_begin(&b, level);
+    put_string_member(&b, "module", module);
+    put_string_member(&b, "msg", msg);
+    log_line_end(&b, NULL);
 }

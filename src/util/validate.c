@@ -680,18 +680,6 @@ int valid_array(struct valid *v, json_t *obj, const char *key, unsigned flags, s
     return rc == V_OK ? check_array(v, key, val, min, max, out) : rc;
 }
 
-void valid_no_extra(struct valid *v, json_t *obj, const char *const *allowed)
-{
-    const char *key;
-    json_t *val;
-
-    json_object_foreach(obj, key, val)
-    {
-        if (enum_index(key, allowed) < 0)
-            valid_error(v, key, "extra_forbidden", "Extra inputs are not permitted");
-    }
-}
-
 /* --- 5. Raw text parameters ------------------------------------------------------------- */
 
 /* Absent raw text: "missing" when required, else V_ABSENT. */
@@ -782,4 +770,119 @@ int valid_text_date(struct valid *v, const char *key, const char *raw, unsigned 
     if (raw == NULL)
         return text_absent(v, key, flags);
     return check_date_text(v, key, raw, out);
+}
+
+/* --- schema-driven readers ------------------------------------------------------------ */
+
+/* Validation flags of a field: the schema flags share the V_* values. */
+_Static_assert((int)SCHEMA_REQUIRED == (int)V_REQUIRED && (int)SCHEMA_NULLABLE == (int)V_NULLABLE &&
+                   (int)SCHEMA_NULL_ABSENT == (int)V_NULL_ABSENT,
+               "schema flags are validation flags");
+#define VFLAGS(f) ((f)->flags & (V_REQUIRED | V_NULLABLE | V_NULL_ABSENT))
+
+static size_t size_limit(int64_t n)
+{
+    return n == SCHEMA_NO_MAX ? SIZE_MAX : (size_t)n;
+}
+
+static const struct schema_field *field_of(const struct schema *s, const char *name)
+{
+    const struct schema_field *f = schema_find(s, name);
+
+    assert(f != NULL && "a handler names a field its schema does not hold");
+    if (f == NULL)
+        abort();
+    return f;
+}
+
+int valid_field(struct valid *v, json_t *obj, const struct schema *s, const char *name, void *out)
+{
+    const struct schema_field *f = field_of(s, name);
+    unsigned fl = VFLAGS(f);
+
+    switch (f->type) {
+    case SCHEMA_STRING:
+        if (f->pattern != NULL)
+            return valid_pattern(v, obj, name, fl, f->pattern, out);
+        return valid_string(v, obj, name, fl, size_limit(f->min), size_limit(f->max), out);
+    case SCHEMA_EMAIL:
+        /* The address rules (and their length after trimming) are the domain's. */
+        return valid_string(v, obj, name, fl, 0, SIZE_MAX, out);
+    case SCHEMA_INT:
+        return valid_int(v, obj, name, fl, f->min, f->max, out);
+    case SCHEMA_BOOL:
+        return valid_bool(v, obj, name, fl, out);
+    case SCHEMA_ENUM:
+        return valid_enum(v, obj, name, fl, f->values, out);
+    case SCHEMA_UUID:
+        return valid_uuid(v, obj, name, fl, out);
+    case SCHEMA_DATETIME:
+        return valid_timestamp(v, obj, name, fl, out);
+    case SCHEMA_DATE:
+        return valid_date(v, obj, name, fl, out);
+    case SCHEMA_TIMEZONE:
+        return valid_timezone(v, obj, name, fl, out);
+    case SCHEMA_OBJECT:
+    case SCHEMA_MAP:
+        return valid_object(v, obj, name, fl, out);
+    case SCHEMA_ARRAY:
+        return valid_array(v, obj, name, fl, size_limit(f->min), size_limit(f->max), out);
+    case SCHEMA_NUMBER:
+        break;
+    }
+    assert(!"no reader for this field type");
+    abort();
+}
+
+int valid_text_field(struct valid *v, const struct schema *s, const char *name, const char *raw,
+                     void *out)
+{
+    const struct schema_field *f = field_of(s, name);
+    unsigned fl = VFLAGS(f);
+
+    switch (f->type) {
+    case SCHEMA_STRING:
+        return valid_text_string(v, name, raw, fl, size_limit(f->min), size_limit(f->max), out);
+    case SCHEMA_INT:
+        return valid_text_int(v, name, raw, fl, f->min, f->max, out);
+    case SCHEMA_BOOL:
+        return valid_text_bool(v, name, raw, fl, out);
+    case SCHEMA_ENUM:
+        return valid_text_enum(v, name, raw, fl, f->values, out);
+    case SCHEMA_UUID:
+        return valid_text_uuid(v, name, raw, fl, out);
+    case SCHEMA_DATE:
+        return valid_text_date(v, name, raw, fl, out);
+    default:
+        break;
+    }
+    assert(!"no text reader for this field type");
+    abort();
+}
+
+int valid_check_field(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
+                      void *out)
+{
+    switch (f->type) {
+    case SCHEMA_STRING:
+        return valid_check_string(v, key, val, size_limit(f->min), size_limit(f->max), out);
+    case SCHEMA_UUID:
+        return valid_check_uuid(v, key, val, out);
+    default:
+        break;
+    }
+    assert(!"no item checker for this field type");
+    abort();
+}
+
+void valid_no_extra_fields(struct valid *v, json_t *obj, const struct schema *s)
+{
+    const char *key;
+    json_t *val;
+
+    json_object_foreach(obj, key, val)
+    {
+        if (schema_find(s, key) == NULL)
+            valid_error(v, key, "extra_forbidden", "Extra inputs are not permitted");
+    }
 }

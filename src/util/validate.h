@@ -7,10 +7,14 @@
  *
  *     struct valid v;
  *     valid_init(&v, &r->arena, "body");
- *     valid_string(&v, body, "title", V_REQUIRED, 1, 200, &in->title);
- *     valid_int(&v, body, "rating", V_REQUIRED, 1, 5, &in->rating);
+ *     valid_field(&v, body, &schema_feedback_create_body, "rating", &in->rating);
+ *     valid_field(&v, body, &schema_feedback_create_body, "comment", &in->comment);
  *     if (http_valid_or_reply(r, &v) < 0)   (frees v; on errors replies 422 with its list)
  *         return -1;
+ *
+ * valid_field() takes the field's type, flags and limits from its schema (util/schema.h, the
+ * definitions /openapi.json is made of) and calls the reader below for it; the readers are
+ * also called directly where a limit depends on the data (a reflection's max_length).
  *
  * Strings returned through out parameters are borrowed from the json_t they came from (valid as
  * long as that document), or arena copies where stated. The error list is a jansson array
@@ -27,6 +31,7 @@
 #include <jansson.h>
 
 #include "util/arena.h"
+#include "util/schema.h"
 #include "util/str.h"
 #include "util/time.h"
 
@@ -140,12 +145,6 @@ int valid_array(struct valid *v, json_t *obj, const char *key, unsigned flags, s
                 size_t max, json_t **out);
 
 /*
- * Records extra_forbidden for every key of `obj` that is not in `allowed` (NULL-terminated).
- * Used for stored documents (settings, screen content, progress_data).
- */
-void valid_no_extra(struct valid *v, json_t *obj, const char *const *allowed);
-
-/*
  * Value checkers for an already extracted json_t (array items, map values): same rules and
  * errors as the field readers, recorded at the current location plus `key` (NULL = here).
  * `out` may be NULL when only the check matters.
@@ -179,5 +178,27 @@ int valid_text_string(struct valid *v, const char *key, const char *raw, unsigne
                       size_t max, const char **out);
 int valid_text_date(struct valid *v, const char *key, const char *raw, unsigned flags,
                     struct ts_date *out);
+
+/*
+ * Schema-driven readers (util/schema.h): the field `name` of schema `s` decides the reader and
+ * its flags and limits. `out` points at what that reader fills: const char * (string, email,
+ * timezone), int64_t (int), bool, int (enum index), char[STR_UUID_SIZE] (uuid), int64_t ms
+ * (datetime), struct ts_date (date), json_t * (object, map, array). Naming a field `s` does not
+ * hold is a programming error (asserted). Results as the readers above.
+ */
+int valid_field(struct valid *v, json_t *obj, const struct schema *s, const char *name, void *out);
+
+/* The same for a raw text parameter (query string); `raw` may be NULL (absent). */
+int valid_text_field(struct valid *v, const struct schema *s, const char *name, const char *raw,
+                     void *out);
+
+/* An already extracted value (an array item) against the item definition `f` at the current
+ * location plus `key` (NULL: here); string and uuid items. */
+int valid_check_field(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
+                      void *out);
+
+/* Records extra_forbidden for every key of `obj` that is not a field of `s` (stored documents
+ * whose schema is closed). */
+void valid_no_extra_fields(struct valid *v, json_t *obj, const struct schema *s);
 
 #endif

@@ -142,24 +142,7 @@ Test(http, access_log_is_one_json_line_with_request_fields)
     ts_http(&srv, "GET", "/healthz?access_token=also-secret", h, NULL, &r);
     cr_assert_eq(r.status, 200);
     ts_resp_free(&r);
-    /* The access line is written when the request completes, just after the reply. */
-    char *line = NULL;
-    for (int i = 0; i < 100 && line == NULL; i++) {
-        char *log = ts_server_log(&srv);
-        char *p = strstr(log, "\"request_id\":\"log-check-1\"");
-        if (p != NULL) {
-            char *start = p;
-            while (start > log && start[-1] != '\n')
-                start--;
-            line = strndup(start, strcspn(start, "\n"));
-        }
-        free(log);
-        if (line == NULL)
-            usleep(20000);
-    }
-    cr_assert_not_null(line, "no access log line");
-    json_t *j = json_loads(line, 0, NULL);
-    cr_assert_not_null(j, "not JSON: %s", line);
+    json_t *j = ts_access_line(&srv, "log-check-1");
     cr_assert_str_eq(json_string_value(json_object_get(j, "method")), "GET");
     cr_assert_str_eq(json_string_value(json_object_get(j, "route")), "/healthz");
     cr_assert_eq(json_integer_value(json_object_get(j, "status")), 200);
@@ -167,10 +150,10 @@ Test(http, access_log_is_one_json_line_with_request_fields)
     cr_assert(json_is_null(json_object_get(j, "user_id")));
     cr_assert_not_null(json_object_get(j, "ts"));
     cr_assert_str_eq(json_string_value(json_object_get(j, "level")), "info");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "severity")), "INFO");
     cr_assert_str_eq(json_string_value(json_object_get(j, "trace_id")),
                      "4bf92f3577b34da6a3ce929d0e0e4736");
     json_decref(j);
-    free(line);
     char *log = ts_server_log(&srv);
     cr_assert_null(strstr(log, "secret"), "a secret reached the log");
     free(log);
@@ -254,30 +237,6 @@ Test(http, chunked_body_over_limit_is_413)
     free(got);
 }
 
-/* The server's access line for `request_id`, parsed (caller decrefs); waits for it a while,
- * as it is written when the request completes, just after the reply. */
-static json_t *access_line(const char *request_id)
-{
-    char needle[200];
-    json_t *j = NULL;
-
-    snprintf(needle, sizeof(needle), "\"request_id\":\"%s\",\"method\"", request_id);
-    for (int i = 0; i < 100 && j == NULL; i++) {
-        char *log = ts_server_log(&srv);
-        char *p = strstr(log, needle);
-        if (p != NULL) {
-            while (p > log && p[-1] != '\n')
-                p--;
-            j = json_loadb(p, strcspn(p, "\n"), 0, NULL);
-        }
-        free(log);
-        if (j == NULL)
-            usleep(20000);
-    }
-    cr_assert_not_null(j, "no access log line for %s", request_id);
-    return j;
-}
-
 /* The 413 must not wait for the end of the body: a client that never sends its last chunk
  * would otherwise hold the connection as long as it likes. */
 Test(http, chunked_body_past_limit_is_413_and_closed_before_the_last_chunk)
@@ -318,7 +277,7 @@ Test(http, chunked_body_past_limit_is_413_and_closed_before_the_last_chunk)
     cr_assert_not_null(body);
     cr_assert_str_eq(body + 4, "{\"detail\":\"Request Entity Too Large\"}");
     cr_assert_not_null(strstr(got, "\r\nContent-Length: 37\r\n"), "got %s", got);
-    json_t *line = access_line("early-413");
+    json_t *line = ts_access_line(&srv, "early-413");
     cr_assert_eq(json_integer_value(json_object_get(line, "status")), 413);
     cr_assert_str_eq(json_string_value(json_object_get(line, "route")), "/api/v1/auth/login");
     json_decref(line);

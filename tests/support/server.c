@@ -537,19 +537,50 @@ char *ts_server_log(const struct ts_server *s)
     return read_file(s->log_path);
 }
 
-int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err)
+/* The access line in `log` for `rid_member` ("request_id":"…"), parsed, or NULL. */
+static json_t *find_access_line(char *log, const char *rid_member)
+{
+    for (char *line = log; line != NULL && *line != '\0';) {
+        char *end = strchr(line, '\n');
+        if (end == NULL) /* a line still being written */
+            return NULL;
+        *end = '\0';
+        if (strstr(line, "\"msg\":\"request\"") != NULL && strstr(line, rid_member) != NULL) {
+            json_error_t e;
+            json_t *j = json_loads(line, 0, &e);
+            cr_assert_not_null(j, "a log line that is not JSON (%s): %s", e.text, line);
+            return j;
+        }
+        line = end + 1;
+    }
+    return NULL;
+}
+
+json_t *ts_access_line(const struct ts_server *s, const char *request_id)
+{
+    char member[200];
+    json_t *j = NULL;
+
+    snprintf(member, sizeof(member), "\"request_id\":\"%s\"", request_id);
+    for (int i = 0; i < 100 && j == NULL; i++) {
+        char *log = ts_server_log(s);
+        j = find_access_line(log, member);
+        free(log);
+        if (j == NULL)
+            sleep_ms(20);
+    }
+    cr_assert_not_null(j, "no access log line for request %s", request_id);
+    return j;
+}
+
+int ts_run(const char *const *argv, const char *const *env, char **out, char **err)
 {
     char dir[128], out_path[160], err_path[160];
-    const char *argv[16];
-    int n = 0, status = 0;
+    int status = 0;
 
     ts_scratch_dir(dir, sizeof(dir), "ts-cli");
     snprintf(out_path, sizeof(out_path), "%s/out", dir);
     snprintf(err_path, sizeof(err_path), "%s/err", dir);
-    argv[n++] = ts_binary();
-    for (int i = 0; args[i] && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
     pid_t pid = spawn(argv, env, out_path, err_path);
     cr_assert(reap(pid, &status, 0) == pid);
     if (out)
@@ -560,6 +591,18 @@ int ts_run_cli(const char *const *args, const char *const *env, char **out, char
     unlink(err_path);
     rmdir(dir);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err)
+{
+    const char *argv[16];
+    int n = 0;
+
+    argv[n++] = ts_binary();
+    for (int i = 0; args[i] && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return ts_run(argv, env, out, err);
 }
 
 /* --- HTTP --------------------------------------------------------------------------------- */

@@ -73,6 +73,10 @@ int ts_server_stop(struct ts_server *s);
  */
 int ts_run_cli(const char *const *args, const char *const *env, char **out, char **err);
 
+/* Runs any program the same way: `argv` is NULL-terminated, argv[0] a path (execve(), no PATH
+ * search; "/usr/bin/env" finds one on PATH). */
+int ts_run(const char *const *argv, const char *const *env, char **out, char **err);
+
 /*
  * Runs `scripts/pg-cluster.sh <cmd> <dir> <port>` ("start", "stop" or "kill"); returns
  * system()'s status. A cluster started here and not stopped or killed again is killed when
@@ -83,6 +87,11 @@ int ts_pg_cluster(const char *cmd, const char *dir, int port);
 
 /* Reads the server's log so far (caller frees). */
 char *ts_server_log(const struct ts_server *s);
+
+/* The server's access line (msg "request") of the request with X-Request-ID `request_id`,
+ * parsed (caller decrefs). Waits up to 2 s for it: it is written when the request completes,
+ * just after the reply. Fails the test when there is none. */
+json_t *ts_access_line(const struct ts_server *s, const char *request_id);
 
 struct ts_resp {
     long status;

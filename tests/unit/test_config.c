@@ -143,4 +143,20 @@ Test(config, out_of_range_and_malformed_values_name_the_variable)
     assert_rejected("CORS_ORIGINS=ftp://a.example", "CORS_ORIGINS");
     assert_rejected("MAX_BODY_BYTES=99999999999999999999", "MAX_BODY_BYTES");
     assert_rejected("HOST=", "HOST");
+    assert_rejected("GOOGLE_CLOUD_PROJECT=My Project", "GOOGLE_CLOUD_PROJECT");
+    assert_rejected("GOOGLE_CLOUD_PROJECT=p\"/x", "GOOGLE_CLOUD_PROJECT");
+}
+
+Test(config, google_cloud_project_forms)
+{
+    static const char *const plain[] = {"GOOGLE_CLOUD_PROJECT=my-project-123", NULL};
+    static const char *const scoped[] = {"GOOGLE_CLOUD_PROJECT=example.com:my-project", NULL};
+    struct config c;
+    char err[256];
+    cr_assert_eq(load(NULL, &c, err), 0, "%s", err);
+    cr_assert_str_eq(c.google_cloud_project, "");
+    cr_assert_eq(load(plain, &c, err), 0, "%s", err);
+    cr_assert_str_eq(c.google_cloud_project, "my-project-123");
+    cr_assert_eq(load(scoped, &c, err), 0, "%s", err);
+    cr_assert_str_eq(c.google_cloud_project, "example.com:my-project");
 }

@@ -325,6 +325,58 @@ Test(request, traceparent_trace_id_is_kept_for_the_log)
     http_req_free(&r);
 }
 
+/* W3C Trace Context §3.2: the parts of a valid header, and the ways one is invalid. */
+Test(request, traceparent_span_and_sampled_flag_are_read)
+{
+    static const char *const sampled[] = {
+        "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", NULL};
+    static const char *const unsampled[] = {
+        "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-02", NULL};
+    /* A later version may append fields; they are ignored. */
+    static const char *const future[] = {
+        "traceparent", "cc-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-09-what-ever", NULL};
+    struct http_req r;
+    run(&r, "GET", "/things", sampled, NULL, 0);
+    cr_assert_str_eq(r.span_id, "b7ad6b7169203331");
+    cr_assert(r.trace_sampled);
+    cr_assert_str_eq(r.log.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    cr_assert_str_eq(r.log.request_id, r.request_id);
+    http_req_free(&r);
+    run(&r, "GET", "/things", unsampled, NULL, 0);
+    cr_assert_str_eq(r.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    cr_assert_not(r.trace_sampled);
+    http_req_free(&r);
+    run(&r, "GET", "/things", future, NULL, 0);
+    cr_assert_str_eq(r.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    cr_assert(r.trace_sampled);
+    http_req_free(&r);
+}
+
+Test(request, invalid_traceparent_is_ignored)
+{
+    static const char *const bad[] = {
+        "ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",   /* version ff */
+        "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01",   /* upper case */
+        "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01",   /* zero parent */
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-x", /* 00 with more */
+        "cc-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01x",  /* no '-' after */
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0g",   /* flags not hex */
+        "0-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",    /* short version */
+        "00_0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",   /* separator */
+        "00-0af7651916cd43dd8448eb211c80319-cb7ad6b716920333-01",    /* misplaced '-' */
+        "",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *const h[] = {"traceparent", bad[i], NULL};
+        struct http_req r;
+        run(&r, "GET", "/things", h, NULL, 0);
+        cr_assert_str_eq(r.trace_id, "", "accepted %s", bad[i]);
+        cr_assert_str_eq(r.span_id, "");
+        cr_assert_eq(r.status, 200, "the request is served all the same");
+        http_req_free(&r);
+    }
+}
+
 Test(request, framing_conflicts_are_400_and_close)
 {
     static const char *const dup[] = {"Content-Length", "0", "Content-Length", "5", NULL};
@@ -623,4 +675,36 @@ Test(request, query_parameter_without_value_is_empty)
     cr_assert(http_req_add_query_n(&r, "flag", 4, NULL, 0));
     cr_assert_str_eq(http_query(&r, "flag"), "");
     http_req_free(&r);
+}
+
+/* A path no route knows but an embedded file has (http/static.h): nothing is queued from the
+ * headers (the connection stays open), and the file answers a GET once the request is
+ * complete, borrowed, not copied; other methods get 405 from the headers. */
+Test(request, unrouted_embedded_file_is_served_after_the_body)
+{
+    struct http_req r;
+
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.method = "GET";
+    r.path = "/docs/NOTICE";
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    cr_assert_not(r.replied);
+    http_req_dispatch(&r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_null(r.reply_body);
+    cr_assert_not_null(r.reply_static);
+    cr_assert_str_eq(r.content_type, "text/plain; charset=utf-8");
+    http_req_free(&r);
+
+    struct http_req p;
+    run(&p, "DELETE", "/docs/NOTICE", NULL, NULL, 0);
+    cr_assert_eq(p.status, 405);
+    cr_assert_str_eq(reply_header(&p, "Allow"), "GET");
+    http_req_free(&p);
+
+    struct http_req n;
+    run(&n, "GET", "/docs/NOTICE.txt", NULL, NULL, 0);
+    cr_assert_eq(n.status, 404);
+    assert_body(&n, "{\"detail\":\"Not Found\"}");
+    http_req_free(&n);
 }

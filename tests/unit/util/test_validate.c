@@ -1022,27 +1022,61 @@ Test(validate, check_int_with_key_reports_key)
                    "less_than_equal"});
 }
 
-Test(validate, no_extra_reports_each_unknown_key)
+static const struct schema_field content_fields[] = {
+    SF_STR("text", SCHEMA_REQUIRED, 1, 10), SF_BOOL("correct", 0),
+    SF_INT("score", SCHEMA_NULL_ABSENT, 0, 10), SF_UUID("ref", SCHEMA_NULLABLE)};
+static const struct schema content_schema = SCHEMA_OF("Content", NULL, true, content_fields);
+static const struct schema no_keys = {.name = "Empty", .closed = true};
+
+Test(validate, no_extra_reports_each_key_the_schema_lacks)
 {
-    static const char *const allowed[] = {"text", "correct", NULL};
-    json_t *obj = body("{'text':'a','correct':true,'score':1,'hint':'b'}");
+    json_t *obj = body("{'text':'a','correct':true,'score':1,'hint':'b','more':2}");
 
     valid_push_key(&v, "content");
-    valid_no_extra(&v, obj, allowed);
+    valid_no_extra_fields(&v, obj, &content_schema);
     ASSERT_ERRORS(
-        {"['body','content','score']", "Extra inputs are not permitted", "extra_forbidden"},
-        {"['body','content','hint']", "Extra inputs are not permitted", "extra_forbidden"});
+        {"['body','content','hint']", "Extra inputs are not permitted", "extra_forbidden"},
+        {"['body','content','more']", "Extra inputs are not permitted", "extra_forbidden"});
 }
 
 Test(validate, no_extra_accepts_known_keys_and_ignores_non_objects)
 {
-    static const char *const allowed[] = {"a", NULL};
-    static const char *const none[] = {NULL};
-
-    valid_no_extra(&v, body("{'a':1}"), allowed);
-    valid_no_extra(&v, body("[1,2]"), none);
-    valid_no_extra(&v, body("{}"), none);
+    valid_no_extra_fields(&v, body("{'text':1}"), &content_schema);
+    valid_no_extra_fields(&v, body("[1,2]"), &no_keys);
+    valid_no_extra_fields(&v, body("{}"), &no_keys);
     assert_no_errors();
+}
+
+/* valid_field() runs the reader of the field's type with its flags and limits. */
+Test(validate, field_reads_with_the_schema_definition)
+{
+    json_t *obj = body("{'text':'far too long here','correct':'yes','score':null,'ref':null}");
+    const char *text = NULL;
+    bool correct;
+    int64_t score = 7;
+    char ref[STR_UUID_SIZE];
+
+    cr_assert_eq(valid_field(&v, obj, &content_schema, "text", &text), V_ERR);
+    cr_assert_eq(valid_field(&v, obj, &content_schema, "correct", &correct), V_ERR);
+    cr_assert_eq(valid_field(&v, obj, &content_schema, "score", &score), V_ABSENT);
+    cr_assert_eq(score, 7);
+    cr_assert_eq(valid_field(&v, obj, &content_schema, "ref", ref), V_NULL);
+    ASSERT_ERRORS(
+        {"['body','text']", "String should have at most 10 characters", "string_too_long"},
+        {"['body','correct']", "Input should be a valid boolean", "bool_type"});
+}
+
+Test(validate, text_field_reads_query_parameters_with_the_schema_definition)
+{
+    int64_t score = 0;
+
+    cr_assert_eq(valid_text_field(&v, &content_schema, "score", "11", &score), V_ERR);
+    cr_assert_eq(valid_text_field(&v, &content_schema, "score", "4", &score), V_OK);
+    cr_assert_eq(score, 4);
+    cr_assert_eq(valid_text_field(&v, &content_schema, "text", NULL, &score), V_ERR);
+    ASSERT_ERRORS(
+        {"['body','score']", "Input should be less than or equal to 10", "less_than_equal"},
+        {"['body','text']", "Field required", "missing"});
 }
 
 /* --- raw text parameters ---------------------------------------------------------------- */

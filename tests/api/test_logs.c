@@ -1,0 +1,118 @@
+/*
+ * Log lines of API.md §1.9 as a log platform reads them: the access line of a request with and
+ * without a W3C traceparent, "severity" beside "level", and Cloud Logging's trace fields when
+ * GOOGLE_CLOUD_PROJECT is set. (test_http.c checks the access line's request fields.)
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support/server.h"
+
+static struct ts_server srv;
+
+static void start(void)
+{
+    static const char *const env[] = {"GOOGLE_CLOUD_PROJECT=trainsmart-test-1", NULL};
+    ts_server_start(&srv, env);
+}
+
+static void stop(void)
+{
+    cr_assert_eq(ts_server_stop(&srv), 0, "the server must exit 0 on SIGTERM");
+}
+
+TestSuite(logs, .init = start, .fini = stop, .timeout = 60);
+
+/* Sends GET `path` with X-Request-ID `rid` (plus `extra`, a header line or NULL), expects
+ * `status`, and returns the server's access line for it, parsed. */
+static json_t *access_line(const char *path, const char *rid, const char *extra, int status)
+{
+    char rid_header[160];
+    snprintf(rid_header, sizeof(rid_header), "X-Request-ID: %s", rid);
+    const char *const h[] = {rid_header, extra, NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", path, h, NULL, &r);
+    cr_assert_eq(r.status, status, "%s: %ld %s", path, r.status, r.body);
+    ts_resp_free(&r);
+    return ts_access_line(&srv, rid);
+}
+
+static const char *str(json_t *j, const char *key)
+{
+    return json_string_value(json_object_get(j, key));
+}
+
+Test(logs, traced_request_carries_the_trace_fields)
+{
+    json_t *j =
+        access_line("/healthz", "trace-1",
+                    "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", 200);
+    cr_assert_str_eq(str(j, "level"), "info");
+    cr_assert_str_eq(str(j, "severity"), "INFO");
+    cr_assert_str_eq(str(j, "trace_id"), "4bf92f3577b34da6a3ce929d0e0e4736");
+    cr_assert_str_eq(str(j, "logging.googleapis.com/trace"),
+                     "projects/trainsmart-test-1/traces/4bf92f3577b34da6a3ce929d0e0e4736");
+    cr_assert_str_eq(str(j, "logging.googleapis.com/spanId"), "00f067aa0ba902b7");
+    cr_assert(json_is_true(json_object_get(j, "logging.googleapis.com/trace_sampled")));
+    cr_assert_str_eq(str(j, "route"), "/healthz");
+    json_decref(j);
+}
+
+Test(logs, unsampled_flag_is_reported)
+{
+    json_t *j =
+        access_line("/healthz", "trace-2",
+                    "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00", 200);
+    cr_assert(json_is_false(json_object_get(j, "logging.googleapis.com/trace_sampled")));
+    json_decref(j);
+}
+
+Test(logs, request_without_traceparent_has_no_trace_fields)
+{
+    json_t *j = access_line("/nope", "trace-3", NULL, 404);
+    cr_assert_str_eq(str(j, "route"), "unmatched");
+    cr_assert_str_eq(str(j, "severity"), "INFO");
+    cr_assert_null(json_object_get(j, "trace_id"));
+    cr_assert_null(json_object_get(j, "logging.googleapis.com/trace"));
+    cr_assert_null(json_object_get(j, "logging.googleapis.com/spanId"));
+    json_decref(j);
+}
+
+Test(logs, invalid_traceparent_is_served_and_not_logged)
+{
+    json_t *j =
+        access_line("/healthz", "trace-4",
+                    "traceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", 200);
+    cr_assert_null(json_object_get(j, "trace_id"));
+    cr_assert_null(json_object_get(j, "logging.googleapis.com/trace"));
+    json_decref(j);
+}
+
+Test(logs, server_lines_outside_requests_carry_severity_and_no_request)
+{
+    char *log = ts_server_log(&srv);
+    char *first_end = strchr(log, '\n');
+    cr_assert_not_null(first_end, "the server logged nothing at start");
+    *first_end = '\0';
+    json_t *j = json_loads(log, 0, NULL);
+    cr_assert_not_null(j, "not JSON: %s", log);
+    cr_assert_not_null(str(j, "severity"));
+    cr_assert_not_null(str(j, "module"));
+    cr_assert_null(json_object_get(j, "request_id"));
+    json_decref(j);
+    free(log);
+}
+
+Test(logs, invalid_project_is_a_configuration_error)
+{
+    static const char *const args[] = {"version", NULL};
+    static const char *const env[] = {"GOOGLE_CLOUD_PROJECT=Not A Project", NULL};
+    char *out = NULL, *err = NULL;
+    cr_assert_eq(ts_run_cli(args, env, &out, &err), 2);
+    cr_assert_not_null(strstr(err, "GOOGLE_CLOUD_PROJECT"), "stderr: %s", err);
+    free(out);
+    free(err);
+}
