@@ -9,8 +9,9 @@
  * like the log: one server per process.
  *
  * Labels are bounded (docs/DECISIONS.md, "Metrics"): `route` is one of the route table's path
- * templates or `unmatched`; `method` one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or
- * `other`; `status` one of the codes the server sends (http_metrics_status_codes) or `other`.
+ * templates, a set of embedded files' label ("/docs/{file}", static.h) or `unmatched`; `method` one
+ * of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or `other`; `status` one of the codes the server
+ * sends (http_metrics_status_codes) or `other`.
  *
  * With TS_METRICS=0 (CMake option TS_METRICS=OFF) the recording functions compile to nothing,
  * and /metrics reports only the values read at scrape time (pool, database, streams, build).
@@ -75,11 +76,12 @@ void http_metrics_begin(void);
  * The request began with http_metrics_begin() is over for the metrics: in flight - 1, and when
  * `counted`, one more in trainsmart_http_requests_total{method,route,status} and one
  * observation of `ns` in the duration histogram. `route` is the route whose template labels
- * the request (any route with the path's template), NULL for `unmatched`. Called on the thread
- * that records; lock-free.
+ * the request (any route with the path's template); when NULL, `asset` (an embedded file that
+ * answered, static.h) is counted under its set's label ("/docs/{file}"), and with both NULL the
+ * request is `unmatched`. Called on the thread that records; lock-free.
  */
-void http_metrics_end(const struct route *route, const char *method, int status, uint64_t ns,
-                      bool counted);
+void http_metrics_end(const struct route *route, const struct http_asset *asset, const char *method,
+                      int status, uint64_t ns, bool counted);
 
 /* A notification of `type` (enum notification_type) was committed. */
 void http_metrics_notification(int type);
@@ -93,10 +95,10 @@ static inline uint64_t http_metrics_now(void)
 static inline void http_metrics_begin(void)
 {
 }
-static inline void http_metrics_end(const struct route *route, const char *method, int status,
-                                    uint64_t ns, bool counted)
+static inline void http_metrics_end(const struct route *route, const struct http_asset *asset,
+                                    const char *method, int status, uint64_t ns, bool counted)
 {
-    (void)route, (void)method, (void)status, (void)ns, (void)counted;
+    (void)route, (void)asset, (void)method, (void)status, (void)ns, (void)counted;
 }
 static inline void http_metrics_notification(int type)
 {

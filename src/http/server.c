@@ -300,7 +300,7 @@ static void metrics_end(struct http_server *s, struct conn_ctx *ctx, bool counte
     if (ctx->metrics_done)
         return;
     ctx->metrics_done = true;
-    http_metrics_end(counted ? metrics_route(s, r) : NULL, r->method, r->status,
+    http_metrics_end(counted ? metrics_route(s, r) : NULL, r->asset, r->method, r->status,
                      http_metrics_now() - ctx->metrics_t0, counted);
 #else
     (void)s, (void)ctx, (void)counted;

@@ -55,16 +55,32 @@ static const struct {
     const struct http_asset *files;
     const size_t *count;
     const char *csp;
+    const char *label;
 } sets[] = {
-    {http_docs_files, &http_docs_files_count, docs_csp},
+    {http_docs_files, &http_docs_files_count, docs_csp, "/docs/{file}"},
 };
+
+size_t http_static_set_count(void)
+{
+    return sizeof(sets) / sizeof(sets[0]);
+}
+
+const char *http_static_set_label(size_t set)
+{
+    return sets[set].label;
+}
+
+size_t http_static_set_of(const struct http_asset *a)
+{
+    for (size_t i = 0; i < http_static_set_count(); i++)
+        if (a >= sets[i].files && a < sets[i].files + *sets[i].count)
+            return i;
+    return 0; /* every asset comes from a set; not reached */
+}
 
 static const char *csp_of(const struct http_asset *a)
 {
-    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-        if (a >= sets[i].files && a < sets[i].files + *sets[i].count)
-            return sets[i].csp;
-    return "default-src 'none'";
+    return sets[http_static_set_of(a)].csp;
 }
 
 const struct http_asset *http_static_find(const char *path)

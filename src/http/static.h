@@ -35,6 +35,13 @@ extern const size_t http_docs_files_count;
  * Returns a literal. */
 const char *http_content_type(const char *name);
 
+/* The sets of embedded files: how many, and the label a set's files are counted under in the
+ * metrics (a template such as "/docs/{file}": one series per set, not per file). */
+size_t http_static_set_count(void);
+const char *http_static_set_label(size_t set);
+/* The set `a` belongs to. */
+size_t http_static_set_of(const struct http_asset *a);
+
 /* The embedded file served at URL path `path`, or NULL. */
 const struct http_asset *http_static_find(const char *path);
 

@@ -169,6 +169,22 @@ Test(metrics, routing_404_is_unmatched_and_405_keeps_the_template)
     cr_assert_eq(ts_server_stop(&srv), 0);
 }
 
+Test(metrics, embedded_files_count_under_their_set_label)
+{
+    start(NULL);
+    cr_assert_eq(get("GET", "/docs/swagger-ui.css", NULL), 200);
+    cr_assert_eq(get("GET", "/docs/swagger-initializer.js", NULL), 200);
+    cr_assert_eq(get("POST", "/docs/swagger-ui.css", NULL), 405);
+    cr_assert_eq(get("GET", "/docs/missing.js", NULL), 404);
+    cr_assert_eq(get("GET", "/docs", NULL), 200);
+    expect_value(REQS, L("method", "GET", "route", "/docs/{file}", "status", "200"), 2);
+    expect_value(REQS, L("method", "POST", "route", "/docs/{file}", "status", "405"), 1);
+    expect_value(REQS, L("method", "GET", "route", "unmatched", "status", "404"), 1);
+    expect_value(REQS, L("method", "GET", "route", "/docs", "status", "200"), 1);
+    expect_value(DUR "_count", L("method", "GET", "route", "/docs/{file}"), 2);
+    cr_assert_eq(ts_server_stop(&srv), 0);
+}
+
 Test(metrics, histogram_has_exactly_the_spec_buckets_in_order)
 {
     static const char *const les[] = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25",

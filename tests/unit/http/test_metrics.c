@@ -65,7 +65,7 @@ static struct ts_prom *scrape(char **text)
 static void request(const struct route *r, const char *method, int status, uint64_t ns)
 {
     http_metrics_begin();
-    http_metrics_end(r, method, status, ns, true);
+    http_metrics_end(r, NULL, method, status, ns, true);
 }
 
 #define L(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -177,8 +177,8 @@ Test(metrics, in_flight_counts_begun_requests_not_ended)
     http_metrics_begin();
     http_metrics_begin();
     http_metrics_begin();
-    http_metrics_end(HEALTHZ, "GET", 200, MS, true);
-    http_metrics_end(NULL, "GET", 0, MS, false); /* a client that went away: not counted */
+    http_metrics_end(HEALTHZ, NULL, "GET", 200, MS, true);
+    http_metrics_end(NULL, NULL, "GET", 0, MS, false); /* a client that went away: not counted */
     struct ts_prom *p = scrape(NULL);
 
     cr_assert_eq(ts_prom_value(p, "trainsmart_http_requests_in_flight", NULL), 1);
