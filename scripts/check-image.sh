@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # dpkg-query's ${Package} formats are meant literally
 # Proves the Dockerfile's runtime stage without a container engine: builds a Debian 12 root
 # folder with `debootstrap --variant=minbase`, installs into it exactly the runtime packages the
 # Dockerfile names (its `ARG RUNTIME_PACKAGES=` line), creates the same non-root user, copies the
@@ -19,7 +20,6 @@
 # copy of it, so runs do not influence each other. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$PWD
 
 fresh=0
 keep=0
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --fresh) fresh=1 ;;
     --keep) keep=1 ;;
     --binary) binary=${2:?--binary needs a path}; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "check-image: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -49,10 +49,10 @@ dockerfile_arg() { sed -n "s/^ARG $1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" Docker
 packages=$(dockerfile_arg RUNTIME_PACKAGES)
 uid=$(dockerfile_arg APP_UID)
 tag=$(dockerfile_arg DEBIAN_TAG)
-[ -n "$packages" ] && [ -n "$uid" ] || {
+if [ -z "$packages" ] || [ -z "$uid" ]; then
   echo "check-image: cannot read ARG RUNTIME_PACKAGES / ARG APP_UID from Dockerfile" >&2
   exit 1
-}
+fi
 # The image's own settings (Dockerfile ENV), except HOST: here the chroot shares the host's
 # network, so the server listens on loopback only.
 grace=10
@@ -197,7 +197,7 @@ check() { # path expected-status expected-body
   body=$(curl -sS -w '\n%{http_code}' "http://127.0.0.1:$port$1") || fail "GET $1: no answer"
   status=${body##*$'\n'}
   body=${body%$'\n'*}
-  [ "$status" = "$2" ] && [ "$body" = "$3" ] || fail "GET $1: $status $body (expected $2 $3)"
+  { [ "$status" = "$2" ] && [ "$body" = "$3" ]; } || fail "GET $1: $status $body (expected $2 $3)"
   printf '   GET %-8s %s %s\n' "$1" "$status" "$body"
 }
 check /healthz 200 '{"status":"ok","version":"1.0.0"}'
