@@ -28,11 +28,10 @@ FROM debian:${DEBIAN_TAG} AS build
 ARG DEBIAN_FRONTEND=noninteractive
 # The C toolchain, CMake and the -dev packages of the five libraries (scripts/deps.sh "run"),
 # plus Debian's Node.js 18 and npm for third_party/swagger-ui (no engine constraint there).
+# scripts/check-image.sh --build-in-root runs this stage's ARG, WORKDIR and RUN lines as written.
+ARG BUILD_PACKAGES="ca-certificates gcc libc6-dev make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libpq-dev libsqlite3-dev nodejs npm"
 RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      ca-certificates gcc libc6-dev make cmake pkg-config \
-      libmicrohttpd-dev libjansson-dev libsodium-dev libpq-dev libsqlite3-dev \
-      nodejs npm \
+ && apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
