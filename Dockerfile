@@ -14,9 +14,10 @@
 # runtime  debian:12-slim with the shared libraries the binary links and nothing else: no
 #          compiler, no shell tools beyond the base image, no package lists, a non-root user.
 #
-# Operations (what to set, probes, scaling, backups): docs/OPERATIONS.md. The runtime package
-# list below is also what scripts/check-image.sh installs into a debootstrap root to prove it
-# without a container engine; keep it on one line.
+# Operations (what to set, probes, scaling, backups): docs/OPERATIONS.md. scripts/check-image.sh
+# runs the build and runtime stages as written in debootstrap roots, to prove them without a
+# container engine: it knows ARG, ENV, WORKDIR, RUN, COPY . ., COPY --from, USER, EXPOSE,
+# STOPSIGNAL, ENTRYPOINT and CMD in exec form; keep each package list on its one ARG line.
 
 # Debian 12 (bookworm) for both stages. For byte-for-byte reproducible builds pin the digest as
 # well (debian:12-slim@sha256:...) and let a dependency bot move it; the tag alone follows
@@ -28,7 +29,6 @@ FROM debian:${DEBIAN_TAG} AS build
 ARG DEBIAN_FRONTEND=noninteractive
 # The C toolchain, CMake and the -dev packages of the five libraries (scripts/deps.sh "run"),
 # plus Debian's Node.js 18 and npm for third_party/swagger-ui (no engine constraint there).
-# scripts/check-image.sh --build-in-root runs this stage's ARG, WORKDIR and RUN lines as written.
 ARG BUILD_PACKAGES="ca-certificates gcc libc6-dev make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libpq-dev libsqlite3-dev nodejs npm"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
@@ -68,7 +68,6 @@ FROM debian:${DEBIAN_TAG}-slim AS runtime
 # database the server reads itself (/usr/share/zoneinfo, for check-in dates), and CA
 # certificates for PostgreSQL over TLS (sslmode=verify-full with
 # sslrootcert=/etc/ssl/certs/ca-certificates.crt).
-# check-image: the next line is read by scripts/check-image.sh
 ARG RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libsodium23 libpq5 libsqlite3-0 tzdata ca-certificates"
 # A fixed, unprivileged UID/GID, so volume ownership and runAsUser policies are predictable.
 ARG APP_UID=10001

@@ -329,9 +329,10 @@ check() { # path expected-status expected-body
 check /healthz 200 '{"status":"ok","version":"1.0.0"}'
 check /readyz 200 '{"status":"ready","database":"ok","migrations":"current","shutting_down":false}'
 # compose.yaml's health check of the api service, run inside the root as the image would.
-probe=$(sed -n '/^ *# check-image: the next line/,/^ *test:/s/^ *test: //p' compose.yaml |
-  python3 -c 'import json, sys; print(json.loads(sys.stdin.read())[3].replace("$$", "$"))')
-[ -n "$probe" ] || fail "cannot read the api health check from compose.yaml"
+probe=$(sed -n '/^ *# check-image: the test below/,/^ *test:/s/^ *test: //p' compose.yaml)
+[ -n "$probe" ] || fail "cannot find the api health check in compose.yaml"
+probe=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])[3].replace("$$", "$"))' \
+  "$probe") || fail "the api health check in compose.yaml is not [\"CMD\", \"bash\", \"-c\", …]"
 env -i /usr/sbin/chroot --userspec="$user" "$root" /bin/bash -c "${probe//\/8000 /\/$port }" ||
   fail "compose.yaml's health check probe failed inside the root"
 printf '   compose.yaml health check (bash /dev/tcp, GET /readyz): healthy\n'
