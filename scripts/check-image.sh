@@ -106,6 +106,7 @@ command -v curl >/dev/null || fail "curl is needed"
 
 # --- the Debian 12 minbase root (cached) --------------------------------------------------------
 mkdir -p "$cache"
+rm -f "$cache"/{server.log,apt.log,build-stage.log,build-stage.sh,runtime-stage.sh,ldd.txt}
 t0=$(now)
 if [ "$fresh" -eq 1 ] || [ ! -f "$base/etc/debian_version" ]; then
   log "debootstrap --variant=minbase bookworm (into $base)"
@@ -235,8 +236,17 @@ if [ "$build_in_root" -eq 1 ]; then
   mkdir -p "$broot$context"
   git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$broot$context"
   cp "$cache/build-stage.sh" "$broot/build-stage.sh"
+  # This machine's own CA certificates (an egress proxy that re-signs TLS, say), as a Docker
+  # build would be given them: into the root's local CA folder, which the stage's
+  # ca-certificates package adds to the system bundle, and that bundle named to Node.js for npm.
+  ca_env=()
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$broot/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$broot/usr/local/share/ca-certificates/"
+    ca_env=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+  fi
   chroot "$broot" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root \
-    sh /build-stage.sh >"$cache/build-stage.log" 2>&1 ||
+    "${ca_env[@]}" sh /build-stage.sh >"$cache/build-stage.log" 2>&1 ||
     { tail -20 "$cache/build-stage.log" >&2; fail "the build stage failed (log: $cache/build-stage.log)"; }
   binary=$broot/out/bin/trainsmart
   build_note="Dockerfile build stage in a debootstrap root: $(chroot "$broot" dpkg-query -W \
