@@ -338,6 +338,13 @@ check() { # path expected-status expected-body
 }
 check /healthz 200 '{"status":"ok","version":"1.0.0"}'
 check /readyz 200 '{"status":"ready","database":"ok","migrations":"current","shutting_down":false}'
+# The files compiled into the binary (Swagger UI, the OpenAPI document) are served from it alone.
+for path in /openapi.json /docs; do
+  status=$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' "http://127.0.0.1:$port$path") ||
+    fail "GET $path: no answer"
+  [ "${status%% *}" = 200 ] || fail "GET $path: $status"
+  printf '   GET %-8s %s\n' "$path" "$status"
+done
 # compose.yaml's health check of the api service, run inside the root as the image would.
 probe=$(sed -n '/^ *# check-image: the test below/,/^ *test:/s/^ *test: //p' compose.yaml)
 [ -n "$probe" ] || fail "cannot find the api health check in compose.yaml"
