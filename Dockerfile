@@ -6,9 +6,8 @@
 #   docker run --rm -p 8000:8000 -v trainsmart-data:/data trainsmart          # SQLite in /data
 #   docker run --rm -e DATABASE_URL=postgresql://… trainsmart migrate up       # any §15 command
 #
-# build    compiles the release binary (migrations are embedded into it at build time, so the
-#          runtime stage needs no migration files) after `npm ci` of third_party/swagger-ui,
-#          whose files the build embeds for /docs.
+# build    compiles the release binary (migrations and Swagger UI are embedded into it at build
+#          time, so the runtime stage needs neither) after `npm ci` in third_party/swagger-ui.
 # web      builds the web app (web/, Vite, Node.js 20) when web/package.json exists; otherwise
 #          it produces nothing and the image serves the API only.
 # runtime  debian:12-slim with the shared libraries the binary links and nothing else: no
@@ -16,8 +15,9 @@
 #
 # Operations (what to set, probes, scaling, backups): docs/OPERATIONS.md. scripts/check-image.sh
 # runs the build and runtime stages as written in debootstrap roots, to prove them without a
-# container engine: it knows ARG, ENV, WORKDIR, RUN, COPY . ., COPY --from, USER, EXPOSE,
-# STOPSIGNAL, ENTRYPOINT and CMD in exec form; keep each package list on its one ARG line.
+# container engine: it knows ARG, ENV, WORKDIR, RUN, COPY from the context into the same path
+# (or `. .`), COPY --from, USER, EXPOSE, STOPSIGNAL, ENTRYPOINT and CMD in exec form; keep each
+# package list on its one ARG line.
 
 # Debian 12 (bookworm) for both stages. For byte-for-byte reproducible builds pin the digest as
 # well (debian:12-slim@sha256:...) and let a dependency bot move it; the tag alone follows
@@ -34,13 +34,13 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY . .
-# Swagger UI's assets, from the committed lock, without install scripts; skipped while the
-# folder does not exist.
+# Swagger UI's assets (compiled into the binary for /docs), from the committed lock, without
+# install scripts; first and on their own, so the layer is reused until the lock changes.
+COPY third_party/swagger-ui/package.json third_party/swagger-ui/package-lock.json third_party/swagger-ui/
 RUN --mount=type=cache,target=/root/.npm \
-    if [ -f third_party/swagger-ui/package-lock.json ]; then \
-      cd third_party/swagger-ui && npm ci --ignore-scripts --no-fund --no-audit; \
-    fi
+    cd third_party/swagger-ui && npm ci --ignore-scripts --no-fund --no-audit
+# The sources (.dockerignore keeps node_modules out, so the installed packages stay).
+COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DTS_TESTS=OFF \
  && cmake --build /build -j"$(nproc)" \
  && cmake --install /build --prefix /out --strip \

@@ -166,7 +166,7 @@ EOF
 # (`COPY --from=STAGE SRC DEST`), env (each ENV setting), workdir, user, argv (ENTRYPOINT + CMD).
 stage_script() {
   python3 - "$1" <<'PY'
-import json, re, shlex, sys
+import json, os, re, shlex, sys
 
 stage = sys.argv[1]
 text = re.sub(r"\\\n", " ", open("Dockerfile").read())
@@ -203,6 +203,9 @@ for line in text.splitlines():
         out.append("mkdir -p %s" % shlex.quote(workdir))
     elif word == "COPY" and rest.split() == [".", "."]:
         meta.append("context: " + workdir)
+    elif word == "COPY" and not rest.startswith("--") and all(
+            os.path.dirname(src) + "/" == rest.split()[-1] for src in rest.split()[:-1]):
+        pass  # files of the context to the same place: the whole context is copied first
     elif word == "COPY" and rest.startswith("--from="):
         meta.append("copy: " + expand(rest[len("--from="):]))
     elif word == "RUN":
