@@ -99,6 +99,20 @@ Test(config, sqlite_url_forms)
     cr_assert_str_eq(c.sqlite_path, "/var/lib/ts.db");
 }
 
+/* Cloud Run with Cloud SQL: no host in the authority, the socket folder as a parameter. */
+Test(config, postgres_unix_socket_url_form)
+{
+    static const char *const e[] = {
+        "DATABASE_URL=postgresql://trainsmart:s3cret@/trainsmart?host=/cloudsql/p:europe-west1:db",
+        NULL};
+    struct config c;
+    char err[256];
+    cr_assert_eq(load(e, &c, err), 0, "%s", err);
+    cr_assert_eq(c.backend, DB_POSTGRES);
+    cr_assert_str_eq(c.database_url,
+                     "postgresql://trainsmart:s3cret@/trainsmart?host=/cloudsql/p:europe-west1:db");
+}
+
 Test(config, wildcard_cors_allows_any_origin)
 {
     static const char *const env[] = {"CORS_ORIGINS=*", NULL};
