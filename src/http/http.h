@@ -81,10 +81,12 @@ struct route {
 enum {
     DOC_CONFLICT = 1 << 0,       /* 409 from the endpoint's rules */
     DOC_RATE_LIMITED = 1 << 1,   /* 429 with Retry-After */
-    DOC_NO_DB = 1 << 2,          /* never touches the database: no 503 */
+    DOC_NO_DB = 1 << 2,          /* never touches the database: no 503, and it runs on the
+                                    I/O thread, never queued behind database work (server.c) */
     DOC_TOKEN_OPTIONAL = 1 << 3, /* public, unless configured to want a bearer token (401) */
     DOC_NOT_READY = 1 << 4,      /* 503 carries the success schema (readiness) */
     DOC_CREDENTIALS = 1 << 5,    /* public, but 401 for wrong credentials (login) */
+    DOC_NOT_MODIFIED = 1 << 6,   /* 304 when If-None-Match names the current ETag (/docs) */
 };
 
 struct http_kv {
@@ -123,6 +125,9 @@ struct http_req {
 
     /* Routing. */
     const struct route *route; /* NULL when unmatched */
+    /* A route with the path's template, also for a 405 and for a request answered before
+     * routing (framing 400, preflight); NULL when no template takes the path. */
+    const struct route *template_route;
     /* Unrouted: the embedded file a GET of this path is answered with (http/static.h). */
     const struct http_asset *asset;
     struct http_kv params[HTTP_MAX_PATH_PARAMS];

@@ -35,9 +35,26 @@ static const char *const method_names[NMETHODS] = {"GET",    "POST", "PUT",     
                                                    "DELETE", "HEAD", "OPTIONS", "other"};
 #endif
 
-const int http_metrics_status_codes[] = {200, 201, 204, 400, 401, 403, 404, 405,
+const int http_metrics_status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                          409, 413, 415, 422, 429, 500, 503, 0};
 #define NSTATUS ((int)(sizeof(http_metrics_status_codes) / sizeof(int))) /* the last: other */
+#if TS_METRICS
+/* Status code -> its slot in http_metrics_status_codes (the table is the one list), built by
+ * http_metrics_init(); codes outside the table are the last slot, "other". */
+static unsigned char status_slot[600];
+
+static void status_slots_init(void)
+{
+    memset(status_slot, NSTATUS - 1, sizeof(status_slot));
+    for (int i = 0; i < NSTATUS - 1; i++)
+        status_slot[http_metrics_status_codes[i]] = (unsigned char)i;
+}
+
+static int status_index(int status)
+{
+    return status >= 0 && status < (int)sizeof(status_slot) ? status_slot[status] : NSTATUS - 1;
+}
+#endif
 
 const char *const http_metrics_bucket_names[HTTP_METRICS_BUCKETS] = {
     "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
@@ -83,6 +100,9 @@ void http_metrics_init(const struct route *routes, size_t n)
             reg.templates[reg.ntmpl++] = routes[i].pattern;
         reg.route_tmpl[i] = t;
     }
+#if TS_METRICS
+    status_slots_init();
+#endif
     reg.static_tmpl = reg.ntmpl;
     for (size_t i = 0; i < http_static_set_count(); i++)
         reg.templates[reg.ntmpl++] = http_static_set_label(i);
@@ -167,44 +187,6 @@ static int method_index(const char *m)
         if (strcmp(m, method_names[i]) == 0)
             return i;
     return NMETHODS - 1;
-}
-
-static int status_index(int status)
-{
-    switch (status) {
-    case 200:
-        return 0;
-    case 201:
-        return 1;
-    case 204:
-        return 2;
-    case 400:
-        return 3;
-    case 401:
-        return 4;
-    case 403:
-        return 5;
-    case 404:
-        return 6;
-    case 405:
-        return 7;
-    case 409:
-        return 8;
-    case 413:
-        return 9;
-    case 415:
-        return 10;
-    case 422:
-        return 11;
-    case 429:
-        return 12;
-    case 500:
-        return 13;
-    case 503:
-        return 14;
-    default:
-        return NSTATUS - 1;
-    }
 }
 
 static _Thread_local struct shard *my_shard;

@@ -226,6 +226,11 @@ static json_t *responses_of(const struct route *rt, bool has_path_params)
     bool body = (rt->flags & ROUTE_BODY) != 0;
 
     add_status(res, rt->ok != 0 ? rt->ok : 200, success_response(rt));
+    if (rt->doc & DOC_NOT_MODIFIED)
+        add_status(res, 304,
+                   need(json_pack("{s:s,s:o}", "description",
+                                  "Not Modified: If-None-Match names the current ETag; no body",
+                                  "headers", request_id_headers())));
     if (body) {
         add_status(res, 400, ref("responses", "BadRequest"));
         add_status(res, 413, ref("responses", "PayloadTooLarge"));

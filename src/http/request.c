@@ -342,11 +342,8 @@ static bool reply_preflight(struct http_req *r)
     return true;
 }
 
-static void route(struct http_req *r, const struct router *rt)
+static void route(struct http_req *r, enum router_result res, const struct router_match *m)
 {
-    struct router_match m;
-    enum router_result res = router_match(rt, r->method, r->path, &m);
-
     if (res == ROUTER_NOT_FOUND) {
         /* Not an endpoint: perhaps an embedded file, replied to once the request is complete
          * (http_req_reply_static()). A reply queued now would close the connection, since
@@ -362,14 +359,14 @@ static void route(struct http_req *r, const struct router *rt)
     }
     if (res == ROUTER_METHOD_NOT_ALLOWED) {
         http_reply_err(r, TS_EMETHOD);
-        http_add_header(r, "Allow", arena_strdup(&r->arena, m.allow));
+        http_add_header(r, "Allow", arena_strdup(&r->arena, m->allow));
         return;
     }
-    r->route = m.route;
-    r->nparams = m.nparams;
-    for (int i = 0; i < m.nparams; i++) {
-        r->params[i].name = arena_strndup(&r->arena, m.params[i].name, m.params[i].name_len);
-        r->params[i].value = arena_strndup(&r->arena, m.params[i].value, m.params[i].value_len);
+    r->route = m->route;
+    r->nparams = m->nparams;
+    for (int i = 0; i < m->nparams; i++) {
+        r->params[i].name = arena_strndup(&r->arena, m->params[i].name, m->params[i].name_len);
+        r->params[i].value = arena_strndup(&r->arena, m->params[i].value, m->params[i].value_len);
     }
 }
 
@@ -379,6 +376,11 @@ bool http_req_on_headers(struct http_req *r, const struct router *rt)
     const char *origin = http_header(r, "Origin");
     if (origin != NULL && config_origin_allowed(r->cfg, origin))
         r->cors_origin = origin;
+    /* Matched first, so that a request answered before routing (a framing 400, a preflight)
+     * is labelled with its path's template in the access line and the metrics too. */
+    struct router_match m;
+    enum router_result res = router_match(rt, r->method, r->path, &m);
+    r->template_route = res == ROUTER_NOT_FOUND ? NULL : m.template_route;
 
     if (framing_is_bad(r)) {
         http_reply_detail(r, 400, "Malformed request framing");
@@ -387,7 +389,7 @@ bool http_req_on_headers(struct http_req *r, const struct router *rt)
     }
     if (reply_preflight(r))
         return true;
-    route(r, rt);
+    route(r, res, &m);
     if (r->replied)
         return true;
     const char *cl = http_header(r, "Content-Length");
@@ -685,6 +687,17 @@ void http_req_finish_reply(struct http_req *r, bool shutting_down)
 
 /* --- access log ------------------------------------------------------------------------- */
 
+const char *http_req_route_label(const struct http_req *r)
+{
+    if (r->route != NULL)
+        return r->route->pattern;
+    if (r->template_route != NULL)
+        return r->template_route->pattern;
+    if (r->asset != NULL)
+        return http_static_set_label(http_static_set_of(r->asset));
+    return "unmatched";
+}
+
 void http_req_log_access(const struct http_req *r)
 {
     struct buf b;
@@ -698,7 +711,7 @@ void http_req_log_access(const struct http_req *r)
     buf_puts(&b, ",\"msg\":\"request\",\"method\":\"");
     buf_json_escape(&b, r->method);
     buf_puts(&b, "\",\"route\":\"");
-    buf_json_escape(&b, r->route ? r->route->pattern : r->asset ? r->asset->path : "unmatched");
+    buf_json_escape(&b, http_req_route_label(r));
     buf_printf(&b, "\",\"status\":%d,\"duration_ms\":%lld,\"user_id\":", r->status, (long long)ms);
     if (r->user_id != NULL) {
         buf_puts(&b, "\"");

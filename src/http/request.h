@@ -70,4 +70,9 @@ void http_req_finish_reply(struct http_req *r, bool shutting_down);
 /* Writes the access log line. */
 void http_req_log_access(const struct http_req *r);
 
+/* The `route` of the request's access line and metrics: its route's template (also for a 405,
+ * a framing 400 or a preflight on a known path), the label of an embedded file's set
+ * ("/docs/{file}"), or "unmatched". A literal or table string. */
+const char *http_req_route_label(const struct http_req *r);
+
 #endif

@@ -173,7 +173,7 @@ const struct route routes_table[] = {
     R("GET", "/openapi.json", ops_openapi, ACCESS_PUBLIC, 0, "This OpenAPI document",
       .media = "application/json", .doc = DOC_NO_DB),
     R("GET", "/docs", ops_docs, ACCESS_PUBLIC, 0, "Interactive API documentation",
-      .media = "text/html; charset=utf-8", .doc = DOC_NO_DB),
+      .media = "text/html; charset=utf-8", .doc = DOC_NO_DB | DOC_NOT_MODIFIED),
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

@@ -267,25 +267,6 @@ struct sse_hub *http_server_hub(struct http_server *s)
 
 /* --- metrics -------------------------------------------------------------------------- */
 
-#if TS_METRICS
-/*
- * The route whose template labels the request: the matched one, or for a request answered
- * without a match (405, a CORS preflight, a framing 400) a route with the path's template,
- * found again here (rare, so it costs the common path nothing); NULL when the path matches no
- * template (route="unmatched").
- */
-static const struct route *metrics_route(struct http_server *s, const struct http_req *r)
-{
-    struct router_match m;
-
-    if (r->route != NULL)
-        return r->route;
-    if (router_match(&s->router, r->method, r->path, &m) == ROUTER_NOT_FOUND)
-        return NULL;
-    return m.template_route;
-}
-#endif
-
 /*
  * The request is over for the metrics: once, at completion, or for a notification stream when
  * its response is handed to MHD (the stream then counts in trainsmart_sse_streams, not in
@@ -297,10 +278,11 @@ static void metrics_end(struct http_server *s, struct conn_ctx *ctx, bool counte
 #if TS_METRICS
     struct http_req *r = &ctx->req;
 
+    (void)s;
     if (ctx->metrics_done)
         return;
     ctx->metrics_done = true;
-    http_metrics_end(counted ? metrics_route(s, r) : NULL, r->asset, r->method, r->status,
+    http_metrics_end(r->route ? r->route : r->template_route, r->asset, r->method, r->status,
                      http_metrics_now() - ctx->metrics_t0, counted);
 #else
     (void)s, (void)ctx, (void)counted;
@@ -462,6 +444,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * (the connection was resumed and MHD calls again), send its reply. */
     if (ctx->handled || ctx->req.replied || http_req_reply_static(&ctx->req))
         return send_reply(s, c, ctx);
+    /* A route that never touches the database (DOC_NO_DB: /healthz, /metrics, /openapi.json,
+     * /docs) runs here on the I/O thread, so it never waits in the handler queue behind
+     * requests that wait for the database: liveness and scrapes answer during a database
+     * outage or an exhausted pool, when they matter most (§14, §17). */
+    if (ctx->req.route != NULL && (ctx->req.route->doc & DOC_NO_DB)) {
+        http_req_dispatch(&ctx->req);
+        ctx->handled = true;
+        return send_reply(s, c, ctx);
+    }
     if (handler_enqueue(&s->pool, c, ctx))
         return MHD_YES;
     http_reply_err(&ctx->req, TS_EUNAVAIL); /* the handler threads have stopped */

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "util/time.h"
@@ -49,21 +50,13 @@ void log_set_context(const struct log_context *ctx)
     thread_context = ctx;
 }
 
-/* One write of line + newline: copied into a stack buffer when small, else two writes. */
+/* Line and newline in one writev(2): one system call per line whatever its length, so lines
+ * of concurrent threads do not interleave. */
 static void write_line(const char *json, size_t len)
 {
-    char nl = '\n';
-    char small[2048];
-
-    if (len < sizeof(small)) {
-        memcpy(small, json, len);
-        small[len] = nl;
-        ssize_t w = write(log_fd, small, len + 1);
-        (void)w;
-        return;
-    }
-    ssize_t w = write(log_fd, json, len);
-    w = write(log_fd, &nl, 1);
+    struct iovec iov[2] = {{.iov_base = (void *)json, .iov_len = len},
+                           {.iov_base = "\n", .iov_len = 1}};
+    ssize_t w = writev(log_fd, iov, 2);
     (void)w;
 }
 

@@ -7,6 +7,9 @@
  * the test switches. SQLite is embedded, so the tests skip on it.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,5 +190,62 @@ Test(db_faults, session_going_silent_is_503_within_the_timeout_and_recovers_with
     ts_http(&srv, "GET", "/readyz", NULL, NULL, &r);
     cr_assert_eq(r.status, 200, "%s", r.body);
     ts_resp_free(&r);
+    cr_assert_eq(ts_server_stop(&srv), 0);
+}
+
+struct blocked {
+    const struct ts_user *u;
+    long status;
+    atomic_bool done;
+};
+
+static void *blocked_main(void *arg)
+{
+    struct blocked *b = arg;
+    struct ts_resp r;
+    ts_as(&srv, b->u, "GET", "/api/v1/users/me", NULL, &r);
+    b->status = r.status;
+    ts_resp_free(&r);
+    atomic_store(&b->done, true);
+    return NULL;
+}
+
+/* §14/§17: /healthz (and /metrics) never wait behind requests that wait for the database.
+ * With the only handler thread held by a request to a silent host, they still answer, before
+ * that request does. */
+Test(db_faults, healthz_and_metrics_answer_while_every_handler_waits_for_the_database)
+{
+    static const char *const env[] = {"DB_TIMEOUT_MS=4000", "WORKER_THREADS=1", NULL};
+    struct ts_user u;
+    struct blocked b = {.u = &u};
+    pthread_t t;
+
+    if (!ts_backend_is_pg())
+        cr_skip_test("a silent PostgreSQL host; SQLite is embedded");
+    start_via_peer(TS_PEER_FORWARD, env);
+    ts_learner(&srv, &u);
+    ts_peer_set_mode(peer, TS_PEER_SILENT);
+    pthread_create(&t, NULL, blocked_main, &b);
+    /* Until the blocked request is in flight beside the scrape itself. */
+    bool in_flight = false;
+    for (int i = 0; i < 200 && !in_flight; i++) {
+        struct ts_resp r;
+        ts_http(&srv, "GET", "/metrics", NULL, NULL, &r);
+        cr_assert_eq(r.status, 200);
+        in_flight = strstr(r.body, "\ntrainsmart_http_requests_in_flight 2\n") != NULL;
+        ts_resp_free(&r);
+        if (!in_flight)
+            usleep(10 * 1000);
+    }
+    cr_assert(in_flight, "the blocked request never showed as in flight");
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/healthz", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    ts_assert_json(&r, "{\"status\":\"ok\",\"version\":\"1.0.0\"}");
+    ts_resp_free(&r);
+    cr_assert_not(atomic_load(&b.done), "/healthz answered only after the blocked request");
+    pthread_join(t, NULL);
+    cr_assert_eq(b.status, 503);
+    ts_peer_set_mode(peer, TS_PEER_FORWARD);
     cr_assert_eq(ts_server_stop(&srv), 0);
 }

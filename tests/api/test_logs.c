@@ -81,6 +81,28 @@ Test(logs, request_without_traceparent_has_no_trace_fields)
     json_decref(j);
 }
 
+/* The access line labels a request like the metrics do: the path's template also when the
+ * method is not allowed, the set's label for an embedded file, never the raw path. */
+Test(logs, access_line_route_is_the_template_or_the_set_label)
+{
+    char rid_header[] = "X-Request-ID: route-405";
+    const char *const h[] = {rid_header, NULL};
+    struct ts_resp r;
+    ts_http(&srv, "DELETE", "/healthz", h, NULL, &r);
+    cr_assert_eq(r.status, 405);
+    ts_resp_free(&r);
+    json_t *j = ts_access_line(&srv, "route-405");
+    cr_assert_str_eq(str(j, "route"), "/healthz");
+    cr_assert_eq(json_integer_value(json_object_get(j, "status")), 405);
+    json_decref(j);
+    j = access_line("/docs/swagger-ui.css", "route-file", NULL, 200);
+    cr_assert_str_eq(str(j, "route"), "/docs/{file}");
+    json_decref(j);
+    j = access_line("/docs/missing.css", "route-missing", NULL, 404);
+    cr_assert_str_eq(str(j, "route"), "unmatched");
+    json_decref(j);
+}
+
 Test(logs, invalid_traceparent_is_served_and_not_logged)
 {
     json_t *j =
