@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "support/accounts.h"
 #include "support/server.h"
+#include "support/sse.h"
 
 static struct ts_server srv;
 
@@ -101,6 +103,48 @@ Test(logs, access_line_route_is_the_template_or_the_set_label)
     j = access_line("/docs/missing.css", "route-missing", NULL, 404);
     cr_assert_str_eq(str(j, "route"), "unmatched");
     json_decref(j);
+}
+
+/* A line a handler writes on its thread carries the request's id and trace fields too: here
+ * the error about a stored notification whose data is not a JSON object (written straight
+ * into the database), logged while the list renders it. */
+Test(logs, handler_lines_carry_the_request_and_trace_fields)
+{
+    struct ts_user u;
+    ts_learner(&srv, &u);
+    cr_assert_gt(ts_sse_notify(&srv, u.id), 0);
+    char sql[256];
+    snprintf(sql, sizeof(sql), "UPDATE notifications SET data = '[1]' WHERE user_id = '%s'", u.id);
+    ts_sql(&srv, sql);
+
+    static const char *const h[] = {
+        "X-Request-ID: handler-line-1",
+        "traceparent: 00-11112222333344445555666677778888-aaaabbbbccccdddd-01", NULL};
+    char auth[200];
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", u.token);
+    const char *const headers[] = {h[0], h[1], auth, NULL};
+    struct ts_resp r;
+    ts_http(&srv, "GET", "/api/v1/notifications", headers, NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    ts_resp_free(&r);
+    json_decref(ts_access_line(&srv, "handler-line-1")); /* written after the handler's lines */
+
+    char *log = ts_server_log(&srv);
+    char *p = strstr(log, "stored data is not a JSON object");
+    cr_assert_not_null(p, "no handler line in the log");
+    while (p > log && p[-1] != '\n')
+        p--;
+    json_t *j = json_loadb(p, strcspn(p, "\n"), 0, NULL);
+    cr_assert_not_null(j);
+    cr_assert_str_eq(str(j, "severity"), "ERROR");
+    cr_assert_str_eq(str(j, "module"), "notifications");
+    cr_assert_str_eq(str(j, "request_id"), "handler-line-1");
+    cr_assert_str_eq(str(j, "trace_id"), "11112222333344445555666677778888");
+    cr_assert_str_eq(str(j, "logging.googleapis.com/trace"),
+                     "projects/trainsmart-test-1/traces/11112222333344445555666677778888");
+    cr_assert_str_eq(str(j, "logging.googleapis.com/spanId"), "aaaabbbbccccdddd");
+    json_decref(j);
+    free(log);
 }
 
 Test(logs, invalid_traceparent_is_served_and_not_logged)
