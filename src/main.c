@@ -104,7 +104,9 @@ static int cmd_migrate(int argc, char **argv)
     db_close(db);
     if (rc < 0) {
         fprintf(stderr, "trainsmart: migrate %s failed: %s\n", argv[2],
-                rc == TS_EUNAVAIL ? "database unavailable" : "database error");
+                rc == TS_EUNAVAIL    ? "database unavailable"
+                : rc == TS_ECONFLICT ? "the database has migrations newer than this binary"
+                                     : "database error");
         return EXIT_RUNTIME;
     }
     return EXIT_OK;

@@ -212,6 +212,29 @@ int db_migrate_up(struct db *db, FILE *out)
     return rc;
 }
 
+/*
+ * Refuses a `down` by a binary older than the database: with a migration applied that this
+ * binary does not know, "the last N" would be this binary's newest ones, under the unknown one
+ * (the image of an earlier release run against the current schema, the rollback mistake
+ * docs/OPERATIONS.md warns about). TS_ECONFLICT, logged with both versions.
+ */
+static int check_none_unknown(struct db_conn *c, const struct mig_list *l)
+{
+    struct db_res *r = NULL;
+    int rc = db_query(c, "SELECT max(version) FROM schema_migrations", DB_NO_PARAMS, &r);
+    int newest_known = l->n > 0 ? l->items[l->n - 1].version : 0;
+
+    if (rc == 0 && r->nrows == 1 && db_int(r, 0, 0) > newest_known) {
+        log_msg(LOG_ERROR, "migrate",
+                "the database has migration %04lld applied, newer than this binary's newest "
+                "(%04d); revert it with the release that added it",
+                (long long)db_int(r, 0, 0), newest_known);
+        rc = TS_ECONFLICT;
+    }
+    db_res_free(r);
+    return rc;
+}
+
 int db_migrate_down(struct db *db, int n, FILE *out)
 {
     const struct mig_list *l = known(db);
@@ -219,6 +242,8 @@ int db_migrate_down(struct db *db, int n, FILE *out)
     int rc;
 
     rc = open_locked(db, &c);
+    if (rc == 0)
+        rc = check_none_unknown(c, l);
     for (int i = l->n - 1; rc == 0 && i >= 0 && n > 0; i--) {
         const struct mig *m = &l->items[i];
         bool done;

@@ -27,7 +27,8 @@ extern const struct migration_file migrations_postgres[];
  */
 int db_migrate_up(struct db *db, FILE *out);
 
-/* Reverts the last `n` applied migrations (all when n exceeds them); "reverted ..." lines. */
+/* Reverts the last `n` applied migrations (all when n exceeds them); "reverted ..." lines.
+ * TS_ECONFLICT, reverting nothing, when the database has a migration this binary does not know. */
 int db_migrate_down(struct db *db, int n, FILE *out);
 
 /* One line per known migration: "<version>\t<name>\t<applied|pending>". */

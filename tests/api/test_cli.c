@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/migrate.h"
+#include "support/accounts.h"
 #include "support/server.h"
 
 static struct ts_server db;
@@ -250,4 +251,29 @@ Test(cli, concurrent_migrations_apply_once)
     cr_assert_str_eq(applied, want, "each migration is applied exactly once");
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+/* A binary older than the database's schema must not revert its own newest migrations from
+ * under one it does not know (docs/OPERATIONS.md, rollback). */
+Test(cli, migrate_down_refuses_a_database_newer_than_the_binary)
+{
+    const char *const up[] = {"migrate", "up", NULL};
+    const char *const status[] = {"migrate", "status", NULL};
+    const char *const down[] = {"migrate", "down", NULL};
+    char names[64][64];
+    int n = known_migrations(names, 64);
+    char *out, *err;
+
+    cr_assert_eq(run(up, NULL, &out, &err), 0, "%s", err);
+    free(out), free(err);
+    ts_sql(&db, "INSERT INTO schema_migrations (version, name, applied_at) "
+                "VALUES (9999, 'from_a_later_release', 0)");
+    cr_assert_eq(run(down, NULL, &out, &err), 1);
+    cr_assert_str_eq(out, "");
+    cr_assert_not_null(strstr(err, "newer than this binary"), "%s", err);
+    cr_assert_not_null(strstr(err, "9999"), "the log names the version: %s", err);
+    free(out), free(err);
+    cr_assert_eq(run(status, NULL, &out, &err), 0);
+    cr_assert_str_eq(out, status_text(names, n, n), "nothing was reverted");
+    free(out), free(err);
 }
