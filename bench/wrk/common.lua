@@ -48,4 +48,28 @@ function M.report(summary, latency, names)
    io.write(line .. "\n")
 end
 
+-- Counts one answer in the calling thread's globals `ok` and `bad` (the script declares them,
+-- and `first_bad = nil`): `good` -> ok, else bad, keeping the first bad status and body.
+function M.count(good, status, body)
+   if good then
+      ok = ok + 1
+   else
+      bad = bad + 1
+      if first_bad == nil then
+         first_bad = status .. " " .. string.sub(body or "", 1, 300)
+      end
+   end
+end
+
+-- report(), then each thread's first bad answer as a BENCH_FIRST_BAD line.
+function M.report_with_first_bad(summary, latency, names)
+   M.report(summary, latency, names)
+   for _, t in ipairs(M.threads) do
+      local fb = t:get("first_bad")
+      if fb ~= nil then
+         io.write("BENCH_FIRST_BAD thread=" .. t:get("thread_no") .. " " .. fb .. "\n")
+      end
+   end
+end
+
 return M

@@ -54,23 +54,8 @@ function request()
    return wrk.format("POST", "/api/v1/assignments", headers, body)
 end
 
-function response(status, headers, body)
-   if status == 201 then
-      ok = ok + 1
-   else
-      bad = bad + 1
-      if first_bad == nil then
-         first_bad = status .. " " .. string.sub(body or "", 1, 300)
-      end
-   end
-end
+function response(status, headers, body) c.count(status == 201, status, body) end
 
 function done(summary, latency, requests)
-   c.report(summary, latency, { "ok", "bad", "exhausted" })
-   for _, t in ipairs(c.threads) do
-      local fb = t:get("first_bad")
-      if fb ~= nil then
-         io.write("BENCH_FIRST_BAD thread=" .. t:get("thread_no") .. " " .. fb .. "\n")
-      end
-   end
+   c.report_with_first_bad(summary, latency, { "ok", "bad", "exhausted" })
 end

@@ -56,21 +56,10 @@ function response(status, headers, body)
    if i ~= nil then busy[i] = false end
    if status == 200 and i ~= nil then
       version[i] = tonumber(string.match(body, '"version":(%d+)'))
-      ok = ok + 1
-   else
-      bad = bad + 1
-      if first_bad == nil then
-         first_bad = status .. " " .. string.sub(body or "", 1, 300)
-      end
    end
+   c.count(status == 200 and i ~= nil, status, body)
 end
 
 function done(summary, latency, requests)
-   c.report(summary, latency, { "ok", "bad" })
-   for _, t in ipairs(c.threads) do
-      local fb = t:get("first_bad")
-      if fb ~= nil then
-         io.write("BENCH_FIRST_BAD thread=" .. t:get("thread_no") .. " " .. fb .. "\n")
-      end
-   end
+   c.report_with_first_bad(summary, latency, { "ok", "bad" })
 end
