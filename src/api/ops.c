@@ -37,7 +37,7 @@ int api_ops_openapi(struct http_req *r)
     size_t len;
     const char *doc = openapi_text(&len);
 
-    return http_reply_raw(r, 200, "application/json", doc, len);
+    return http_reply_borrowed(r, 200, "application/json", doc, len);
 }
 
 /* Compared as hashes, byte by byte without an early exit: the time taken tells nothing about

@@ -167,7 +167,7 @@ struct http_req {
     bool replied;
     int status;
     char *reply_body; /* malloc'ed; handed to MHD */
-    /* Instead of reply_body: bytes of process lifetime (an embedded file, http/static.h),
+    /* Instead of reply_body: bytes of process lifetime (an embedded file, the OpenAPI document),
      * sent without a copy. */
     const char *reply_static;
     size_t reply_len;
@@ -210,6 +210,11 @@ int http_valid_or_reply(struct http_req *r, struct valid *v);
 
 /* 204 No Content. */
 int http_reply_empty(struct http_req *r, int status);
+
+/* Reply body with a content type, not copied: `body` must live as long as the process (the
+ * files compiled into the binary, the OpenAPI document). */
+int http_reply_borrowed(struct http_req *r, int status, const char *content_type, const char *body,
+                        size_t len);
 
 /* Raw reply body with a content type; `body` copied. */
 int http_reply_raw(struct http_req *r, int status, const char *content_type, const char *body,

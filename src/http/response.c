@@ -100,6 +100,17 @@ int http_reply_empty(struct http_req *r, int status)
     return 0;
 }
 
+int http_reply_borrowed(struct http_req *r, int status, const char *content_type, const char *body,
+                        size_t len)
+{
+    if (!claim(r, status))
+        return 0;
+    r->content_type = content_type;
+    r->reply_static = body;
+    r->reply_len = len;
+    return 0;
+}
+
 int http_reply_raw(struct http_req *r, int status, const char *content_type, const char *body,
                    size_t len)
 {

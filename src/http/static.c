@@ -130,10 +130,7 @@ int http_static_reply(struct http_req *r, const struct http_asset *a)
     if (http_etag_matches(http_header(r, "If-None-Match"), a->etag)) {
         http_reply_empty(r, 304);
     } else {
-        http_reply_empty(r, 200);
-        r->content_type = http_content_type(a->name);
-        r->reply_static = (const char *)a->data;
-        r->reply_len = a->len;
+        http_reply_borrowed(r, 200, http_content_type(a->name), (const char *)a->data, a->len);
     }
     http_add_header(r, "ETag", a->etag);
     http_add_header(r, "Cache-Control", "no-cache");
