@@ -297,10 +297,11 @@ int api_progress_put(struct http_req *r)
 
 /* --- answer ------------------------------------------------------------------------------ */
 
-/* The body of an answer: 1..10 unique strings. */
+/* The body of an answer: 1..ANSWER_MAX_OPTIONS unique strings. */
 static void parse_option_ids(struct valid *v, json_t *body, json_t **ids)
 {
-    const char *strings[10];
+    const struct schema_field *each = schema_find(&schema_answer_body, "option_ids")->items;
+    const char *strings[ANSWER_MAX_OPTIONS];
     size_t n = 0;
     json_t *item;
     size_t i;
@@ -311,8 +312,7 @@ static void parse_option_ids(struct valid *v, json_t *body, json_t **ids)
     json_array_foreach(*ids, i, item)
     {
         valid_push_index(v, i);
-        if (valid_check_field(v, NULL, schema_find(&schema_answer_body, "option_ids")->items, item,
-                              &strings[n]) == V_OK)
+        if (n < ANSWER_MAX_OPTIONS && valid_check_field(v, NULL, each, item, &strings[n]) == V_OK)
             n++;
         valid_pop(v);
     }

@@ -110,7 +110,7 @@ SCHEMA(schema_progress_put_body, "ProgressPut", false, NULL,
 SCHEMA(schema_version_body, "ProgressVersion", false, NULL,
        SF_INT("version", REQ, 0, INT32_MAX, .description = "The stored version (0: no record)"));
 SCHEMA(schema_answer_body, "AnswerRequest", false, NULL,
-       SF_ARR("option_ids", REQ | SCHEMA_UNIQUE, 1, 10, &string_item));
+       SF_ARR("option_ids", REQ | SCHEMA_UNIQUE, 1, ANSWER_MAX_OPTIONS, &string_item));
 SCHEMA(schema_feedback_create_body, "FeedbackCreate", false, NULL, SF_INT("rating", REQ, 1, 5),
        SF_STR("comment", NUL_ABSENT, 0, 2000),
        SF_UUID("screen_id", NUL_ABSENT, .description = "A screen of this module"));

@@ -11,6 +11,8 @@
 #include "util/schema.h"
 
 /* --- request bodies -------------------------------------------------------------------- */
+/* An answer names 1..ANSWER_MAX_OPTIONS options (api/progress.c keeps them on its stack). */
+#define ANSWER_MAX_OPTIONS 10
 extern const struct schema schema_register_body, schema_login_body, schema_me_patch_body,
     schema_user_patch_body, schema_module_create_body, schema_module_patch_body,
     schema_module_copy_body, schema_screen_create_body, schema_screen_patch_body,
