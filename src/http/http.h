@@ -117,10 +117,9 @@ struct http_req {
     const char *client_ip;
     char request_id[129];
     /* From a valid W3C traceparent, else "" (API.md §1.9). */
-    char trace_id[33]; /* 32 lower-case hex digits */
-    char span_id[17];  /* the caller's span: traceparent's parent-id */
-    bool trace_sampled;
-    struct log_context log; /* request_id and the trace fields, for every log line */
+    char trace_id[33];      /* 32 lower-case hex digits */
+    char span_id[17];       /* the caller's span: traceparent's parent-id */
+    struct log_context log; /* points at the ids above, + the sampled flag: for every line */
     int64_t start_ms;       /* monotonic */
 
     /* Routing. */

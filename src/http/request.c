@@ -34,6 +34,9 @@ void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
     r->cfg = cfg;
     r->db = db;
     r->server = server;
+    /* Points into the request itself, filled as the ids are read (assign_ids()). */
+    r->log = (struct log_context){
+        .request_id = r->request_id, .trace_id = r->trace_id, .span_id = r->span_id};
     r->start_ms = time_mono_ms();
     r->method = "";
     r->path = "";
@@ -235,21 +238,23 @@ static bool request_id_is_valid(const char *s)
     return true;
 }
 
+/* A lower-case hex digit's value, else -1. */
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* `n` lower-case hex digits, not all zero (W3C trace and parent ids). */
 static bool is_lower_hex(const char *s, size_t n)
 {
     bool nonzero = false;
 
     for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+        if (hex_value(s[i]) < 0)
             return false;
         nonzero |= s[i] != '0';
     }
     return nonzero;
-}
-
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /*
@@ -273,7 +278,7 @@ static void read_traceparent(struct http_req *r)
     r->trace_id[32] = '\0';
     memcpy(r->span_id, tp + 36, 16);
     r->span_id[16] = '\0';
-    r->trace_sampled = (hex_value(tp[54]) & 1) != 0;
+    r->log.sampled = (hex_value(tp[54]) & 1) != 0;
 }
 
 static void assign_ids(struct http_req *r)
@@ -285,10 +290,6 @@ static void assign_ids(struct http_req *r)
     else
         crypto_request_id(r->request_id);
     read_traceparent(r);
-    r->log = (struct log_context){.request_id = r->request_id,
-                                  .trace_id = r->trace_id,
-                                  .span_id = r->span_id,
-                                  .sampled = r->trace_sampled};
 }
 
 /* --- framing, CORS and routing ------------------------------------------------------------ */
@@ -702,11 +703,9 @@ void http_req_log_access(const struct http_req *r)
 {
     struct buf b;
     int64_t ms = time_mono_ms() - r->start_ms;
-    struct log_context ctx = r->log;
 
     if (!log_enabled(LOG_INFO))
         return;
-    ctx.request_id = r->request_id; /* also for a request refused before its ids were read */
     log_line_begin(&b, LOG_INFO);
     buf_puts(&b, ",\"msg\":\"request\",\"method\":\"");
     buf_json_escape(&b, r->method);
@@ -723,5 +722,5 @@ void http_req_log_access(const struct http_req *r)
     buf_puts(&b, ",\"client_ip\":\"");
     buf_json_escape(&b, r->client_ip);
     buf_puts(&b, "\"");
-    log_line_end(&b, &ctx);
+    log_line_end(&b, &r->log);
 }

@@ -70,29 +70,22 @@ void log_line_begin(struct buf *b, enum log_level level)
                severity_names[level]);
 }
 
-static void put_string_member(struct buf *b, const char *name, const char *value)
-{
-    buf_printf(b, ",\"%s\":\"", name);
-    buf_json_escape(b, value);
-    buf_puts(b, "\"");
-}
-
 void log_line_end(struct buf *b, const struct log_context *ctx)
 {
     if (ctx == NULL)
         ctx = thread_context;
     if (ctx != NULL && ctx->request_id != NULL)
-        put_string_member(b, "request_id", ctx->request_id);
+        buf_json_string_member(b, "request_id", ctx->request_id);
     if (ctx != NULL && ctx->trace_id != NULL && ctx->trace_id[0] != '\0') {
         /* Both ids are validated hex, and the project is checked at start: nothing to escape
          * but the project, which buf_json_escape handles all the same. */
-        put_string_member(b, "trace_id", ctx->trace_id);
+        buf_json_string_member(b, "trace_id", ctx->trace_id);
         if (cloud_project[0] != '\0') {
             buf_puts(b, ",\"logging.googleapis.com/trace\":\"projects/");
             buf_json_escape(b, cloud_project);
             buf_printf(b, "/traces/%s\"", ctx->trace_id);
             if (ctx->span_id != NULL && ctx->span_id[0] != '\0')
-                put_string_member(b, "logging.googleapis.com/spanId", ctx->span_id);
+                buf_json_string_member(b, "logging.googleapis.com/spanId", ctx->span_id);
             buf_printf(b, ",\"logging.googleapis.com/trace_sampled\":%s",
                        ctx->sampled ? "true" : "false");
         }
@@ -115,7 +108,7 @@ void log_msg(enum log_level level, const char *module, const char *fmt, ...)
     va_end(ap);
 
     log_line_begin(&b, level);
-    put_string_member(&b, "module", module);
-    put_string_member(&b, "msg", msg);
+    buf_json_string_member(&b, "module", module);
+    buf_json_string_member(&b, "msg", msg);
     log_line_end(&b, NULL);
 }

@@ -338,17 +338,17 @@ Test(request, traceparent_span_and_sampled_flag_are_read)
     struct http_req r;
     run(&r, "GET", "/things", sampled, NULL, 0);
     cr_assert_str_eq(r.span_id, "b7ad6b7169203331");
-    cr_assert(r.trace_sampled);
+    cr_assert(r.log.sampled);
     cr_assert_str_eq(r.log.trace_id, "0af7651916cd43dd8448eb211c80319c");
     cr_assert_str_eq(r.log.request_id, r.request_id);
     http_req_free(&r);
     run(&r, "GET", "/things", unsampled, NULL, 0);
     cr_assert_str_eq(r.trace_id, "0af7651916cd43dd8448eb211c80319c");
-    cr_assert_not(r.trace_sampled);
+    cr_assert_not(r.log.sampled);
     http_req_free(&r);
     run(&r, "GET", "/things", future, NULL, 0);
     cr_assert_str_eq(r.trace_id, "0af7651916cd43dd8448eb211c80319c");
-    cr_assert(r.trace_sampled);
+    cr_assert(r.log.sampled);
     http_req_free(&r);
 }
 
