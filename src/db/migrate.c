@@ -212,26 +212,59 @@ int db_migrate_up(struct db *db, FILE *out)
     return rc;
 }
 
+/* Reads the applied versions into `applied` (indexes of l); a missing table = none applied.
+ * `unknown` (may be NULL) receives an applied version this binary does not know, else 0. */
+static int read_applied(struct db_conn *c, const struct mig_list *l, bool *applied,
+                        int64_t *unknown)
+{
+    const char *exists_sql = db_backend(db_conn_pool(c)) == DB_POSTGRES
+                                 ? "SELECT to_regclass('schema_migrations') IS NOT NULL"
+                                 : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                   "AND name = 'schema_migrations'";
+    struct db_res *r = NULL;
+    int rc = db_query(c, exists_sql, DB_NO_PARAMS, &r);
+
+    if (unknown != NULL)
+        *unknown = 0;
+    if (rc < 0 || !db_bool(r, 0, 0))
+        goto out;
+    db_res_free(r);
+    r = NULL;
+    rc = db_query(c, "SELECT version FROM schema_migrations", DB_NO_PARAMS, &r);
+    for (int row = 0; rc == 0 && row < r->nrows; row++) {
+        int64_t version = db_int(r, row, 0);
+        int i = 0;
+        while (i < l->n && l->items[i].version != version)
+            i++;
+        if (i < l->n)
+            applied[i] = true;
+        else if (unknown != NULL)
+            *unknown = version;
+    }
+out:
+    db_res_free(r);
+    return rc;
+}
+
 /*
  * Refuses a `down` by a binary older than the database: with a migration applied that this
  * binary does not know, "the last N" would be this binary's newest ones, under the unknown one
  * (the image of an earlier release run against the current schema, the rollback mistake
- * docs/OPERATIONS.md warns about). TS_ECONFLICT, logged with both versions.
+ * docs/OPERATIONS.md warns about). TS_ECONFLICT, logged with the version.
  */
 static int check_none_unknown(struct db_conn *c, const struct mig_list *l)
 {
-    struct db_res *r = NULL;
-    int rc = db_query(c, "SELECT max(version) FROM schema_migrations", DB_NO_PARAMS, &r);
-    int newest_known = l->n > 0 ? l->items[l->n - 1].version : 0;
+    bool applied[MAX_MIGRATIONS] = {0};
+    int64_t unknown;
+    int rc = read_applied(c, l, applied, &unknown);
 
-    if (rc == 0 && r->nrows == 1 && db_int(r, 0, 0) > newest_known) {
+    if (rc == 0 && unknown != 0) {
         log_msg(LOG_ERROR, "migrate",
-                "the database has migration %04lld applied, newer than this binary's newest "
-                "(%04d); revert it with the release that added it",
-                (long long)db_int(r, 0, 0), newest_known);
+                "the database has migration %04lld applied, which this binary does not know "
+                "(it knows up to %04d); revert it with the release that added it",
+                (long long)unknown, l->n > 0 ? l->items[l->n - 1].version : 0);
         rc = TS_ECONFLICT;
     }
-    db_res_free(r);
     return rc;
 }
 
@@ -260,30 +293,6 @@ int db_migrate_down(struct db *db, int n, FILE *out)
     return rc;
 }
 
-/* Reads the applied versions into `applied` (indexes of l); a missing table = none applied. */
-static int read_applied(struct db_conn *c, const struct mig_list *l, bool *applied)
-{
-    const char *exists_sql = db_backend(db_conn_pool(c)) == DB_POSTGRES
-                                 ? "SELECT to_regclass('schema_migrations') IS NOT NULL"
-                                 : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                   "AND name = 'schema_migrations'";
-    struct db_res *r = NULL;
-    int rc = db_query(c, exists_sql, DB_NO_PARAMS, &r);
-
-    if (rc < 0 || !db_bool(r, 0, 0))
-        goto out;
-    db_res_free(r);
-    r = NULL;
-    rc = db_query(c, "SELECT version FROM schema_migrations", DB_NO_PARAMS, &r);
-    for (int row = 0; rc == 0 && row < r->nrows; row++)
-        for (int i = 0; i < l->n; i++)
-            if (l->items[i].version == db_int(r, row, 0))
-                applied[i] = true;
-out:
-    db_res_free(r);
-    return rc;
-}
-
 static int with_applied(struct db *db, const struct mig_list *l, bool *applied)
 {
     struct db_conn *c = NULL;
@@ -291,7 +300,7 @@ static int with_applied(struct db *db, const struct mig_list *l, bool *applied)
 
     if (rc < 0)
         return rc;
-    rc = read_applied(c, l, applied);
+    rc = read_applied(c, l, applied, NULL);
     db_release(c);
     return rc;
 }
