@@ -51,6 +51,9 @@ enum {
     /* Also accepts the token as ?access_token= when there is no bearer header (§1.5: only
      * the notification stream, since an EventSource cannot send headers). */
     ROUTE_QUERY_TOKEN = 1 << 5,
+    /* Never touches the database (public, not idempotent; router_init() checks): runs on the
+     * I/O thread, never queued behind database work (server.c), and documents no 503. */
+    ROUTE_NO_DB = 1 << 6,
 };
 
 struct route {
@@ -81,8 +84,6 @@ struct route {
 enum {
     DOC_CONFLICT = 1 << 0,       /* 409 from the endpoint's rules */
     DOC_RATE_LIMITED = 1 << 1,   /* 429 with Retry-After */
-    DOC_NO_DB = 1 << 2,          /* never touches the database: no 503, and it runs on the
-                                    I/O thread, never queued behind database work (server.c) */
     DOC_TOKEN_OPTIONAL = 1 << 3, /* public, unless configured to want a bearer token (401) */
     DOC_NOT_READY = 1 << 4,      /* 503 carries the success schema (readiness) */
     DOC_CREDENTIALS = 1 << 5,    /* public, but 401 for wrong credentials (login) */

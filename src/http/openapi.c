@@ -262,7 +262,7 @@ static json_t *responses_of(const struct route *rt, bool has_path_params)
 
         json_object_set_new(not_ready, "description", need(json_string("Not ready")));
         add_status(res, 503, not_ready);
-    } else if (!(rt->doc & DOC_NO_DB)) {
+    } else if (!(rt->flags & ROUTE_NO_DB)) {
         add_status(res, 503, ref("responses", "ServiceUnavailable"));
     }
     return res;

@@ -50,6 +50,15 @@ int router_init(struct router *rt, const struct route *routes, size_t n)
             router_free(rt);
             return -1;
         }
+        /* Run on an I/O thread with no database (server.c): nothing that authenticates or
+         * records an Idempotency-Key may be marked so. A bug in the table, refused at start. */
+        if ((routes[i].flags & ROUTE_NO_DB) &&
+            (routes[i].access != ACCESS_PUBLIC || (routes[i].flags & ROUTE_IDEMPOTENT))) {
+            log_msg(LOG_ERROR, "router", "%s %s: ROUTE_NO_DB needs a public, non-idempotent route",
+                    routes[i].method, routes[i].pattern);
+            router_free(rt);
+            return -1;
+        }
         strcpy(e->text, routes[i].pattern);
         if (split(e) < 0) {
             log_msg(LOG_ERROR, "router", "malformed pattern: %s", routes[i].pattern);

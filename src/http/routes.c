@@ -164,16 +164,16 @@ const struct route routes_table[] = {
     R("GET", MODULE "/analytics", analytics_get, ACCESS_AUTHOR, WITH_MODULE, "Module analytics",
       .response = &schema_analytics),
     /* §14 ops */
-    R("GET", "/healthz", ops_healthz, ACCESS_PUBLIC, 0, "Liveness", .response = &schema_health,
-      .doc = DOC_NO_DB),
+    R("GET", "/healthz", ops_healthz, ACCESS_PUBLIC, ROUTE_NO_DB, "Liveness",
+      .response = &schema_health),
     R("GET", "/readyz", ops_readyz, ACCESS_PUBLIC, 0, "Readiness", .response = &schema_readiness,
       .doc = DOC_NOT_READY),
-    R("GET", "/metrics", ops_metrics, ACCESS_PUBLIC, 0, "Prometheus metrics",
-      .media = "text/plain; version=0.0.4; charset=utf-8", .doc = DOC_NO_DB | DOC_TOKEN_OPTIONAL),
-    R("GET", "/openapi.json", ops_openapi, ACCESS_PUBLIC, 0, "This OpenAPI document",
-      .media = "application/json", .doc = DOC_NO_DB),
-    R("GET", "/docs", ops_docs, ACCESS_PUBLIC, 0, "Interactive API documentation",
-      .media = "text/html; charset=utf-8", .doc = DOC_NO_DB | DOC_NOT_MODIFIED),
+    R("GET", "/metrics", ops_metrics, ACCESS_PUBLIC, ROUTE_NO_DB, "Prometheus metrics",
+      .media = "text/plain; version=0.0.4; charset=utf-8", .doc = DOC_TOKEN_OPTIONAL),
+    R("GET", "/openapi.json", ops_openapi, ACCESS_PUBLIC, ROUTE_NO_DB, "This OpenAPI document",
+      .media = "application/json"),
+    R("GET", "/docs", ops_docs, ACCESS_PUBLIC, ROUTE_NO_DB, "Interactive API documentation",
+      .media = "text/html; charset=utf-8", .doc = DOC_NOT_MODIFIED),
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

@@ -444,11 +444,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * (the connection was resumed and MHD calls again), send its reply. */
     if (ctx->handled || ctx->req.replied || http_req_reply_static(&ctx->req))
         return send_reply(s, c, ctx);
-    /* A route that never touches the database (DOC_NO_DB: /healthz, /metrics, /openapi.json,
+    /* A route that never touches the database (ROUTE_NO_DB: /healthz, /metrics, /openapi.json,
      * /docs) runs here on the I/O thread, so it never waits in the handler queue behind
      * requests that wait for the database: liveness and scrapes answer during a database
      * outage or an exhausted pool, when they matter most (§14, §17). */
-    if (ctx->req.route != NULL && (ctx->req.route->doc & DOC_NO_DB)) {
+    if (ctx->req.route != NULL && (ctx->req.route->flags & ROUTE_NO_DB)) {
         http_req_dispatch(&ctx->req);
         ctx->handled = true;
         return send_reply(s, c, ctx);

@@ -143,7 +143,7 @@ static void check_route(json_t *doc, const struct route *rt)
     if (rt->conflict != NULL)
         cr_assert_str_eq(response_ref(op, "409"), "", "%s %s: its own 409", rt->method,
                          rt->pattern);
-    if (!(rt->doc & DOC_NO_DB))
+    if (!(rt->flags & ROUTE_NO_DB))
         cr_assert_not_null(response_ref(op, "503"), "%s %s: 503", rt->method, rt->pattern);
 }
 

@@ -14,10 +14,11 @@ static int h(struct http_req *r)
 }
 
 static const struct route table[] = {
-    {"GET", "/metrics", h, ACCESS_PUBLIC, 0, "Prometheus metrics", .operation = "ops_metrics",
-     .media = "text/plain; version=0.0.4; charset=utf-8", .doc = DOC_NO_DB | DOC_TOKEN_OPTIONAL},
-    {"GET", "/docs", h, ACCESS_PUBLIC, 0, "Interactive documentation", .operation = "ops_docs",
-     .media = "text/html; charset=utf-8", .doc = DOC_NO_DB},
+    {"GET", "/metrics", h, ACCESS_PUBLIC, ROUTE_NO_DB, "Prometheus metrics",
+     .operation = "ops_metrics", .media = "text/plain; version=0.0.4; charset=utf-8",
+     .doc = DOC_TOKEN_OPTIONAL},
+    {"GET", "/docs", h, ACCESS_PUBLIC, ROUTE_NO_DB, "Interactive documentation",
+     .operation = "ops_docs", .media = "text/html; charset=utf-8"},
     {"PATCH", "/api/v1/things/{thing_id}", h, ACCESS_AUTHOR, ROUTE_BODY | ROUTE_IDEMPOTENT,
      "Edit a thing", .operation = "things_patch", .body = &schema_module_patch_body,
      .response = &schema_module, .conflict = &schema_version_conflict},
