@@ -149,18 +149,9 @@ CLOSED(content_settings_assessment, "AssessmentSettings", "Settings of an assess
  * jansson returns NULL only when malloc fails; like xmalloc() this is fatal rather than an
  * error no client could cause threaded through every validator.
  */
-static json_t *need(json_t *j)
-{
-    if (j == NULL) {
-        fputs("{\"level\":\"error\",\"msg\":\"out of memory in jansson\"}\n", stderr);
-        abort();
-    }
-    return j;
-}
-
 static void set_string(json_t *obj, const char *key, const char *s)
 {
-    json_object_set_new(obj, key, need(json_string(s)));
+    json_object_set_new(obj, key, xneed(json_string(s)));
 }
 
 /*
@@ -262,11 +253,11 @@ static json_t *id_items(struct valid *v, json_t *content, const struct id_list *
     set->is_known = arr != NULL;
     if (arr == NULL)
         return NULL;
-    out = need(json_array());
+    out = xneed(json_array());
     valid_push_key(v, spec->key);
     json_array_foreach(arr, i, item)
     {
-        json_t *o = need(json_object());
+        json_t *o = xneed(json_object());
 
         valid_push_index(v, i);
         id_item(v, spec, item, o, set);
@@ -288,7 +279,7 @@ static bool is_http_url(const char *url)
 static json_t *media_item(struct valid *v, json_t *item)
 {
     const struct schema *s = &media_entry_schema;
-    json_t *out = need(json_object());
+    json_t *out = xneed(json_object());
     const char *url, *alt = "";
     int type;
 
@@ -310,7 +301,7 @@ static json_t *media_item(struct valid *v, json_t *item)
 
 static json_t *media_list(struct valid *v, json_t *content)
 {
-    json_t *media = need(json_array());
+    json_t *media = xneed(json_array());
     json_t *item;
     size_t i;
 
@@ -370,7 +361,7 @@ static json_t *correct_ids(struct valid *v, json_t *content, int kind, const str
         if (!json_is_array(arr) || json_array_size(arr) > (size_t)f->max)
             return NULL;
     }
-    json_t *out = need(json_array());
+    json_t *out = xneed(json_array());
     valid_push_key(v, "correct_option_ids");
     json_array_foreach(arr, i, item)
     {
@@ -381,7 +372,7 @@ static json_t *correct_ids(struct valid *v, json_t *content, int kind, const str
             if (opts->is_known && !is_member(id, opts))
                 valid_value_error(v, NULL, "unknown option id");
             seen[n_seen++] = id;
-            json_array_append_new(out, need(json_string(id)));
+            json_array_append_new(out, xneed(json_string(id)));
         }
         valid_pop(v);
     }
@@ -430,8 +421,8 @@ static void reflection_screen(struct valid *v, json_t *content, json_t *doc)
      * {"min_length":3000} alone fails against the default max_length of 2000. */
     if (min_rc != V_ERR && max_rc != V_ERR && max < min)
         valid_value_error(v, "max_length", "max_length must be >= min_length");
-    json_object_set_new(doc, "min_length", need(json_integer(min)));
-    json_object_set_new(doc, "max_length", need(json_integer(max)));
+    json_object_set_new(doc, "min_length", xneed(json_integer(min)));
+    json_object_set_new(doc, "max_length", xneed(json_integer(max)));
     valid_field(v, content, s, "placeholder", &placeholder);
     set_string(doc, "placeholder", placeholder);
 }
@@ -479,7 +470,7 @@ int content_validate(struct valid *v, enum screen_type type, json_t *content, js
     *out = NULL;
     if (valid_check_object(v, NULL, content, NULL) != V_OK)
         goto out;
-    doc = need(json_object());
+    doc = xneed(json_object());
     switch (type) {
     case SCREEN_CONTENT:
         content_screen(v, content, doc);
@@ -523,13 +514,13 @@ json_t *content_settings_default(enum flow_type flow)
 {
     switch (flow) {
     case FLOW_BRANCHING:
-        return need(json_pack("{s:n}", "start_screen_id"));
+        return xneed(json_pack("{s:n}", "start_screen_id"));
     case FLOW_ASSESSMENT:
-        return need(json_pack("{s:i, s:n}", "pass_score", 70, "max_attempts"));
+        return xneed(json_pack("{s:i, s:n}", "pass_score", 70, "max_attempts"));
     case FLOW_LINEAR:
         break;
     }
-    return need(json_object());
+    return xneed(json_object());
 }
 
 static void branching_settings(struct valid *v, json_t *settings, json_t *doc)
@@ -551,9 +542,9 @@ static void assessment_settings(struct valid *v, json_t *settings, json_t *doc)
     /* pass_score has a non-null default, so null means "omitted" (§1.2); max_attempts is
      * "int | null" and null is its unlimited value. */
     if (valid_field(v, settings, s, "pass_score", &pass_score) == V_OK)
-        json_object_set_new(doc, "pass_score", need(json_integer(pass_score)));
+        json_object_set_new(doc, "pass_score", xneed(json_integer(pass_score)));
     if (valid_field(v, settings, s, "max_attempts", &max_attempts) == V_OK)
-        json_object_set_new(doc, "max_attempts", need(json_integer(max_attempts)));
+        json_object_set_new(doc, "max_attempts", xneed(json_integer(max_attempts)));
 }
 
 int content_settings_validate(struct valid *v, enum flow_type flow, json_t *settings, json_t **out)
@@ -614,7 +605,7 @@ json_t *content_redact_to(json_t *content, enum redact_level level)
     if (!json_is_object(content) || (!drop_explanation && !drop_correct))
         return json_incref(content);
     /* A copy, because the stored document may be shared (a cache, another viewer's render). */
-    json_t *copy = need(json_deep_copy(content));
+    json_t *copy = xneed(json_deep_copy(content));
     if (drop_correct)
         json_object_del(copy, "correct_option_ids");
     if (drop_explanation)
@@ -627,3 +618,4 @@ json_t *content_redact(enum flow_type flow, enum screen_type type, json_t *conte
 {
     return content_redact_to(content, content_redact_level(flow, type, ctx));
 }
+#include "util/arena.h"

@@ -15,38 +15,23 @@
 #include "api/schemas.h"
 #include "http/routes.h"
 #include "util/buf.h"
+#include "util/arena.h"
 
 #define REF_SCHEMAS "#/components/schemas/"
 
-static json_t *need(json_t *j)
-{
-    if (j == NULL)
-        abort(); /* out of memory */
-    return j;
-}
-
 /* --- shared pieces ------------------------------------------------------------------------- */
 
-static json_t *ref(const char *where, const char *name)
-{
-    struct buf b;
-    json_t *o;
-
-    buf_init(&b, SIZE_MAX);
-    buf_printf(&b, "#/components/%s/%s", where, name);
-    o = need(json_pack("{s:s}", "$ref", b.data));
-    buf_free(&b);
-    return o;
-}
+/* A reference into components; `where` a literal ("schemas", "responses", "headers"). */
+#define ref(where, name) schema_ref("#/components/" where "/", (name))
 
 static json_t *json_content(json_t *schema)
 {
-    return need(json_pack("{s:{s:o}}", "application/json", "schema", schema));
+    return xneed(json_pack("{s:{s:o}}", "application/json", "schema", schema));
 }
 
 static json_t *error_schemas(void)
 {
-    return need(json_pack(
+    return xneed(json_pack(
         "{s:{s:s,s:s,s:[s],s:{s:{s:s}},s:b},"
         " s:{s:s,s:s,s:[s],s:{s:{s:s,s:o}}},"
         " s:{s:s,s:[s,s,s],s:{s:{s:s,s:{s:[{s:s},{s:s}]}},s:{s:s},s:{s:s},s:{},s:{s:s}}}}",
@@ -66,12 +51,12 @@ static json_t *error_schemas(void)
 /* A header object with a string or integer schema. */
 static json_t *header(const char *description, const char *type)
 {
-    return need(json_pack("{s:s,s:{s:s}}", "description", description, "schema", "type", type));
+    return xneed(json_pack("{s:s,s:{s:s}}", "description", description, "schema", "type", type));
 }
 
 static json_t *request_id_headers(void)
 {
-    return need(json_pack("{s:o}", "X-Request-ID", ref("headers", "X-Request-ID")));
+    return xneed(json_pack("{s:o}", "X-Request-ID", ref("headers", "X-Request-ID")));
 }
 
 /* One of components.responses: `detail` is the message when fixed. */
@@ -82,8 +67,8 @@ static json_t *error_response(const char *description, const char *schema, const
 
     if (extra != NULL)
         json_object_set_new(headers, extra, ref("headers", extra_ref));
-    return need(json_pack("{s:s,s:o,s:o}", "description", description, "headers", headers,
-                          "content", json_content(ref("schemas", schema))));
+    return xneed(json_pack("{s:s,s:o,s:o}", "description", description, "headers", headers,
+                           "content", json_content(ref("schemas", schema))));
 }
 
 static json_t *components(void)
@@ -93,7 +78,7 @@ static json_t *components(void)
     for (size_t i = 0; schemas_all[i] != NULL; i++)
         json_object_set_new(schemas, schemas_all[i]->name,
                             schema_to_json(schemas_all[i], REF_SCHEMAS));
-    return need(json_pack(
+    return xneed(json_pack(
         "{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s,s:s}},s:{s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:o,s:o,"
         "s:o,s:o,s:o,s:o,s:o}}",
         "schemas", schemas, "securitySchemes", "bearerAuth", "type", "http", "scheme", "bearer",
@@ -141,11 +126,11 @@ void openapi_tag(const char *operation, char *out, size_t size)
 static json_t *parameter(const char *in, const char *name, bool required, json_t *schema,
                          const char *description)
 {
-    json_t *p = need(json_pack("{s:s,s:s,s:b,s:o}", "name", name, "in", in, "required", required,
-                               "schema", schema));
+    json_t *p = xneed(json_pack("{s:s,s:s,s:b,s:o}", "name", name, "in", in, "required", required,
+                                "schema", schema));
 
     if (description != NULL)
-        json_object_set_new(p, "description", need(json_string(description)));
+        json_object_set_new(p, "description", xneed(json_string(description)));
     return p;
 }
 
@@ -164,7 +149,7 @@ static void path_parameters(const char *pattern, json_t *params)
         json_array_append_new(
             params,
             parameter("path", name, true,
-                      need(json_pack("{s:s,s:s}", "type", "string", "format", "uuid")), NULL));
+                      xneed(json_pack("{s:s,s:s}", "type", "string", "format", "uuid")), NULL));
     }
 }
 
@@ -181,7 +166,7 @@ static void query_parameters(const struct schema *s, json_t *params)
         json_t *p = parameter("query", f->name, (f->flags & SCHEMA_REQUIRED) != 0, schema, NULL);
 
         if (d != NULL)
-            json_object_set_new(p, "description", need(json_string(d)));
+            json_object_set_new(p, "description", xneed(json_string(d)));
         json_array_append_new(params, p);
     }
     query_parameters(s->base, params);
@@ -191,7 +176,7 @@ static json_t *success_response(const struct route *rt)
 {
     int ok = rt->ok != 0 ? rt->ok : 200;
     json_t *res =
-        need(json_pack("{s:s,s:o}", "description", rt->summary, "headers", request_id_headers()));
+        xneed(json_pack("{s:s,s:o}", "description", rt->summary, "headers", request_id_headers()));
 
     if (rt->flags & ROUTE_IDEMPOTENT)
         json_object_set_new(json_object_get(res, "headers"), "Idempotent-Replayed",
@@ -204,10 +189,10 @@ static json_t *success_response(const struct route *rt)
     if (rt->response != NULL)
         schema = ref("schemas", rt->response->name);
     else if (strcmp(media, "application/json") == 0)
-        schema = need(json_pack("{s:s}", "type", "object"));
+        schema = xneed(json_pack("{s:s}", "type", "object"));
     else
-        schema = need(json_pack("{s:s}", "type", "string"));
-    json_object_set_new(res, "content", need(json_pack("{s:{s:o}}", media, "schema", schema)));
+        schema = xneed(json_pack("{s:s}", "type", "string"));
+    json_object_set_new(res, "content", xneed(json_pack("{s:{s:o}}", media, "schema", schema)));
     return res;
 }
 
@@ -221,16 +206,16 @@ static void add_status(json_t *responses, int status, json_t *response)
 
 static json_t *responses_of(const struct route *rt, bool has_path_params)
 {
-    json_t *res = need(json_object());
+    json_t *res = xneed(json_object());
     bool authenticated = rt->access != ACCESS_PUBLIC;
     bool body = (rt->flags & ROUTE_BODY) != 0;
 
     add_status(res, rt->ok != 0 ? rt->ok : 200, success_response(rt));
     if (rt->doc & DOC_NOT_MODIFIED)
         add_status(res, 304,
-                   need(json_pack("{s:s,s:o}", "description",
-                                  "Not Modified: If-None-Match names the current ETag; no body",
-                                  "headers", request_id_headers())));
+                   xneed(json_pack("{s:s,s:o}", "description",
+                                   "Not Modified: If-None-Match names the current ETag; no body",
+                                   "headers", request_id_headers())));
     if (body) {
         add_status(res, 400, ref("responses", "BadRequest"));
         add_status(res, 413, ref("responses", "PayloadTooLarge"));
@@ -243,12 +228,12 @@ static json_t *responses_of(const struct route *rt, bool has_path_params)
     if (has_path_params)
         add_status(res, 404, ref("responses", "NotFound"));
     if (rt->conflict != NULL) {
-        json_t *schema = need(json_pack("{s:[o,o]}", "anyOf", ref("schemas", "HTTPError"),
-                                        ref("schemas", rt->conflict->name)));
+        json_t *schema = xneed(json_pack("{s:[o,o]}", "anyOf", ref("schemas", "HTTPError"),
+                                         ref("schemas", rt->conflict->name)));
         add_status(
             res, 409,
-            need(json_pack("{s:s,s:o,s:o}", "description", "Conflict with the stored state",
-                           "headers", request_id_headers(), "content", json_content(schema))));
+            xneed(json_pack("{s:s,s:o,s:o}", "description", "Conflict with the stored state",
+                            "headers", request_id_headers(), "content", json_content(schema))));
     } else if ((rt->doc & DOC_CONFLICT) || (rt->flags & ROUTE_IDEMPOTENT)) {
         add_status(res, 409, ref("responses", "Conflict"));
     }
@@ -260,7 +245,7 @@ static json_t *responses_of(const struct route *rt, bool has_path_params)
     if (rt->doc & DOC_NOT_READY) {
         json_t *not_ready = success_response(rt);
 
-        json_object_set_new(not_ready, "description", need(json_string("Not ready")));
+        json_object_set_new(not_ready, "description", xneed(json_string("Not ready")));
         add_status(res, 503, not_ready);
     } else if (!(rt->flags & ROUTE_NO_DB)) {
         add_status(res, 503, ref("responses", "ServiceUnavailable"));
@@ -290,7 +275,7 @@ static void fallback_id(const struct route *rt, char *out, size_t size)
 static json_t *operation(const struct route *rt)
 {
     char tag[32], id[128];
-    json_t *params = need(json_array());
+    json_t *params = xneed(json_array());
     json_t *op;
 
     if (rt->operation != NULL) {
@@ -307,15 +292,16 @@ static json_t *operation(const struct route *rt)
         json_array_append_new(
             params,
             parameter("header", "Idempotency-Key", false,
-                      need(json_pack("{s:s,s:s}", "type", "string", "pattern", "^[!-~]{1,255}$")),
+                      xneed(json_pack("{s:s,s:s}", "type", "string", "pattern", "^[!-~]{1,255}$")),
                       "Retries with the same key and body replay the stored response "
                       "(API.md §1.8)"));
     if (rt->media != NULL && strcmp(rt->media, "text/event-stream") == 0)
         json_array_append_new(params,
                               parameter("header", "Last-Event-ID", false,
-                                        need(json_pack("{s:s}", "type", "string")),
+                                        xneed(json_pack("{s:s}", "type", "string")),
                                         "Replay every notification with a greater seq first"));
-    op = need(json_pack("{s:s,s:s,s:[s]}", "operationId", id, "summary", rt->summary, "tags", tag));
+    op =
+        xneed(json_pack("{s:s,s:s,s:[s]}", "operationId", id, "summary", rt->summary, "tags", tag));
     if (json_array_size(params) > 0)
         json_object_set_new(op, "parameters", params);
     else
@@ -323,16 +309,16 @@ static json_t *operation(const struct route *rt)
     if (rt->body != NULL)
         json_object_set_new(
             op, "requestBody",
-            need(json_pack("{s:b,s:o}", "required", !(rt->flags & ROUTE_BODY_OPTIONAL), "content",
-                           json_content(ref("schemas", rt->body->name)))));
+            xneed(json_pack("{s:b,s:o}", "required", !(rt->flags & ROUTE_BODY_OPTIONAL), "content",
+                            json_content(ref("schemas", rt->body->name)))));
     json_object_set_new(op, "responses", responses_of(rt, has_path_params));
     if (rt->flags & ROUTE_QUERY_TOKEN)
         json_object_set_new(op, "security",
-                            need(json_pack("[{s:[]},{s:[]}]", "bearerAuth", "accessTokenQuery")));
+                            xneed(json_pack("[{s:[]},{s:[]}]", "bearerAuth", "accessTokenQuery")));
     else if (rt->doc & DOC_TOKEN_OPTIONAL)
-        json_object_set_new(op, "security", need(json_pack("[{},{s:[]}]", "bearerAuth")));
+        json_object_set_new(op, "security", xneed(json_pack("[{},{s:[]}]", "bearerAuth")));
     else if (rt->access != ACCESS_PUBLIC)
-        json_object_set_new(op, "security", need(json_pack("[{s:[]}]", "bearerAuth")));
+        json_object_set_new(op, "security", xneed(json_pack("[{s:[]}]", "bearerAuth")));
     return op;
 }
 
@@ -356,8 +342,8 @@ static const struct {
 
 json_t *openapi_build(const struct route *routes, size_t n)
 {
-    json_t *paths = need(json_object());
-    json_t *tags = need(json_array());
+    json_t *paths = xneed(json_object());
+    json_t *tags = xneed(json_array());
 
     for (size_t i = 0; i < n; i++) {
         const struct route *rt = &routes[i];
@@ -366,7 +352,7 @@ json_t *openapi_build(const struct route *routes, size_t n)
         size_t k;
 
         if (item == NULL) {
-            item = need(json_object());
+            item = xneed(json_object());
             json_object_set_new(paths, rt->pattern, item);
         }
         for (k = 0; rt->method[k] != '\0' && k + 1 < sizeof(method); k++)
@@ -375,9 +361,9 @@ json_t *openapi_build(const struct route *routes, size_t n)
         json_object_set_new(item, method, operation(rt));
     }
     for (size_t i = 0; i < sizeof(tag_docs) / sizeof(tag_docs[0]); i++)
-        json_array_append_new(tags, need(json_pack("{s:s,s:s}", "name", tag_docs[i].name,
-                                                   "description", tag_docs[i].description)));
-    return need(json_pack(
+        json_array_append_new(tags, xneed(json_pack("{s:s,s:s}", "name", tag_docs[i].name,
+                                                    "description", tag_docs[i].description)));
+    return xneed(json_pack(
         "{s:s,s:{s:s,s:s,s:s},s:o,s:o,s:o}", "openapi", "3.1.0", "info", "title", "TrainSmart API",
         "version", TS_VERSION, "description",
         "Microlearning: modules of screens, progress, feedback, check-ins, assignments and "
@@ -396,10 +382,8 @@ static void build_text(void)
 {
     json_t *doc = openapi_build(routes_table, routes_count);
 
-    text = json_dumps(doc, JSON_COMPACT);
+    text = xneed(json_dumps(doc, JSON_COMPACT));
     json_decref(doc);
-    if (text == NULL)
-        abort(); /* out of memory */
     text_len = strlen(text);
 }
 

@@ -21,8 +21,19 @@ struct arena_chunk {
 
 static void oom(size_t n)
 {
-    fprintf(stderr, "{\"level\":\"error\",\"msg\":\"out of memory allocating %zu bytes\"}\n", n);
+    if (n == 0) /* a library's own allocation */
+        fputs("{\"level\":\"error\",\"msg\":\"out of memory\"}\n", stderr);
+    else
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"out of memory allocating %zu bytes\"}\n",
+                n);
     abort();
+}
+
+void *xneed(void *p)
+{
+    if (p == NULL)
+        oom(0);
+    return p;
 }
 
 void *xmalloc(size_t n)

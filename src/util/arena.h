@@ -43,4 +43,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* `p` from a constructor that returns NULL only when memory ran out (jansson's): logs and
+ * aborts on NULL like the above, else returns `p`. */
+void *xneed(void *p);
+
 #endif

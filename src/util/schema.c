@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/arena.h"
 
 const struct schema_field *schema_find(const struct schema *s, const char *name)
 {
@@ -15,38 +16,31 @@ const struct schema_field *schema_find(const struct schema *s, const char *name)
     return NULL;
 }
 
-static json_t *need(json_t *j)
-{
-    if (j == NULL)
-        abort(); /* out of memory */
-    return j;
-}
-
 static void set_int(json_t *o, const char *key, int64_t n)
 {
-    json_object_set_new(o, key, need(json_integer((json_int_t)n)));
+    json_object_set_new(o, key, xneed(json_integer((json_int_t)n)));
 }
 
 /* {"type": t} or {"type": [t, "null"]}. */
 static json_t *typed(const char *t, bool nullable)
 {
-    json_t *o = need(json_object());
+    json_t *o = xneed(json_object());
 
     if (nullable)
-        json_object_set_new(o, "type", need(json_pack("[s,s]", t, "null")));
+        json_object_set_new(o, "type", xneed(json_pack("[s,s]", t, "null")));
     else
-        json_object_set_new(o, "type", need(json_string(t)));
+        json_object_set_new(o, "type", xneed(json_string(t)));
     return o;
 }
 
-static json_t *ref_to(const struct schema *s, const char *ref_prefix)
+json_t *schema_ref(const char *prefix, const char *name)
 {
     struct buf b;
     json_t *o;
 
     buf_init(&b, SIZE_MAX);
-    buf_printf(&b, "%s%s", ref_prefix, s->name);
-    o = need(json_pack("{s:s}", "$ref", b.data));
+    buf_printf(&b, "%s%s", prefix, name);
+    o = xneed(json_pack("{s:s}", "$ref", b.data));
     buf_free(&b);
     return o;
 }
@@ -54,13 +48,13 @@ static json_t *ref_to(const struct schema *s, const char *ref_prefix)
 /* A schema used inside another: a reference when named, else inline. */
 static json_t *object_use(const struct schema *s, const char *ref_prefix)
 {
-    return s->name != NULL ? ref_to(s, ref_prefix) : schema_to_json(s, ref_prefix);
+    return s->name != NULL ? schema_ref(ref_prefix, s->name) : schema_to_json(s, ref_prefix);
 }
 
 /* `inner` or null. */
 static json_t *or_null(json_t *inner)
 {
-    return need(json_pack("{s:[o,{s:s}]}", "anyOf", inner, "type", "null"));
+    return xneed(json_pack("{s:[o,{s:s}]}", "anyOf", inner, "type", "null"));
 }
 
 static json_t *object_field(const struct schema_field *f, const char *ref_prefix, bool nullable)
@@ -68,11 +62,11 @@ static json_t *object_field(const struct schema_field *f, const char *ref_prefix
     json_t *o;
 
     if (f->any_of != NULL) {
-        json_t *alts = need(json_array());
+        json_t *alts = xneed(json_array());
 
         for (size_t i = 0; f->any_of[i] != NULL; i++)
             json_array_append_new(alts, object_use(f->any_of[i], ref_prefix));
-        o = need(json_pack("{s:o}", "anyOf", alts));
+        o = xneed(json_pack("{s:o}", "anyOf", alts));
         return nullable ? or_null(o) : o;
     }
     if (f->object == NULL)
@@ -90,7 +84,7 @@ json_t *schema_field_to_json(const struct schema_field *f, const char *ref_prefi
     case SCHEMA_STRING:
         o = typed("string", nullable);
         if (f->pattern != NULL) {
-            json_object_set_new(o, "pattern", need(json_string(f->pattern)));
+            json_object_set_new(o, "pattern", xneed(json_string(f->pattern)));
             break;
         }
         if (f->min > 0)
@@ -100,7 +94,7 @@ json_t *schema_field_to_json(const struct schema_field *f, const char *ref_prefi
         break;
     case SCHEMA_EMAIL:
         o = typed("string", nullable);
-        json_object_set_new(o, "format", need(json_string("email")));
+        json_object_set_new(o, "format", xneed(json_string("email")));
         set_int(o, "maxLength", f->max);
         break;
     case SCHEMA_INT:
@@ -115,11 +109,11 @@ json_t *schema_field_to_json(const struct schema_field *f, const char *ref_prefi
         o = typed("boolean", nullable);
         break;
     case SCHEMA_ENUM: {
-        json_t *vals = need(json_array());
+        json_t *vals = xneed(json_array());
 
         o = typed("string", nullable);
         for (size_t i = 0; f->values[i] != NULL; i++)
-            json_array_append_new(vals, need(json_string(f->values[i])));
+            json_array_append_new(vals, xneed(json_string(f->values[i])));
         if (nullable)
             json_array_append_new(vals, json_null());
         json_object_set_new(o, "enum", vals);
@@ -130,9 +124,9 @@ json_t *schema_field_to_json(const struct schema_field *f, const char *ref_prefi
     case SCHEMA_DATE:
         o = typed("string", nullable);
         json_object_set_new(o, "format",
-                            need(json_string(f->type == SCHEMA_UUID       ? "uuid"
-                                             : f->type == SCHEMA_DATETIME ? "date-time"
-                                                                          : "date")));
+                            xneed(json_string(f->type == SCHEMA_UUID       ? "uuid"
+                                              : f->type == SCHEMA_DATETIME ? "date-time"
+                                                                           : "date")));
         break;
     case SCHEMA_TIMEZONE:
         o = typed("string", nullable);
@@ -161,26 +155,26 @@ json_t *schema_field_to_json(const struct schema_field *f, const char *ref_prefi
     }
     if (f->description != NULL) {
         /* A $ref object takes sibling keywords in JSON Schema 2020-12. */
-        json_object_set_new(o, "description", need(json_string(f->description)));
+        json_object_set_new(o, "description", xneed(json_string(f->description)));
     }
     return o;
 }
 
 json_t *schema_to_json(const struct schema *s, const char *ref_prefix)
 {
-    json_t *o = need(json_pack("{s:s}", "type", "object"));
-    json_t *props = need(json_object());
-    json_t *required = need(json_array());
+    json_t *o = xneed(json_pack("{s:s}", "type", "object"));
+    json_t *props = xneed(json_object());
+    json_t *required = xneed(json_array());
 
     if (s->description != NULL)
-        json_object_set_new(o, "description", need(json_string(s->description)));
+        json_object_set_new(o, "description", xneed(json_string(s->description)));
     for (const struct schema *part = s; part != NULL; part = part->base)
         for (size_t i = 0; i < part->count; i++) {
             const struct schema_field *f = &part->fields[i];
 
             json_object_set_new(props, f->name, schema_field_to_json(f, ref_prefix));
             if ((f->flags & SCHEMA_REQUIRED) && !(f->flags & SCHEMA_WRITE_ONLY_REQUIRED))
-                json_array_append_new(required, need(json_string(f->name)));
+                json_array_append_new(required, xneed(json_string(f->name)));
         }
     json_object_set_new(o, "properties", props);
     if (json_array_size(required) > 0)

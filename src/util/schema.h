@@ -150,6 +150,8 @@ const struct schema_field *schema_find(const struct schema *s, const char *name)
  * written as {"$ref": "<ref_prefix><name>"}. Caller owns the result.
  */
 json_t *schema_to_json(const struct schema *s, const char *ref_prefix);
+/* {"$ref": "<prefix><name>"}. Caller owns the result. */
+json_t *schema_ref(const char *prefix, const char *name);
 json_t *schema_field_to_json(const struct schema_field *f, const char *ref_prefix);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "util/buf.h"
 #include "util/tz.h"
+#include "util/arena.h"
 
 /* --- 1. The error list and the location stack ------------------------------------------- */
 
@@ -31,15 +32,6 @@
  * jansson returns NULL only when malloc fails; like xmalloc() we treat that as fatal instead of
  * threading an error that no client could cause through every reader.
  */
-static json_t *need(json_t *j)
-{
-    if (j == NULL) {
-        fputs("{\"level\":\"error\",\"msg\":\"out of memory in jansson\"}\n", stderr);
-        abort();
-    }
-    return j;
-}
-
 /*
  * A message can quote client bytes (the character a UUID failed on, from a percent-decoded
  * path), and json_string() refuses invalid UTF-8. Rather than lose the error, such a text is
@@ -56,7 +48,7 @@ static json_t *text_string(const char *s)
         if ((unsigned char)*p >= 0x80)
             *p = '?';
     }
-    j = need(json_string(copy));
+    j = xneed(json_string(copy));
     free(copy);
     return j;
 }
@@ -64,8 +56,8 @@ static json_t *text_string(const char *s)
 void valid_init(struct valid *v, struct arena *a, const char *root)
 {
     v->arena = a;
-    v->errors = need(json_array());
-    v->loc[0] = need(json_string(root));
+    v->errors = xneed(json_array());
+    v->loc[0] = xneed(json_string(root));
     v->depth = 1;
 }
 
@@ -97,7 +89,7 @@ json_t *valid_take_errors(struct valid *v)
 {
     json_t *errors = v->errors;
 
-    v->errors = need(json_array());
+    v->errors = xneed(json_array());
     return errors;
 }
 
@@ -120,7 +112,7 @@ void valid_push_key(struct valid *v, const char *key)
 
 void valid_push_index(struct valid *v, size_t index)
 {
-    push(v, need(json_integer((json_int_t)index)));
+    push(v, xneed(json_integer((json_int_t)index)));
 }
 
 void valid_pop(struct valid *v)
@@ -132,14 +124,14 @@ void valid_pop(struct valid *v)
 
 static void add_error(struct valid *v, const char *key, const char *type, const char *msg)
 {
-    json_t *loc = need(json_array());
+    json_t *loc = xneed(json_array());
 
     for (int i = 0; i < v->depth; i++)
         json_array_append(loc, v->loc[i]);
     if (key != NULL)
         json_array_append_new(loc, text_string(key));
-    json_array_append_new(v->errors, need(json_pack("{s:o, s:o, s:s}", "loc", loc, "msg",
-                                                    text_string(msg), "type", type)));
+    json_array_append_new(v->errors, xneed(json_pack("{s:o, s:o, s:s}", "loc", loc, "msg",
+                                                     text_string(msg), "type", type)));
 }
 
 void valid_error(struct valid *v, const char *key, const char *type, const char *fmt, ...)
