@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/tz.h"
 #include "util/arena.h"
 
@@ -777,19 +778,55 @@ static size_t size_limit(int64_t n)
     return n == SCHEMA_NO_MAX ? SIZE_MAX : (size_t)n;
 }
 
-static const struct schema_field *field_of(const struct schema *s, const char *name)
+/* What a field's reader writes (enum valid_out). */
+static enum valid_out out_kind(const struct schema_field *f)
+{
+    switch (f->type) {
+    case SCHEMA_INT:
+    case SCHEMA_DATETIME:
+        return VALID_OUT_INT64;
+    case SCHEMA_BOOL:
+        return VALID_OUT_BOOL;
+    case SCHEMA_ENUM:
+        return VALID_OUT_INDEX;
+    case SCHEMA_UUID:
+        return VALID_OUT_UUID;
+    case SCHEMA_DATE:
+        return VALID_OUT_DATE;
+    case SCHEMA_OBJECT:
+    case SCHEMA_MAP:
+    case SCHEMA_ARRAY:
+        return VALID_OUT_JSON;
+    default: /* strings, emails, time zones (numbers have no reader) */
+        return VALID_OUT_STRING;
+    }
+}
+
+/* A caller's mistakes, not input: a field its schema does not hold, or an `out` of another
+ * type than the field's reader writes. */
+static void check_out(const struct schema_field *f, const char *name, enum valid_out kind)
+{
+    if (f == NULL || out_kind(f) != kind) {
+        log_msg(LOG_ERROR, "validate", "field %s: %s", name,
+                f == NULL ? "not in its schema" : "out points at another type than it reads");
+        assert(!"a handler names a field wrongly");
+        abort();
+    }
+}
+
+static const struct schema_field *field_of(const struct schema *s, const char *name,
+                                           enum valid_out kind)
 {
     const struct schema_field *f = schema_find(s, name);
 
-    assert(f != NULL && "a handler names a field its schema does not hold");
-    if (f == NULL)
-        abort();
+    check_out(f, name, kind);
     return f;
 }
 
-int valid_field(struct valid *v, json_t *obj, const struct schema *s, const char *name, void *out)
+int valid_field_(struct valid *v, json_t *obj, const struct schema *s, const char *name,
+                 enum valid_out kind, void *out)
 {
-    const struct schema_field *f = field_of(s, name);
+    const struct schema_field *f = field_of(s, name, kind);
     unsigned fl = VFLAGS(f);
 
     switch (f->type) {
@@ -826,10 +863,10 @@ int valid_field(struct valid *v, json_t *obj, const struct schema *s, const char
     abort();
 }
 
-int valid_text_field(struct valid *v, const struct schema *s, const char *name, const char *raw,
-                     void *out)
+int valid_text_field_(struct valid *v, const struct schema *s, const char *name, const char *raw,
+                      enum valid_out kind, void *out)
 {
-    const struct schema_field *f = field_of(s, name);
+    const struct schema_field *f = field_of(s, name, kind);
     unsigned fl = VFLAGS(f);
 
     switch (f->type) {
@@ -852,9 +889,10 @@ int valid_text_field(struct valid *v, const struct schema *s, const char *name, 
     abort();
 }
 
-int valid_check_field(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
-                      void *out)
+int valid_check_field_(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
+                       enum valid_out kind, void *out)
 {
+    check_out(f, f->name != NULL ? f->name : "(item)", kind);
     switch (f->type) {
     case SCHEMA_STRING:
         return valid_check_string(v, key, val, size_limit(f->min), size_limit(f->max), out);

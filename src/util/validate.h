@@ -186,16 +186,50 @@ int valid_text_date(struct valid *v, const char *key, const char *raw, unsigned 
  * (datetime), struct ts_date (date), json_t * (object, map, array). Naming a field `s` does not
  * hold is a programming error (asserted). Results as the readers above.
  */
-int valid_field(struct valid *v, json_t *obj, const struct schema *s, const char *name, void *out);
+#define valid_field(v, obj, s, name, out)                                                          \
+    valid_field_((v), (obj), (s), (name), VALID_OUT_KIND(out), (out))
 
 /* The same for a raw text parameter (query string); `raw` may be NULL (absent). */
-int valid_text_field(struct valid *v, const struct schema *s, const char *name, const char *raw,
-                     void *out);
+#define valid_text_field(v, s, name, raw, out)                                                     \
+    valid_text_field_((v), (s), (name), (raw), VALID_OUT_KIND(out), (out))
 
 /* An already extracted value (an array item) against the item definition `f` at the current
  * location plus `key` (NULL: here); string and uuid items. */
-int valid_check_field(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
-                      void *out);
+#define valid_check_field(v, key, f, val, out)                                                     \
+    valid_check_field_((v), (key), (f), (val), VALID_OUT_KIND(out), (out))
+
+/*
+ * What `out` points at, from its C type: the field's type decides what the reader writes, so
+ * a schema change (an enum made an integer, say) must not silently write an int64_t where the
+ * handler keeps an int. The readers check the kind against the field's type and abort on a
+ * mismatch, which the first test to pass through the handler finds; a type with no kind does
+ * not compile.
+ */
+enum valid_out {
+    VALID_OUT_STRING, /* const char * */
+    VALID_OUT_INT64,  /* int64_t (integers, datetimes in ms) */
+    VALID_OUT_BOOL,
+    VALID_OUT_INDEX, /* int: an enum's index */
+    VALID_OUT_UUID,  /* char[STR_UUID_SIZE] */
+    VALID_OUT_DATE,  /* struct ts_date */
+    VALID_OUT_JSON,  /* json_t * (objects, maps, arrays) */
+};
+#define VALID_OUT_KIND(out)                                                                        \
+    _Generic((out),                                                                                \
+        const char **: VALID_OUT_STRING,                                                           \
+        int64_t *: VALID_OUT_INT64,                                                                \
+        bool *: VALID_OUT_BOOL,                                                                    \
+        int *: VALID_OUT_INDEX,                                                                    \
+        char *: VALID_OUT_UUID,                                                                    \
+        struct ts_date *: VALID_OUT_DATE,                                                          \
+        json_t **: VALID_OUT_JSON)
+
+int valid_field_(struct valid *v, json_t *obj, const struct schema *s, const char *name,
+                 enum valid_out kind, void *out);
+int valid_text_field_(struct valid *v, const struct schema *s, const char *name, const char *raw,
+                      enum valid_out kind, void *out);
+int valid_check_field_(struct valid *v, const char *key, const struct schema_field *f, json_t *val,
+                       enum valid_out kind, void *out);
 
 /* Records extra_forbidden for every key of `obj` that is not a field of `s` (stored documents
  * whose schema is closed). */

@@ -1069,14 +1069,26 @@ Test(validate, field_reads_with_the_schema_definition)
 Test(validate, text_field_reads_query_parameters_with_the_schema_definition)
 {
     int64_t score = 0;
+    const char *text = NULL;
 
     cr_assert_eq(valid_text_field(&v, &content_schema, "score", "11", &score), V_ERR);
     cr_assert_eq(valid_text_field(&v, &content_schema, "score", "4", &score), V_OK);
     cr_assert_eq(score, 4);
-    cr_assert_eq(valid_text_field(&v, &content_schema, "text", NULL, &score), V_ERR);
+    cr_assert_eq(valid_text_field(&v, &content_schema, "text", NULL, &text), V_ERR);
     ASSERT_ERRORS(
         {"['body','score']", "Input should be less than or equal to 10", "less_than_equal"},
         {"['body','text']", "Field required", "missing"});
+}
+
+/* An `out` of another type than the field's reader writes is the caller's bug: it stops at
+ * once instead of writing 8 bytes into an int. */
+Test(validate, out_of_another_type_than_the_field_aborts, .signal = SIGABRT)
+{
+    int index = 0;
+    json_t *obj = json_pack("{s:i}", "score", 3);
+
+    valid_field(&v, obj, &content_schema, "score", &index);
+    json_decref(obj);
 }
 
 /* --- raw text parameters ---------------------------------------------------------------- */
