@@ -229,7 +229,8 @@ static void id_item(struct valid *v, const struct id_list *spec, json_t *item, j
     valid_no_extra_fields(v, item, s);
     if (valid_field(v, item, s, "id", &id) == V_OK) {
         set_string(out, "id", id);
-        set->ids[set->n++] = id;
+        if (set->n < ITEMS_MAX) /* the schemas' limits are ITEMS_MAX at most */
+            set->ids[set->n++] = id;
     } else {
         set->is_known = false;
     }
@@ -248,7 +249,6 @@ static json_t *id_items(struct valid *v, json_t *content, const struct id_list *
     json_t *item;
     size_t i;
 
-    assert(schema_find(spec->parent, spec->key)->max <= ITEMS_MAX);
     set->n = 0;
     set->is_known = arr != NULL;
     if (arr == NULL)
@@ -371,7 +371,8 @@ static json_t *correct_ids(struct valid *v, json_t *content, int kind, const str
         if (valid_check_field(v, NULL, f->items, item, &id) == V_OK) {
             if (opts->is_known && !is_member(id, opts))
                 valid_value_error(v, NULL, "unknown option id");
-            seen[n_seen++] = id;
+            if (n_seen < OPTIONS_MAX) /* the schema's limit is OPTIONS_MAX */
+                seen[n_seen++] = id;
             json_array_append_new(out, xneed(json_string(id)));
         }
         valid_pop(v);
