@@ -121,7 +121,7 @@ struct http_req {
     char trace_id[33];      /* 32 lower-case hex digits */
     char span_id[17];       /* the caller's span: traceparent's parent-id */
     struct log_context log; /* points at the ids above, + the sampled flag: for every line */
-    int64_t start_ms;       /* monotonic */
+    int64_t start_ns;       /* time_mono_ns() when the request began */
 
     /* Routing. */
     const struct route *route; /* NULL when unmatched */

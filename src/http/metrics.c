@@ -215,14 +215,6 @@ static inline void bump(atomic_uint_fast64_t *c, uint64_t by)
                           memory_order_relaxed);
 }
 
-uint64_t http_metrics_now(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
 void http_metrics_begin(void)
 {
     struct shard *s = shard_get();

@@ -66,9 +66,6 @@ void http_metrics_escape(struct buf *b, const char *s);
 
 #if TS_METRICS
 
-/* Monotonic nanoseconds, for the request's start and end. */
-uint64_t http_metrics_now(void);
-
 /* A request began (trainsmart_http_requests_in_flight + 1). */
 void http_metrics_begin(void);
 
@@ -88,10 +85,6 @@ void http_metrics_notification(int type);
 
 #else
 
-static inline uint64_t http_metrics_now(void)
-{
-    return 0;
-}
 static inline void http_metrics_begin(void)
 {
 }

@@ -37,7 +37,7 @@ void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
     /* Points into the request itself, filled as the ids are read (assign_ids()). */
     r->log = (struct log_context){
         .request_id = r->request_id, .trace_id = r->trace_id, .span_id = r->span_id};
-    r->start_ms = time_mono_ms();
+    r->start_ns = time_mono_ns();
     r->method = "";
     r->path = "";
     r->client_ip = "";
@@ -690,19 +690,17 @@ void http_req_finish_reply(struct http_req *r, bool shutting_down)
 
 const char *http_req_route_label(const struct http_req *r)
 {
-    if (r->route != NULL)
-        return r->route->pattern;
-    if (r->template_route != NULL)
+    if (r->template_route != NULL) /* also a matched route's */
         return r->template_route->pattern;
     if (r->asset != NULL)
         return http_static_set_label(http_static_set_of(r->asset));
     return "unmatched";
 }
 
-void http_req_log_access(const struct http_req *r)
+void http_req_log_access(const struct http_req *r, int64_t end_ns)
 {
     struct buf b;
-    int64_t ms = time_mono_ms() - r->start_ms;
+    int64_t ms = (end_ns - r->start_ns) / 1000000;
 
     if (!log_enabled(LOG_INFO))
         return;

@@ -68,7 +68,8 @@ void http_req_dispatch(struct http_req *r);
 void http_req_finish_reply(struct http_req *r, bool shutting_down);
 
 /* Writes the access log line. */
-void http_req_log_access(const struct http_req *r);
+/* The access line of a request that ended at `end_ns` (time_mono_ns()). */
+void http_req_log_access(const struct http_req *r, int64_t end_ns);
 
 /* The `route` of the request's access line and metrics: its route's template (also for a 405,
  * a framing 400 or a preflight on a known path), the label of an embedded file's set

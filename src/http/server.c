@@ -81,7 +81,6 @@ struct conn_ctx {
     bool handled;
     struct MHD_Connection *conn; /* while queued or handled */
     struct conn_ctx *next;       /* in the handler queue */
-    uint64_t metrics_t0;         /* http_metrics_now() at the first callback */
     bool metrics_done;           /* http_metrics_end() was called */
 };
 
@@ -273,19 +272,18 @@ struct sse_hub *http_server_hub(struct http_server *s)
  * flight, and its duration is the time to open it). A request without a reply (the client went
  * away first) leaves in flight uncounted.
  */
-static void metrics_end(struct http_server *s, struct conn_ctx *ctx, bool counted)
+static void metrics_end(struct conn_ctx *ctx, bool counted, int64_t end_ns)
 {
 #if TS_METRICS
     struct http_req *r = &ctx->req;
 
-    (void)s;
     if (ctx->metrics_done)
         return;
     ctx->metrics_done = true;
-    http_metrics_end(r->route ? r->route : r->template_route, r->asset, r->method, r->status,
-                     http_metrics_now() - ctx->metrics_t0, counted);
+    http_metrics_end(r->template_route, r->asset, r->method, r->status,
+                     (uint64_t)(end_ns - r->start_ns), counted);
 #else
-    (void)s, (void)ctx, (void)counted;
+    (void)ctx, (void)counted, (void)end_ns;
 #endif
 }
 
@@ -307,7 +305,7 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
                 MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
             sse_stream_attach(r->stream, c, ci != NULL ? ci->connect_fd : -1);
             r->stream = NULL;
-            metrics_end(s, ctx, true);
+            metrics_end(ctx, true, time_mono_ns());
         }
     } else if (r->reply_body != NULL) {
         resp = MHD_create_response_from_buffer(r->reply_len, r->reply_body, MHD_RESPMEM_MUST_FREE);
@@ -399,7 +397,6 @@ static struct conn_ctx *begin(struct http_server *s, struct MHD_Connection *c, c
     ctx->handled = false;
     ctx->conn = NULL;
     ctx->next = NULL;
-    ctx->metrics_t0 = http_metrics_now();
     ctx->metrics_done = false;
     http_metrics_begin();
     http_req_init(r, s->cfg, s->db, s);
@@ -471,9 +468,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     closing_on_purpose = false;
     if (ctx == NULL)
         return;
-    metrics_end(s, ctx, ctx->sent);
+    int64_t end_ns = time_mono_ns(); /* one reading: the access line and the metrics agree */
+    metrics_end(ctx, ctx->sent, end_ns);
     if (ctx->sent)
-        http_req_log_access(&ctx->req);
+        http_req_log_access(&ctx->req, end_ns);
     else if (toe != MHD_REQUEST_TERMINATED_CLIENT_ABORT)
         log_msg(LOG_WARNING, "http", "request %s ended without a reply (termination code %d)",
                 ctx->req.request_id, (int)toe);

@@ -83,6 +83,14 @@ int64_t time_mono_ms(void)
     return clock_ms(CLOCK_MONOTONIC);
 }
 
+int64_t time_mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 void time_cond_init(pthread_cond_t *cv)
 {
     pthread_condattr_t attr;

@@ -30,6 +30,9 @@ void time_use_fault_clock(const char *path);
 /* Monotonic clock in milliseconds, for durations and deadlines. */
 int64_t time_mono_ms(void);
 
+/* The same clock in nanoseconds (request durations: the access line and the metrics). */
+int64_t time_mono_ns(void);
+
 /* Initialises `cv` so that its timed waits run on the monotonic clock of time_mono_ms(): a
  * change of the wall clock neither shortens nor stretches them. */
 void time_cond_init(pthread_cond_t *cv);
