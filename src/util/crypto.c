@@ -157,3 +157,12 @@ void crypto_request_id(char out[STR_UUID_SIZE])
     memcpy(b + 8, &lo, 8);
     format_uuid_v4(b, out);
 }
+
+bool crypto_secret_equals(const char *given, const char *want)
+{
+    unsigned char a[crypto_hash_sha256_BYTES], b[crypto_hash_sha256_BYTES];
+
+    crypto_hash_sha256(a, (const unsigned char *)given, strlen(given));
+    crypto_hash_sha256(b, (const unsigned char *)want, strlen(want));
+    return crypto_verify_32(a, b) == 0;
+}

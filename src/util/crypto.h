@@ -30,6 +30,11 @@ void crypto_token_new(char token[CRYPTO_TOKEN_LEN], char hash[CRYPTO_TOKEN_HASH_
  * hash is enough: there is nothing to brute-force. */
 void crypto_token_hash(const char *token, char hash[CRYPTO_TOKEN_HASH_LEN]);
 
+/* Whether two secrets (a presented bearer token and a configured one) are equal, in a time that
+ * tells nothing about how much of `given` was right, nor how long `want` is: their SHA-256
+ * digests are compared with libsodium's constant-time crypto_verify_32(). */
+bool crypto_secret_equals(const char *given, const char *want);
+
 #define CRYPTO_PWHASH_LEN 128 /* crypto_pwhash_STRBYTES */
 
 /*

@@ -104,3 +104,12 @@ Test(crypto, request_ids_are_uuid_shaped_and_unique_across_threads)
     crypto_request_id(b);
     cr_assert_neq(strncmp(a + 24, b + 24, 8), 0);
 }
+
+Test(crypto, secret_equals_only_for_the_same_secret)
+{
+    cr_assert(crypto_secret_equals("scrape-token-1", "scrape-token-1"));
+    cr_assert_not(crypto_secret_equals("scrape-token-2", "scrape-token-1"));
+    cr_assert_not(crypto_secret_equals("scrape-token", "scrape-token-1")); /* a prefix */
+    cr_assert_not(crypto_secret_equals("scrape-token-1x", "scrape-token-1"));
+    cr_assert_not(crypto_secret_equals("", "scrape-token-1"));
+}
