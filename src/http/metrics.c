@@ -35,8 +35,9 @@ static const char *const method_names[NMETHODS] = {"GET",    "POST", "PUT",     
                                                    "DELETE", "HEAD", "OPTIONS", "other"};
 #endif
 
-const int http_metrics_status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
-                                         409, 413, 415, 422, 429, 500, 503, 0};
+/* The status codes counted under their own label, 0 terminated; others count as "other". */
+static const int http_metrics_status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
+                                                409, 413, 415, 422, 429, 500, 503, 0};
 #define NSTATUS ((int)(sizeof(http_metrics_status_codes) / sizeof(int))) /* the last: other */
 #if TS_METRICS
 /* Status code -> its slot in http_metrics_status_codes (the table is the one list), built by
@@ -56,7 +57,8 @@ static int status_index(int status)
 }
 #endif
 
-const char *const http_metrics_bucket_names[HTTP_METRICS_BUCKETS] = {
+/* The histogram's upper bounds in seconds, as API.md §14 lists them. */
+static const char *const http_metrics_bucket_names[HTTP_METRICS_BUCKETS] = {
     "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
 #define NBUCKETS (HTTP_METRICS_BUCKETS + 1) /* + Inf */
 #if TS_METRICS

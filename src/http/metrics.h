@@ -11,7 +11,7 @@
  * Labels are bounded (docs/DECISIONS.md, "Metrics"): `route` is one of the route table's path
  * templates, a set of embedded files' label ("/docs/{file}", static.h) or `unmatched`; `method` one
  * of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or `other`; `status` one of the codes the server
- * sends (http_metrics_status_codes) or `other`.
+ * sends (a table in metrics.c) or `other`.
  *
  * With TS_METRICS=0 (CMake option TS_METRICS=OFF) the recording functions compile to nothing,
  * and /metrics reports only the values read at scrape time (pool, database, streams, build).
@@ -30,12 +30,8 @@
 #define TS_METRICS 1
 #endif
 
-/* The histogram's upper bounds in seconds, as API.md §14 lists them (+Inf follows). */
+/* The histogram's upper bounds (API.md §14; +Inf follows). */
 #define HTTP_METRICS_BUCKETS 11
-extern const char *const http_metrics_bucket_names[HTTP_METRICS_BUCKETS];
-
-/* The status codes counted under their own label, 0 terminated; others count as "other". */
-extern const int http_metrics_status_codes[];
 
 /*
  * Builds the label tables from the route table (its distinct path templates, in order). Called

@@ -113,7 +113,8 @@ static json_t *components(void)
 
 /* --- one operation ------------------------------------------------------------------------- */
 
-void openapi_tag(const char *operation, char *out, size_t size)
+/* The operationId's tag: its part before the first '_' ("modules_get" -> "modules"). */
+static void openapi_tag(const char *operation, char *out, size_t size)
 {
     size_t n = strcspn(operation, "_");
 

@@ -20,8 +20,4 @@ json_t *openapi_build(const struct route *routes, size_t n);
  * for the life of the process. Borrowed. */
 const char *openapi_text(size_t *len);
 
-/* The operationId's tag: its part before the first '_' ("modules_get" -> "modules"), written
- * into `out` (size `size`). */
-void openapi_tag(const char *operation, char *out, size_t size);
-
 #endif

@@ -688,7 +688,10 @@ void http_req_finish_reply(struct http_req *r, bool shutting_down)
 
 /* --- access log ------------------------------------------------------------------------- */
 
-const char *http_req_route_label(const struct http_req *r)
+/* The access line's `route`, as the metrics label it: the path's template (also for a 405, a
+ * framing 400 or a preflight on a known path), the label of an embedded file's set
+ * ("/docs/{file}"), or "unmatched". */
+static const char *route_label(const struct http_req *r)
 {
     if (r->template_route != NULL) /* also a matched route's */
         return r->template_route->pattern;
@@ -708,7 +711,7 @@ void http_req_log_access(const struct http_req *r, int64_t end_ns)
     buf_puts(&b, ",\"msg\":\"request\",\"method\":\"");
     buf_json_escape(&b, r->method);
     buf_puts(&b, "\",\"route\":\"");
-    buf_json_escape(&b, http_req_route_label(r));
+    buf_json_escape(&b, route_label(r));
     buf_printf(&b, "\",\"status\":%d,\"duration_ms\":%lld,\"user_id\":", r->status, (long long)ms);
     if (r->user_id != NULL) {
         buf_puts(&b, "\"");

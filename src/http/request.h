@@ -71,9 +71,4 @@ void http_req_finish_reply(struct http_req *r, bool shutting_down);
 /* The access line of a request that ended at `end_ns` (time_mono_ns()). */
 void http_req_log_access(const struct http_req *r, int64_t end_ns);
 
-/* The `route` of the request's access line and metrics: its route's template (also for a 405,
- * a framing 400 or a preflight on a known path), the label of an embedded file's set
- * ("/docs/{file}"), or "unmatched". A literal or table string. */
-const char *http_req_route_label(const struct http_req *r);
-
 #endif
