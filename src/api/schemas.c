@@ -40,7 +40,6 @@
 
 /* Items of arrays and values of maps. */
 static const struct schema_field uuid_item = {.type = SCHEMA_UUID};
-static const struct schema_field string_item = {.type = SCHEMA_STRING, .max = NO_MAX};
 
 static const char *const token_types[] = {"bearer", NULL};
 static const char *const health_states[] = {"ok", NULL};
@@ -110,7 +109,7 @@ SCHEMA(schema_progress_put_body, "ProgressPut", false, NULL,
 SCHEMA(schema_version_body, "ProgressVersion", false, NULL,
        SF_INT("version", REQ, 0, INT32_MAX, .description = "The stored version (0: no record)"));
 SCHEMA(schema_answer_body, "AnswerRequest", false, NULL,
-       SF_ARR("option_ids", REQ | SCHEMA_UNIQUE, 1, ANSWER_MAX_OPTIONS, &string_item));
+       SF_ARR("option_ids", REQ | SCHEMA_UNIQUE, 1, ANSWER_MAX_OPTIONS, &schema_any_string));
 SCHEMA(schema_feedback_create_body, "FeedbackCreate", false, NULL, SF_INT("rating", REQ, 1, 5),
        SF_STR("comment", NUL_ABSENT, 0, 2000),
        SF_UUID("screen_id", NUL_ABSENT, .description = "A screen of this module"));
@@ -207,8 +206,8 @@ LOCAL_SCHEMA(module_summary, "ModuleSummary", true, NULL, SF_UUID("id", OUT),
 LOCAL_SCHEMA(dashboard_item, "DashboardItem", true, "A progress record with its module",
              PROGRESS_FIELDS, SF_OBJ("module", OUT, &module_summary));
 SCHEMA(schema_answer_result, "AnswerResult", true, NULL, SF_UUID("screen_id", OUT),
-       SF_BOOL("correct", OUT), SF_ARR("option_ids", OUT, 1, 10, &string_item),
-       SF_ARR("correct_option_ids", OUT, 0, 10, &string_item),
+       SF_BOOL("correct", OUT), SF_ARR("option_ids", OUT, 1, 10, &schema_any_string),
+       SF_ARR("correct_option_ids", OUT, 0, 10, &schema_any_string),
        SF_STR("explanation", OUT_NUL, 0, 2000), SF_OBJ("progress", OUT, &schema_progress));
 SCHEMA(schema_feedback, "Feedback", true, NULL, SF_UUID("id", OUT), SF_UUID("module_id", OUT),
        SF_UUID("screen_id", OUT_NUL), SF_UUID("user_id", OUT), SF_INT("rating", OUT, 1, 5),
@@ -298,8 +297,8 @@ PAGE(schema_notification_page, "NotificationPage", schema_notification);
 /* 409s with keys beside detail. */
 SCHEMA(schema_version_conflict, "VersionConflict", true, "The sent version is not the stored one",
        SF_STR("detail", OUT, 1, NO_MAX), SF_OBJ("current", OUT, &schema_progress));
-LOCAL_SCHEMA(stored_answer, NULL, true, NULL, SF_ARR("option_ids", OUT, 1, 10, &string_item),
-             SF_BOOL("correct", OUT), SF_ARR("correct_option_ids", OUT, 0, 10, &string_item),
+LOCAL_SCHEMA(stored_answer, NULL, true, NULL, SF_ARR("option_ids", OUT, 1, 10, &schema_any_string),
+             SF_BOOL("correct", OUT), SF_ARR("correct_option_ids", OUT, 0, 10, &schema_any_string),
              SF_STR("explanation", OUT_NUL, 0, 2000));
 SCHEMA(schema_answer_conflict, "AnswerConflict", true, "Question already answered",
        SF_STR("detail", OUT, 1, NO_MAX), SF_OBJ("answer", OUT, &stored_answer));

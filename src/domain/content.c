@@ -60,7 +60,6 @@ CLOSED(content_schema_content, "ContentScreenContent", "Content of a `content` s
 
 static const struct schema_field option_fields[] = {ID_FIELD, TEXT_FIELD};
 ITEM(option_item, option_fields);
-static const struct schema_field option_id = {.type = SCHEMA_STRING, .max = SCHEMA_NO_MAX};
 static const struct schema_field question_fields[] = {
     {.name = "kind", .type = SCHEMA_ENUM, .flags = REQ, .values = kind_names},
     PROMPT_FIELD,
@@ -75,7 +74,7 @@ static const struct schema_field question_fields[] = {
      .flags = REQ | SCHEMA_WRITE_ONLY_REQUIRED | SCHEMA_UNIQUE,
      .min = 1,
      .max = OPTIONS_MAX,
-     .items = &option_id,
+     .items = &schema_any_string,
      .description = "Option ids; single: exactly 1, multiple: 1..the number of options. "
                     "Required on write; absent from the learner view until allowed (§6.4)"},
     SF_STR("explanation", NUL, 0, 2000,

@@ -10,21 +10,20 @@
 #define NUL SCHEMA_NULLABLE
 #define NO_MAX SCHEMA_NO_MAX
 
-static const struct schema_field string_item = {.type = SCHEMA_STRING, .max = NO_MAX};
-static const struct schema_field strings_item = SF_ARR(NULL, 0, 0, NO_MAX, &string_item);
+static const struct schema_field strings_item = SF_ARR(NULL, 0, 0, NO_MAX, &schema_any_string);
 
 static const struct schema_field reflection_value_fields[] = {
     SF_STR("text", SCHEMA_REQUIRED, 0, NO_MAX, .description = "At most the screen's max_length")};
 const struct schema progress_schema_reflection_value = SCHEMA_OF(
     "ReflectionResponse", "A reflection screen's response", true, reflection_value_fields);
 static const struct schema_field checklist_value_fields[] = {
-    SF_ARR("checked_item_ids", SCHEMA_REQUIRED | SCHEMA_UNIQUE, 0, NO_MAX, &string_item,
+    SF_ARR("checked_item_ids", SCHEMA_REQUIRED | SCHEMA_UNIQUE, 0, NO_MAX, &schema_any_string,
            .description = "Ids of the screen's items")};
 const struct schema progress_schema_checklist_value =
     SCHEMA_OF("ChecklistResponse", "A checklist screen's response", true, checklist_value_fields);
 static const struct schema_field question_value_fields[] = {
-    SF_ARR("option_ids", SCHEMA_REQUIRED, 1, 10, &string_item), SF_BOOL("correct", SCHEMA_REQUIRED),
-    SF_TIME("answered_at", SCHEMA_REQUIRED)};
+    SF_ARR("option_ids", SCHEMA_REQUIRED, 1, 10, &schema_any_string),
+    SF_BOOL("correct", SCHEMA_REQUIRED), SF_TIME("answered_at", SCHEMA_REQUIRED)};
 const struct schema progress_schema_question_value =
     SCHEMA_OF("QuestionResponse",
               "A question's recorded answer: written by the server only (answer "

@@ -16,6 +16,8 @@ const struct schema_field *schema_find(const struct schema *s, const char *name)
     return NULL;
 }
 
+const struct schema_field schema_any_string = {.type = SCHEMA_STRING, .max = SCHEMA_NO_MAX};
+
 static void set_int(json_t *o, const char *key, int64_t n)
 {
     json_object_set_new(o, key, xneed(json_integer((json_int_t)n)));

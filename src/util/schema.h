@@ -135,6 +135,9 @@ struct schema {
         .name = n, .type = SCHEMA_MAP, .flags = fl, .items = item, __VA_ARGS__                     \
     }
 
+/* An item or map value that is any string (its checks, if any, are the domain's). */
+extern const struct schema_field schema_any_string;
+
 /* A schema over the static field array `list`. */
 #define SCHEMA_OF(nm, desc, closed_, list)                                                         \
     {                                                                                              \
