@@ -339,7 +339,7 @@ check() { # path expected-status expected-body
   { [ "$status" = "$2" ] && [ "$body" = "$3" ]; } || fail "GET $1: $status $body (expected $2 $3)"
   printf '   GET %-8s %s %s\n' "$1" "$status" "$body"
 }
-check /healthz 200 '{"status":"ok","version":"1.0.0"}'
+check /healthz 200 "{\"status\":\"ok\",\"version\":\"${version#trainsmart }\"}"
 check /readyz 200 '{"status":"ready","database":"ok","migrations":"current","shutting_down":false}'
 # The files compiled into the binary (Swagger UI, the OpenAPI document) are served from it alone.
 for path in /openapi.json /docs; do

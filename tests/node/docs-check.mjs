@@ -9,11 +9,11 @@
 // Exit status 0 when every check passes, 1 otherwise (each problem on its own line).
 // tests/api/test_docs.c runs it against a fresh server on both backends.
 import { chromium } from 'playwright-core';
+import { METHODS, loadDocument } from './openapi-lib.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const TIMEOUT_MS = 60000;
 
 // Chromium without anything that calls Google's hosts; this machine has no network anyway.
@@ -36,9 +36,7 @@ async function check(base, screenshot) {
   const problems = [];
   const requests = [];
 
-  const res = await fetch(`${origin}/openapi.json`);
-  if (!res.ok) throw new Error(`GET /openapi.json: ${res.status}`);
-  const expected = countOperations(await res.json());
+  const expected = countOperations(await loadDocument(origin));
   if (expected === 0) throw new Error('/openapi.json lists no operation');
 
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-check-'));
