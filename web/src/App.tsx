@@ -1,6 +1,7 @@
 // The app's routes. Everything lives under /app (API.md §18: the server answers index.html for
 // /app/<anything> that is not a file); "/" is the same page and goes to the dashboard. Each area
-// owns its route list: learner/routes.tsx, author/routes.tsx (lazy: most people never open the
+// owns its route list: home/routes.tsx (dashboard, check-ins, notifications), learner/routes.tsx
+// (catalogue and player), author/routes.tsx (lazy: most people never open the
 // studio), admin/routes.tsx (lazy).
 import { lazy, Suspense } from "react";
 import { createBrowserRouter, Navigate, Outlet, RouterProvider } from "react-router-dom";
@@ -11,6 +12,7 @@ import { RequireAuth } from "./auth/RequireAuth";
 import { Layout, PublicLayout } from "./components/Layout";
 import { NotFoundPage } from "./components/NotFound";
 import { Loading } from "./components/Status";
+import { homeRoutes } from "./home/routes";
 import { learnerRoutes } from "./learner/routes";
 
 const AuthorArea = lazy(() => import("./author/routes"));
@@ -42,6 +44,7 @@ const router = createBrowserRouter([
           {
             element: <Layout />,
             children: [
+              ...homeRoutes,
               ...learnerRoutes,
               { path: "account", element: <AccountPage /> },
               {

@@ -1,4 +1,4 @@
-// The learner's pages, under /app: the dashboard (index), the catalogue and player, check-ins.
+// The learner's module pages, under /app/modules: the catalogue, a module, its player.
 import type { RouteObject } from "react-router-dom";
 
 export const learnerRoutes: RouteObject[] = [];
