@@ -959,8 +959,8 @@ function AttemptReview({
 function AttemptHistory({ attempts }: { attempts: ReturnType<typeof assessmentData>["attempts"] }) {
   return (
     <>
-      <h3>Your attempts</h3>
-      <div className="table-wrap">
+      <h3 id="attempts-heading">Your attempts</h3>
+      <div className="table-wrap" role="region" aria-labelledby="attempts-heading" tabIndex={0}>
         <table>
           <thead>
             <tr>
