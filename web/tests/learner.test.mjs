@@ -336,6 +336,38 @@ test("the learner takes the branching scenario half-way and finishes it on anoth
   );
 });
 
+test("the catalogue pages with Load more and filters by type", async () => {
+  // Twelve more published modules (by the admin, through the API) make the catalogue two pages.
+  const admin = await apiLogin(server, ADMIN.email, ADMIN.password);
+  const auth = { token: admin.access_token };
+  for (let i = 1; i <= 12; i++) {
+    const title = `Practice module ${String(i).padStart(2, "0")}`;
+    const m = await apiCall(server, "POST", "/api/v1/modules", { ...auth, body: { title, flow_type: "linear" } });
+    assert.equal(m.status, 201);
+    const s = await apiCall(server, "POST", `/api/v1/modules/${m.body.id}/screens`, {
+      ...auth,
+      body: { type: "content", title: "Only screen", content: { body: "Practice makes perfect." } },
+    });
+    assert.equal(s.status, 201);
+    assert.equal((await apiCall(server, "POST", `/api/v1/modules/${m.body.id}/publish`, auth)).status, 200);
+  }
+  await page.goto("/app/modules");
+  const list = page.getByRole("list", { name: "Modules" });
+  await page.getByRole("status").filter({ hasText: "12 modules shown, more available." }).waitFor();
+  assert.equal(await list.getByRole("listitem").count(), 12);
+  await list.getByRole("link", { name: "Practice module 12" }).waitFor();
+  await page.getByRole("button", { name: "Load more" }).click();
+  await page.getByRole("status").filter({ hasText: "15 modules shown." }).waitFor();
+  assert.equal(await list.getByRole("listitem").count(), 15);
+  await list.getByRole("link", { name: "Fire Safety Basics" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Load more" }).count(), 0);
+  await checkA11y(page, "catalogue, second page");
+
+  await page.getByLabel("Type").selectOption({ label: "Branching" });
+  await page.getByRole("status").filter({ hasText: "1 module shown." }).waitFor();
+  await list.getByRole("link", { name: "Handling a Difficult Customer Conversation" }).waitFor();
+});
+
 test("the learner leaves feedback on a screen of the linear module", async () => {
   const title = "Fire Safety Basics";
   await page.goto(`/app/modules/${modules[title].id}`);

@@ -45,16 +45,17 @@ export function fetchProgress(moduleId: string): Promise<Progress> {
 }
 
 /*
- * The learner's own progress. `live: false` (the player) keeps the version the person last saw:
- * no refetch on focus or remount, so a stale tab finds out through the server's 409 answer and
- * adopts the newer state visibly instead of silently.
+ * The learner's own progress. `live: false` (the player): fetched fresh when the player opens,
+ * then kept as the version the person last saw — no refetch on focus or reconnect — so a stale
+ * tab finds out through the server's 409 answer and adopts the newer state visibly, never silently
+ * under the person's hands.
  */
 export function useProgress(moduleId: string, { live = true, enabled = true } = {}) {
   return useQuery({
     queryKey: progressKey(moduleId),
     queryFn: () => fetchProgress(moduleId),
     enabled,
-    ...(live ? {} : { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconnect: false }),
+    ...(live ? {} : { staleTime: 0, refetchOnWindowFocus: false, refetchOnReconnect: false }),
   });
 }
 
