@@ -40,8 +40,7 @@ function Media({ type, url, alt }: { type: "image" | "video"; url: string; alt: 
     );
   return (
     <p className="media-link">
-      <span aria-hidden="true">{type === "image" ? "🖼 " : "🎬 "}</span>
-      {alt ? <span>{alt}. </span> : null}
+      <strong>{type === "image" ? "Image" : "Video"}:</strong> {alt ? <span>{alt}. </span> : null}
       <a href={url} target="_blank" rel="noopener noreferrer">
         Open the {type} on its website<span className="visually-hidden"> (opens in a new tab)</span>
       </a>
