@@ -70,7 +70,10 @@ export function ModulePage() {
         ) : progress.error ? (
           <ErrorNotice error={progress.error} retry={() => void progress.refetch()} />
         ) : p ? (
-          <ProgressSummary moduleId={m.id} progress={p} canStart={m.status === "published" || p.version > 0} />
+          <ProgressSummary moduleId={m.id} progress={p} canStart={m.status === "published" || p.version > 0}
+            closedReason={m.status === "draft"
+              ? "This module is a draft: it can be taken once it is published."
+              : "This module has been archived and is no longer open to new learners."} />
         ) : null}
       </section>
 
@@ -86,7 +89,17 @@ export function ModulePage() {
   );
 }
 
-function ProgressSummary({ moduleId, progress: p, canStart }: { moduleId: string; progress: Progress; canStart: boolean }) {
+function ProgressSummary({
+  moduleId,
+  progress: p,
+  canStart,
+  closedReason,
+}: {
+  moduleId: string;
+  progress: Progress;
+  canStart: boolean;
+  closedReason: string;
+}) {
   const done = p.status === "completed" || p.status === "passed" || p.status === "failed";
   return (
     <>
@@ -104,7 +117,7 @@ function ProgressSummary({ moduleId, progress: p, canStart }: { moduleId: string
           </Link>
         </div>
       ) : (
-        <p>This module is no longer open for new learners.</p>
+        <p>{closedReason}</p>
       )}
     </>
   );
