@@ -138,8 +138,14 @@ test("the learner completes the linear module, screen by screen", async () => {
   await expectPosition(page, "Screen 3 of 6");
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("alert").filter({ hasText: "Answer the question and check your answer to continue." }).waitFor();
-  await page.getByRole("radio", { name: "Carbon dioxide (CO2)" }).check();
-  await page.getByRole("button", { name: "Check answer" }).click();
+  // By keyboard: arrow keys move the choice within the radio group, Tab reaches "Check answer".
+  await page.getByRole("radio", { name: "Water" }).focus();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.getByRole("radio", { name: "Carbon dioxide (CO2)" }).isChecked(), true);
+  await page.keyboard.press("Tab"); // out of the group: the next control
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Check answer");
+  await page.keyboard.press("Enter");
   const result = page.locator(".question-result");
   await result.getByText("Correct.").waitFor();
   await result.getByText(/CO2 is safe on live electrical equipment/).waitFor();
