@@ -21,6 +21,7 @@ import {
   assessmentSettings,
   branchingData,
   conflictIs,
+  emptyResponse,
   fetchProgress,
   isChecklist,
   isQuestionAnswer,
@@ -460,8 +461,13 @@ function LinearFlow({ ctx, screens, progress, param }: FlowProps) {
   const i = view;
   const screen = screens[i]!;
   const stored = d.responses[screen.id];
-  const response = drafts[screen.id] ?? stored;
+  const response = drafts[screen.id] ?? stored ?? emptyResponse(screen);
   const answered = isQuestionAnswer(stored);
+  // Unsaved input, with the empty response an optional reflection left blank still needs.
+  const pending: Record<string, Response> =
+    stored === undefined && !drafts[screen.id] && response && !isQuestionAnswer(response)
+      ? { ...drafts, [screen.id]: response as Response }
+      : drafts;
 
   function next() {
     if (!requirementMet(screen, response, answered)) {
@@ -470,7 +476,7 @@ function LinearFlow({ ctx, screens, progress, param }: FlowProps) {
     }
     const following = screens[i + 1];
     const target = following ? following.id : "finish";
-    const dirty = Object.keys(drafts).length > 0;
+    const dirty = Object.keys(pending).length > 0;
     if (completed.has(screen.id) && !dirty) {
       ctx.go(target);
       return;
@@ -484,7 +490,7 @@ function LinearFlow({ ctx, screens, progress, param }: FlowProps) {
         ctx.put(progress.version, {
           current_screen_id: currentId,
           completed_screen_ids: completedIds,
-          responses: { ...d.responses, ...drafts },
+          responses: { ...d.responses, ...pending },
         }),
       (p) => {
         setDrafts({});
@@ -601,10 +607,14 @@ function BranchingFlow({ ctx, screens, progress, param }: FlowProps) {
   if (!screen) return <p>This step’s screen no longer exists.</p>;
   const isLast = k === lastStep;
   const stored = d.responses[screen.id];
-  const response = drafts[screen.id] ?? stored;
+  const response = drafts[screen.id] ?? stored ?? emptyResponse(screen);
   const answered = isQuestionAnswer(stored);
-  const dirty = Object.keys(drafts).length > 0;
-  const responses = { ...d.responses, ...drafts };
+  const pending: Record<string, Response> =
+    stored === undefined && !drafts[screen.id] && response && !isQuestionAnswer(response)
+      ? { ...drafts, [screen.id]: response as Response }
+      : drafts;
+  const dirty = Object.keys(pending).length > 0;
+  const responses = { ...d.responses, ...pending };
   const goStep = (idx: number, id: string) => ctx.go(id, { step: idx });
 
   function save(newPath: typeof path, after: (p: Progress) => void) {

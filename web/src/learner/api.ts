@@ -140,6 +140,14 @@ export function requirementMet(screen: Screen, response: unknown, answered: bool
   }
 }
 
+/* The response a screen has when the person wrote nothing: an optional reflection (min_length 0)
+ * is met by an empty text, which still has to be stored. */
+export function emptyResponse(screen: Screen): ReflectionResponse | undefined {
+  return screen.type === "reflection" && ((screen.content as ReflectionContent).min_length ?? 0) === 0
+    ? { text: "" }
+    : undefined;
+}
+
 /* Why a screen's requirement is not met, in words, for the message under the buttons. */
 export function requirementHint(screen: Screen): string {
   switch (screen.type) {
