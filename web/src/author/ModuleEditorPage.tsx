@@ -154,7 +154,7 @@ function Editor({ module, screensQuery }: { module: Module; screensQuery: Return
             {module.status === "published" ? "This module is published" : "This module is archived"}, so it can no longer be edited: learners’
             progress always belongs to the version they took. To change it, copy it — the copy is a new draft you can edit and publish.
           </span>
-          <button type="button" className="btn btn-small" onClick={() => copy.mutate()} disabled={copy.isPending}>
+          <button type="button" className="btn btn-small" onClick={() => !copy.isPending && copy.mutate()} aria-busy={copy.isPending}>
             {copy.isPending ? "Copying…" : "Copy to edit"}
           </button>
         </div>
@@ -187,15 +187,15 @@ function Editor({ module, screensQuery }: { module: Module; screensQuery: Return
 
       <div className="btn-row" role="group" aria-label="Module actions">
         {module.status !== "published" ? (
-          <button type="button" className="btn btn-primary" onClick={() => publish.mutate()} disabled={publish.isPending}>
+          <button type="button" className="btn btn-primary" onClick={() => !publish.isPending && publish.mutate()} aria-busy={publish.isPending}>
             {publish.isPending ? "Publishing…" : module.status === "archived" ? "Publish again" : "Publish"}
           </button>
         ) : (
-          <button type="button" className="btn" onClick={() => archive.mutate()} disabled={archive.isPending}>
+          <button type="button" className="btn" onClick={() => !archive.isPending && archive.mutate()} aria-busy={archive.isPending}>
             {archive.isPending ? "Archiving…" : "Archive"}
           </button>
         )}
-        <button type="button" className="btn" onClick={() => copy.mutate()} disabled={copy.isPending}>
+        <button type="button" className="btn" onClick={() => !copy.isPending && copy.mutate()} aria-busy={copy.isPending}>
           {copy.isPending ? "Copying…" : "Copy"}
         </button>
         {readOnly ? null : (
@@ -217,7 +217,7 @@ function Editor({ module, screensQuery }: { module: Module; screensQuery: Return
       </ConfirmDialog>
 
       <SettingsForm
-        key={`${module.id}-${module.updated_at}`}
+        key={module.id}
         module={module}
         screens={screens}
         readOnly={readOnly}
@@ -462,13 +462,13 @@ function ScreenList({
     if (from < 0 || to < 0 || to >= ids.length || from === to) return;
     ids.splice(from, 1);
     ids.splice(to, 0, id);
+    if (reorder.isPending) return; // one move at a time: each PUT lists the whole order
     const s = byId.get(id);
     if (dir) pendingFocus.current = { id, dir };
+    setAnnounce("");
     reorder.mutate(ids, {
       onSuccess: () => setAnnounce(`“${s?.title ?? "Screen"}” moved to position ${to + 1} of ${ids.length}.`),
     });
-    // Announce at once too (the order is shown optimistically).
-    setAnnounce(`“${s?.title ?? "Screen"}” moved to position ${to + 1} of ${ids.length}.`);
   }
 
   useEffect(() => {
@@ -611,7 +611,7 @@ function ScreenList({
                           else buttons.current.delete(`${s.id}-up`);
                         }}
                         aria-label={`Move “${s.title}” up`}
-                        disabled={i === 0 || reorder.isPending}
+                        disabled={i === 0}
                         onClick={() => move(s.id, i - 1, "up")}
                       >
                         ↑ Up
@@ -624,7 +624,7 @@ function ScreenList({
                           else buttons.current.delete(`${s.id}-down`);
                         }}
                         aria-label={`Move “${s.title}” down`}
-                        disabled={i === screens.length - 1 || reorder.isPending}
+                        disabled={i === screens.length - 1}
                         onClick={() => move(s.id, i + 1, "down")}
                       >
                         ↓ Down
