@@ -88,7 +88,7 @@ describe("author studio", () => {
     await checkA11y(page, "studio list (empty)");
 
     await page.getByRole("button", { name: "New module" }).click();
-    await page.getByLabel("Title", { exact: true }).fill(TITLE);
+    await page.getByRole("textbox", { name: "Title", exact: true }).fill(TITLE);
     await page.getByLabel("Description").fill("What to do when a customer is upset.");
     await page.getByLabel("Flow type").selectOption("branching");
     await checkA11y(page, "new module form");
@@ -199,16 +199,17 @@ describe("author studio", () => {
     await checkA11y(page, "published module");
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Studio" }).click();
-    await page.getByRole("link", { name: TITLE }).waitFor();
+    await page.getByRole("link", { name: TITLE, exact: true }).waitFor();
     await page.getByLabel("Status").selectOption("draft");
     await page.getByText("No modules match.").waitFor();
     await page.getByLabel("Status").selectOption("published");
-    await page.getByRole("link", { name: TITLE }).waitFor();
+    await page.getByRole("link", { name: TITLE, exact: true }).waitFor();
     await checkA11y(page, "studio list");
     await shots(page, "studio-list");
   });
 
   test("assigns the module to a learner with a due date; the learner's open page gets the notification", async () => {
+    assert.ok(moduleId && page, "the module built in the first step"); // fail at once, not by timeouts
     learnerPage = await newPage(browser, server, PHONE);
     await uiLogin(learnerPage, learner.email, learner.password);
     await learnerPage.evaluate(() => (window.__notReloaded = true)); // gone if the page reloads
@@ -246,6 +247,7 @@ describe("author studio", () => {
   });
 
   test("feedback and analytics after learners went through the module", async () => {
+    assert.ok(moduleId && page, "the module built in the first step"); // fail at once, not by timeouts
     // Lena finishes along "Listen first" and leaves feedback; Max stops at the branch screen.
     const lena = (await apiLogin(server, learner.email, learner.password)).access_token;
     const max = (await apiLogin(server, learner2.email, learner2.password)).access_token;
@@ -308,6 +310,7 @@ describe("author studio", () => {
   });
 
   test("archives the module, publishes it again, archives it, and copies it into a new draft", async () => {
+    assert.ok(moduleId && page, "the module built in the first step"); // fail at once, not by timeouts
     await page.goto(`/app/studio/modules/${moduleId}`);
     await page.getByRole("heading", { level: 1, name: TITLE }).waitFor();
     await page.getByRole("button", { name: "Archive" }).click();

@@ -82,7 +82,7 @@ function SummaryView({ s }: { s: Summary }) {
       <Chart s={s} mood={mood} conf={conf} />
       <details className="studio-details" open={s.days.length <= 31}>
         <summary>Table of the same numbers</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Check-ins per day table">
           <table>
             <caption className="visually-hidden">Check-ins per day</caption>
             <thead>
