@@ -154,7 +154,7 @@ describe("author studio", () => {
     await checkA11y(page, "module editor with a publish error");
     await shots(page, "studio-editor-publish-error");
     await link.click();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), await start.getAttribute("id"), "the link moves focus to the field");
+    await page.waitForFunction((id) => document.activeElement?.id === id, await start.getAttribute("id")); // the link moved focus to the field
     assert.equal((await apiCall(server, "GET", `/api/v1/modules/${moduleId}`, { token: authorToken })).body.status, "draft");
 
     // Reorder by keyboard: the branch screen moves to the top, one announced step at a time.
@@ -304,6 +304,7 @@ describe("author studio", () => {
       const d = new Date();
       return new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(d);
     });
+    await page.getByText("Table of the same numbers").click(); // 30 days: the table starts folded
     assert.deepEqual(await page.getByRole("row", { name: new RegExp(today) }).getByRole("cell").allInnerTexts(), ["2", "3", "4"]);
     await checkA11y(page, "check-in summary");
     await shots(page, "studio-checkins");
@@ -336,6 +337,16 @@ describe("author studio", () => {
     assert.equal(await page.getByLabel("Start screen").locator("option:checked").innerText(), "How do you respond?");
     await checkA11y(page, "copied draft");
 
+    // Drag and drop: the last screen dropped on the first one takes its place.
+    const card = (title) => page.locator(".studio-screen").filter({ has: page.getByRole("heading", { level: 3, name: title }) });
+    await card("Rushed ending").locator(".studio-handle").dragTo(card("How do you respond?"));
+    await page.getByRole("status").filter({ hasText: "“Rushed ending” moved to position 1 of 3." }).waitFor();
+    await until(
+      () => apiCall(server, "GET", `/api/v1/modules/${copyId}/screens`, { token: authorToken }),
+      (r) => r.body.items.map((s) => s.title).join("|") === "Rushed ending|How do you respond?|Calm ending",
+      "the dragged order is stored",
+    );
+
     // Deleting the draft asks first, and Cancel returns focus to the button.
     const del = page.getByRole("button", { name: "Delete draft" });
     await del.click();
@@ -351,5 +362,96 @@ describe("author studio", () => {
     assert.equal((await apiCall(server, "GET", `/api/v1/modules/${copyId}`, { token: authorToken })).status, 404);
     assertNoForeignRequests(page);
     assert.deepEqual(page.consoleErrors.filter((e) => !/status of 4\d\d/.test(e)), []);
+  });
+  test("a linear module with question, reflection and checklist screens, each form marking its fields", async () => {
+    assert.ok(page, "the author's page from the first step");
+    await page.goto("/app/studio");
+    await page.getByRole("button", { name: "New module" }).click();
+    await page.getByRole("textbox", { name: "Title", exact: true }).fill("Fire safety basics");
+    await page.getByRole("button", { name: "Create module" }).click();
+    await page.getByRole("heading", { level: 1, name: "Fire safety basics" }).waitFor();
+    const linearId = new URL(page.url()).pathname.split("/").pop();
+
+    // Question: a local check (no correct option marked), then saved with the second option correct.
+    await page.getByRole("button", { name: "Add screen" }).click();
+    let form = page.getByRole("form", { name: "New screen" });
+    assert.deepEqual(await form.getByLabel("Screen type").locator("option").allInnerTexts(), ["Content", "Question", "Reflection", "Checklist"]);
+    await form.getByLabel("Screen type").selectOption("question");
+    await form.getByLabel("Screen title").fill("Which extinguisher?");
+    await form.getByLabel("Question").fill("Which extinguisher is safe on electrical fires?");
+    await form.getByLabel("Option 1", { exact: true }).fill("Water");
+    await form.getByLabel("Option 2", { exact: true }).fill("CO2");
+    await form.getByRole("button", { name: "Add option" }).click();
+    await form.getByLabel("Option 3", { exact: true }).fill("Foam");
+    await form.getByRole("button", { name: "Add screen" }).click();
+    await form.getByText("Mark the correct answer.").waitFor();
+    await form.getByLabel("Option 2 is correct").check();
+    await form.getByLabel("Explanation (shown after answering)").fill("Water conducts electricity.");
+    await checkA11y(page, "question form");
+    await form.getByRole("button", { name: "Add screen" }).click();
+    await page.getByRole("heading", { level: 3, name: "Which extinguisher?" }).waitFor();
+
+    // Reflection: the server's 422 (maximum below minimum) is shown at the field.
+    await page.getByRole("button", { name: "Add screen" }).click();
+    form = page.getByRole("form", { name: "New screen" });
+    await form.getByLabel("Screen type").selectOption("reflection");
+    await form.getByLabel("Screen title").fill("Your workplace");
+    await form.getByLabel("Prompt").fill("Where is the nearest extinguisher?");
+    await form.getByLabel("Minimum length (characters)").fill("50");
+    await form.getByLabel("Maximum length (characters)").fill("10");
+    await form.getByRole("button", { name: "Add screen" }).click();
+    const max = form.getByLabel("Maximum length (characters)");
+    await form.locator(".field-error", { hasText: "max_length must be >= min_length" }).waitFor();
+    assert.match(await description(max), /max_length must be >= min_length/);
+    await max.fill("500");
+    await form.getByRole("button", { name: "Add screen" }).click();
+    await page.getByRole("heading", { level: 3, name: "Your workplace" }).waitFor();
+
+    // Checklist with two items, the second optional.
+    await page.getByRole("button", { name: "Add screen" }).click();
+    form = page.getByRole("form", { name: "New screen" });
+    await form.getByLabel("Screen type").selectOption("checklist");
+    await form.getByLabel("Screen title").fill("Before you leave");
+    await form.getByLabel("Prompt").fill("Check these.");
+    await form.getByLabel("Item 1", { exact: true }).fill("Find the exits");
+    await form.getByRole("button", { name: "Add item" }).click();
+    await form.getByLabel("Item 2", { exact: true }).fill("Read the poster");
+    await form.getByLabel("Item 2 is required").uncheck();
+    await form.getByRole("button", { name: "Add screen" }).click();
+    await page.getByRole("heading", { level: 3, name: "Before you leave" }).waitFor();
+
+    const items = (await apiCall(server, "GET", `/api/v1/modules/${linearId}/screens`, { token: authorToken })).body.items;
+    assert.deepEqual(items.map((s) => s.type), ["question", "reflection", "checklist"]);
+    assert.deepEqual(items[0].content, {
+      kind: "single",
+      prompt: "Which extinguisher is safe on electrical fires?",
+      options: [{ id: "o1", text: "Water" }, { id: "o2", text: "CO2" }, { id: "o3", text: "Foam" }],
+      correct_option_ids: ["o2"],
+      explanation: "Water conducts electricity.",
+    });
+    assert.equal(items[1].content.max_length, 500);
+    assert.deepEqual(items[2].content.items.map((i) => [i.text, i.required]), [["Find the exits", true], ["Read the poster", false]]);
+
+    // Edit the question: a fourth option, marked correct as well once the kind allows several.
+    await page.getByRole("button", { name: "Edit “Which extinguisher?”" }).click();
+    form = page.getByRole("form", { name: "Edit “Which extinguisher?”" });
+    await form.getByLabel("Answer kind").selectOption("multiple");
+    await form.getByRole("button", { name: "Add option" }).click();
+    await form.getByLabel("Option 4", { exact: true }).fill("Powder");
+    await form.getByLabel("Option 4 is correct").check();
+    await form.getByRole("button", { name: "Remove option 3" }).click();
+    await form.getByRole("button", { name: "Save screen" }).click();
+    await page.getByRole("status").filter({ hasText: "Screen “Which extinguisher?” saved." }).waitFor();
+    const q = (await apiCall(server, "GET", `/api/v1/modules/${linearId}/screens/${items[0].id}`, { token: authorToken })).body;
+    assert.equal(q.content.kind, "multiple");
+    assert.deepEqual(q.content.options.map((o) => o.text), ["Water", "CO2", "Powder"]);
+    assert.deepEqual(q.content.correct_option_ids, ["o2", "o4"], "option ids stay stable across edits");
+
+    // Delete a screen after confirming.
+    await page.getByRole("button", { name: "Delete “Before you leave”" }).click();
+    await page.getByRole("dialog", { name: "Delete this screen?" }).getByRole("button", { name: "Delete screen" }).click();
+    await page.getByRole("status").filter({ hasText: "Screen “Before you leave” deleted." }).waitFor();
+    assert.equal((await apiCall(server, "GET", `/api/v1/modules/${linearId}`, { token: authorToken })).body.screen_count, 2);
+    await checkA11y(page, "linear module editor");
   });
 });

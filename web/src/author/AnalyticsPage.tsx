@@ -98,12 +98,12 @@ function AnalyticsBody({ module }: { module: Module }) {
   );
 }
 
-const W = 400;
-const LABEL_H = 16;
-const BAR_H = 10;
+const W = 360;
+const LABEL_H = 18;
+const BAR_H = 12;
 const ROW_H = LABEL_H + 2 * BAR_H + 14;
 const LEFT = 4;
-const RIGHT = 44;
+const RIGHT = 40;
 
 function truncate(s: string, n: number) {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -112,7 +112,7 @@ function truncate(s: string, n: number) {
 function ReachChart({ a }: { a: Analytics }) {
   const max = Math.max(1, a.learners_started, ...a.screens.map((s) => s.reached));
   const width = W - LEFT - RIGHT;
-  const top = 28;
+  const top = 30;
   const height = top + a.screens.length * ROW_H;
   const x = (n: number) => (width * n) / max;
   const most = [...a.screens].sort((p, q) => q.drop_off - p.drop_off)[0];
@@ -130,25 +130,25 @@ function ReachChart({ a }: { a: Analytics }) {
           <text x={LEFT + 14} y={15} className="chart-label">
             Reached
           </text>
-          <rect x={LEFT + 80} y={6} width={10} height={10} className="bar-drop" />
-          <text x={LEFT + 94} y={15} className="chart-label">
+          <rect x={LEFT + 90} y={6} width={10} height={10} className="bar-drop" />
+          <text x={LEFT + 104} y={15} className="chart-label">
             Stopped here
           </text>
           {a.screens.map((s, i) => {
             const y = top + i * ROW_H;
             return (
               <g key={s.screen_id}>
-                <text x={LEFT} y={y + 12} className="chart-label chart-strong">
-                  {truncate(`${s.position}. ${s.title}`, 52)}
+                <text x={LEFT} y={y + 13} className="chart-label chart-strong">
+                  {truncate(`${s.position}. ${s.title}`, 46)}
                 </text>
                 <rect x={LEFT} y={y + LABEL_H} width={width} height={BAR_H} className="bar-track" />
                 <rect x={LEFT} y={y + LABEL_H} width={x(s.reached)} height={BAR_H} className="bar-reach" />
-                <text x={LEFT + width + 4} y={y + LABEL_H + 9} className="chart-label">
+                <text x={LEFT + width + 4} y={y + LABEL_H + 10} className="chart-label">
                   {s.reached}
                 </text>
                 <rect x={LEFT} y={y + LABEL_H + BAR_H + 2} width={width} height={BAR_H} className="bar-track" />
                 <rect x={LEFT} y={y + LABEL_H + BAR_H + 2} width={x(s.drop_off)} height={BAR_H} className="bar-drop" />
-                <text x={LEFT + width + 4} y={y + LABEL_H + 2 * BAR_H + 1} className="chart-label">
+                <text x={LEFT + width + 4} y={y + LABEL_H + 2 * BAR_H + 2} className="chart-label">
                   {s.drop_off}
                 </text>
               </g>

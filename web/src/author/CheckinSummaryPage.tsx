@@ -80,10 +80,10 @@ function SummaryView({ s }: { s: Summary }) {
         {mood !== null ? ` · average mood ${mood.toFixed(2)}, confidence ${conf?.toFixed(2)}` : ""}
       </p>
       <Chart s={s} mood={mood} conf={conf} />
-      <details className="studio-details" open={s.days.length <= 31}>
+      <details className="studio-details" open={s.days.length <= 14}>
         <summary>Table of the same numbers</summary>
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Check-ins per day table">
-          <table>
+          <table className="studio-checkin-table">
             <caption className="visually-hidden">Check-ins per day</caption>
             <thead>
               <tr>
@@ -110,8 +110,8 @@ function SummaryView({ s }: { s: Summary }) {
   );
 }
 
-const W = 400;
-const L = 22;
+const W = 360;
+const L = 24;
 const R = 8;
 const TOP = 26;
 const LINE_H = 110;
@@ -146,7 +146,7 @@ function Chart({ s, mood, conf }: { s: Summary; mood: number | null; conf: numbe
     `${s.total_count} check-ins over ${n} days from ${formatDate(s.from)} to ${formatDate(s.to)}.` +
     (mood !== null ? ` Average mood ${mood.toFixed(2)} and confidence ${conf?.toFixed(2)} out of 5.` : " No check-ins in this range.") +
     (busiest && busiest.count > 0 ? ` The busiest day was ${formatDate(busiest.date)} with ${busiest.count}.` : "");
-  const labelEvery = Math.max(1, Math.ceil(n / 6));
+  const labelEvery = Math.max(1, Math.ceil(n / 5));
   return (
     <figure className="studio-figure">
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="ck-title ck-desc">
@@ -157,12 +157,12 @@ function Chart({ s, mood, conf }: { s: Summary; mood: number | null; conf: numbe
           <text x={L + 14} y={13} className="chart-label">
             Mood
           </text>
-          <line x1={L + 60} x2={L + 70} y1={10} y2={10} className="line-conf" />
-          <text x={L + 74} y={13} className="chart-label">
+          <line x1={L + 62} x2={L + 72} y1={10} y2={10} className="line-conf" />
+          <text x={L + 76} y={13} className="chart-label">
             Confidence
           </text>
-          <rect x={L + 150} y={5} width={10} height={10} className="bar-count" />
-          <text x={L + 164} y={13} className="chart-label">
+          <rect x={L + 160} y={5} width={10} height={10} className="bar-count" />
+          <text x={L + 174} y={13} className="chart-label">
             Check-ins
           </text>
           {[1, 2, 3, 4, 5].map((v) => (
@@ -196,7 +196,7 @@ function Chart({ s, mood, conf }: { s: Summary; mood: number | null; conf: numbe
             return <rect key={`b${d.date}`} x={x(i) - step * 0.35} y={barTop + BARS_H - h} width={step * 0.7} height={h} className="bar-count" />;
           })}
           {s.days.map((d, i) =>
-            i % labelEvery === 0 || i === n - 1 ? (
+            i === n - 1 || (i % labelEvery === 0 && n - 1 - i >= labelEvery * 0.6) ? (
               <text key={`l${d.date}`} x={x(i)} y={H - 4} className="chart-label" textAnchor="middle">
                 {d.date.slice(5)}
               </text>

@@ -120,14 +120,17 @@ function Editor({ module, screensQuery }: { module: Module; screensQuery: Return
   const actionError = publish.error && !(publish.error instanceof ApiError && publish.error.status === 422) ? publish.error : archive.error ?? copy.error;
 
   function focusIssue(screenId: string | null, targetId: string) {
-    if (screenId) setExpanded((old) => new Set([...old, screenId]));
-    requestAnimationFrame(() => {
+    const go = () => {
       const el = document.getElementById(targetId);
-      if (el) {
-        el.scrollIntoView({ block: "center" });
-        el.focus();
-      }
-    });
+      if (!el) return false;
+      el.scrollIntoView({ block: "center" });
+      el.focus();
+      return true;
+    };
+    if (go()) return;
+    // The field is in a screen's editor that is closed: open it, then focus once it is drawn.
+    if (screenId) setExpanded((old) => new Set([...old, screenId]));
+    requestAnimationFrame(() => void go());
   }
 
   const copiedFrom = (location.state as { copiedFrom?: string } | null)?.copiedFrom;
