@@ -1,30 +1,36 @@
 // The app is served by the C server under /app/ (API.md §18): `/app/assets/<name>-<hash>.<ext>` are
 // content-hashed and cached for a year; index.html is revalidated. Every text file of the build
 // gets precompressed .gz and .br siblings, which the server sends when the client accepts them.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 
 const compressible = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest|ico)$/;
 
-/* Writes <file>.gz and <file>.br beside every compressible output file larger than 1 KiB. */
+/* Writes <file>.gz and <file>.br beside every compressible output file larger than 1 KiB. In
+ * writeBundle, after every plugin has finished the code: in generateBundle, Vite's own
+ * import-analysis had not yet replaced its __VITE_PRELOAD__ placeholders, so the compressed lazy
+ * imports failed in the browser ("__VITE_PRELOAD__… is not defined") while the plain ones worked. */
 function precompress(): Plugin {
   return {
     name: "trainsmart-precompress",
     apply: "build",
-    generateBundle(_options, bundle) {
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? "dist";
       for (const item of Object.values(bundle)) {
         if (!compressible.test(item.fileName)) continue;
-        const body = item.type === "chunk" ? Buffer.from(item.code) : Buffer.from(item.source);
+        const file = join(dir, item.fileName);
+        const body = readFileSync(file);
         if (body.length < 1024) continue;
-        this.emitFile({ type: "asset", fileName: `${item.fileName}.gz`, source: gzipSync(body, { level: 9 }) });
-        this.emitFile({
-          type: "asset",
-          fileName: `${item.fileName}.br`,
-          source: brotliCompressSync(body, {
+        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(body, {
             params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
           }),
-        });
+        );
       }
     },
   };
