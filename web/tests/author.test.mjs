@@ -110,6 +110,8 @@ describe("author studio", () => {
       assert.equal(await form.getByLabel("Next screen").inputValue(), "", "an ending leads nowhere");
       await form.getByRole("button", { name: "Add screen" }).click();
       await page.getByRole("heading", { level: 3, name: title }).waitFor();
+      // Focus moves to the new screen, not back to the page's body.
+      await page.waitForFunction((t) => document.activeElement?.tagName === "H3" && document.activeElement.textContent?.includes(t), title);
     }
     await page.getByRole("button", { name: "Add screen" }).click();
     const form = page.getByRole("form", { name: "New screen" });

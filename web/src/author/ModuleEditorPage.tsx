@@ -9,7 +9,7 @@ import { api, ApiError, call, newIdempotencyKey, type Module, type Screen } from
 import { flowLabel, formatDateTime } from "../components/format";
 import { Page } from "../components/Page";
 import { ErrorNotice, Loading, SuccessNotice } from "../components/Status";
-import { ConfirmDialog, ModuleNav, moduleKey, screensKey, screenTypeLabel, StatusBadge, useModule, useScreens } from "./common";
+import { ConfirmDialog, focusWhenDrawn, ModuleNav, moduleKey, screensKey, screenTypeLabel, StatusBadge, useModule, useScreens } from "./common";
 import { errs, IdInput, IdSelect } from "./fields";
 import {
   parsePublishErrors,
@@ -263,19 +263,27 @@ function Editor({ module, screensQuery }: { module: Module; screensQuery: Return
               screens={screens}
               readOnly={false}
               onLocked={refresh}
-              onCancel={() => setAdding(false)}
+              onCancel={() => {
+                setAdding(false);
+                focusWhenDrawn("add-screen");
+              }}
               onSaved={(s) => {
                 queryClient.setQueryData<Screen[]>(screensKey(module.id), (old) => [...(old ?? []), s].sort((a, b) => a.position - b.position));
                 void queryClient.invalidateQueries({ queryKey: screensKey(module.id) });
                 refresh();
                 setAdding(false);
                 setNotice(`Screen “${s.title}” added.`);
+                focusWhenDrawn(screenAnchorId(s.id));
               }}
             />
           </div>
         ) : (
           <div className="btn-row">
-            <button type="button" className="btn btn-primary" onClick={() => setAdding(true)} disabled={module.screen_count >= 200}>
+            <button type="button" id="add-screen" className="btn btn-primary" onClick={() => {
+                setAdding(true);
+                focusWhenDrawn("new-screen-type");
+              }}
+              disabled={module.screen_count >= 200}>
               Add screen
             </button>
           </div>
@@ -487,12 +495,15 @@ function ScreenList({
     mutationFn: (s: Screen) =>
       call(api.DELETE("/api/v1/modules/{module_id}/screens/{screen_id}", { params: { path: { module_id: module.id, screen_id: s.id } } })),
     onSuccess: (_v, s) => {
+      queryClient.setQueryData<Screen[]>(key, (old) =>
+        (old ?? []).filter((x) => x.id !== s.id).map((x) => (x.position > s.position ? { ...x, position: x.position - 1 } : x)),
+      );
       setToDelete(null);
       setAnnounce(`Screen “${s.title}” deleted.`);
       void queryClient.invalidateQueries({ queryKey: key });
       void queryClient.invalidateQueries({ queryKey: moduleKey(module.id) });
       void queryClient.invalidateQueries({ queryKey: ["modules"] });
-      requestAnimationFrame(() => document.getElementById(SCREENS_HEADING_ID)?.focus());
+      focusWhenDrawn(SCREENS_HEADING_ID);
     },
     onError: (e) => {
       if (e instanceof ApiError && e.status === 409) onLocked();
@@ -642,7 +653,6 @@ function ScreenList({
               {open ? (
                 <div id={`${screenAnchorId(s.id)}-panel`} className="studio-screen-panel">
                   <ScreenForm
-                    key={s.updated_at}
                     moduleId={module.id}
                     flow={module.flow_type}
                     screen={s}

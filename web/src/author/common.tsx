@@ -189,3 +189,11 @@ export function percent(rate: number): string {
 }
 
 export type Settings = Schemas["Module"]["settings"];
+
+/* Focuses the element with `id` once it is in the page (a few frames at most), e.g. a screen just
+ * added, so that focus never falls back to the page's body. */
+export function focusWhenDrawn(id: string, tries = 10): void {
+  const el = document.getElementById(id);
+  if (el) el.focus();
+  else if (tries > 0) requestAnimationFrame(() => focusWhenDrawn(id, tries - 1));
+}
