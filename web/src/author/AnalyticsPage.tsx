@@ -65,7 +65,7 @@ function AnalyticsBody({ module }: { module: Module }) {
           <ReachChart a={a} />
           <div className="table-wrap" tabIndex={0} role="region" aria-label="Reach and drop-off table">
             <table>
-              <caption>Reach and drop-off per screen (the numbers of the chart)</caption>
+              <caption className="studio-caption">Reach and drop-off per screen (the numbers of the chart)</caption>
               <thead>
                 <tr>
                   <th scope="col">Screen</th>
