@@ -455,5 +455,16 @@ describe("author studio", () => {
     await page.getByRole("status").filter({ hasText: "Screen “Before you leave” deleted." }).waitFor();
     assert.equal((await apiCall(server, "GET", `/api/v1/modules/${linearId}`, { token: authorToken })).body.screen_count, 2);
     await checkA11y(page, "linear module editor");
+
+    // Published elsewhere (another tab) while this page still shows the draft: saving is refused
+    // with the reason and the way forward, and the page turns read-only.
+    assert.equal((await apiCall(server, "POST", `/api/v1/modules/${linearId}/publish`, { token: authorToken })).status, 200);
+    await page.getByRole("textbox", { name: "Title", exact: true }).fill("Fire safety basics, revised");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByRole("alert").filter({ hasText: "Only draft modules can be edited. Copy this module to change it." }).waitFor();
+    await page.getByText("This module is published, so it can no longer be edited").waitFor();
+    await page.getByRole("button", { name: "Copy to edit" }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Save settings" }).count(), 0);
+    assert.equal((await apiCall(server, "GET", `/api/v1/modules/${linearId}`, { token: authorToken })).body.title, "Fire safety basics");
   });
 });
