@@ -34,6 +34,13 @@ function freePort() {
   });
 }
 
+/* Servers started and not yet stopped: killed when the test process exits however it ends
+ * (a failed assertion that skipped the after() hook, an uncaught error). */
+const running = new Set();
+process.on("exit", () => {
+  for (const p of running) p.kill("SIGKILL");
+});
+
 /*
  * Starts a server on a fresh database (demo content loaded, ADMIN created). `env` adds or
  * overrides environment variables. Returns { base, dir, logs(), stop() }; stop() is idempotent.
@@ -58,10 +65,16 @@ export async function startServer(env = {}) {
     stdio: "pipe",
   });
   const proc = spawn(binary, ["serve"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(proc);
   let out = "";
   proc.stdout.on("data", (d) => (out += d));
   proc.stderr.on("data", (d) => (out += d));
-  const exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    proc.once("exit", (code, signal) => {
+      running.delete(proc);
+      resolve({ code, signal });
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
