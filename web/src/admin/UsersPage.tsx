@@ -75,7 +75,7 @@ function UserRow({ u, isSelf, onChanged }: { u: User; isSelf: boolean; onChanged
         className="user-role"
         onSubmit={(e) => {
           e.preventDefault();
-          void patch({ role }, (x) => `${x.display_name} is now ${x.role === "admin" ? "an" : "a"} ${ROLE_LABEL[x.role].toLowerCase()}.`);
+          void patch({ role }, (x) => `${x.display_name} is now ${x.role === "learner" ? "a" : "an"} ${ROLE_LABEL[x.role].toLowerCase()}.`);
         }}
       >
         <div className="user-role-controls">
@@ -225,7 +225,7 @@ export function UsersPage() {
           value={filters.active}
           onChange={(active) => setFilters((f) => ({ ...f, active }))}
           options={[
-            { value: "", label: "Active and deactivated" },
+            { value: "", label: "Any status" },
             { value: "true", label: "Active" },
             { value: "false", label: "Deactivated" },
           ]}
