@@ -94,7 +94,7 @@ test("the admin's own row cannot change their own role or active status", async 
 test("a deactivated user's open page returns to the login page; reactivated, they sign in again", async () => {
   const user = await newPage(browser, server, PHONE);
   await uiLogin(user, dora.email, dora.password);
-  await user.getByRole("heading", { level: 1, name: "Welcome, Dora Dev" }).waitFor();
+  await user.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
 
   await admin.getByLabel("Search by name or email").fill("dora");
   await admin.getByRole("button", { name: "Search", exact: true }).click();
@@ -127,7 +127,7 @@ test("a deactivated user's open page returns to the login page; reactivated, the
   assert.equal((await userById(dora.id)).active, true);
 
   await uiLogin(user, dora.email, dora.password);
-  await user.getByRole("heading", { level: 1, name: "Welcome, Dora Dev" }).waitFor();
+  await user.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
 
   assertNoForeignRequests(admin);
   assertNoForeignRequests(user);

@@ -103,7 +103,8 @@ after(async () => {
 
 test("the dashboard shows the learner's progress and the overdue assignment", async () => {
   await uiLogin(page, learner.email, learner.password);
-  await page.getByRole("heading", { level: 1, name: "Welcome, Lena Learner" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+  await page.getByText("Welcome back, Lena Learner.").waitFor();
 
   const assignments = page.getByRole("list", { name: "Assignments" });
   const fire = assignments.getByRole("listitem").filter({ hasText: "Fire safety basics" });
@@ -207,7 +208,7 @@ test("a second tab that checks in again is shown the existing check-in (409)", a
 
 test("the bell shows new notifications live; mark one and mark all read", async () => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
-  await page.getByRole("heading", { level: 1, name: "Welcome, Lena Learner" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
   await page.evaluate(() => {
     window.__sameDocument = true;
   });

@@ -12,6 +12,7 @@ import { ErrorNotice, errorMessage, Loading } from "../components/Status";
 import { SelectField, TextField } from "../components/fields";
 import { formatDateTime } from "../components/format";
 import { useCursorList } from "../components/paging";
+import { LoadMore } from "../home/LoadMore";
 
 type UserPage = Schemas["UserPage"];
 
@@ -75,6 +76,11 @@ function UserRow({ u, isSelf, onChanged }: { u: User; isSelf: boolean; onChanged
         className="user-role"
         onSubmit={(e) => {
           e.preventDefault();
+          if (busy || isSelf) return;
+          if (role === u.role) {
+            setError(`${u.display_name} is already ${role === "learner" ? "a" : "an"} ${ROLE_LABEL[role].toLowerCase()}.`);
+            return;
+          }
           void patch({ role }, (x) => `${x.display_name} is now ${x.role === "learner" ? "a" : "an"} ${ROLE_LABEL[x.role].toLowerCase()}.`);
         }}
       >
@@ -87,7 +93,7 @@ function UserRow({ u, isSelf, onChanged }: { u: User; isSelf: boolean; onChanged
             disabled={busy || isSelf}
             hint={isSelf ? <span id={selfNote}>You cannot change your own role or deactivate yourself.</span> : undefined}
           />
-          <button type="submit" className="btn btn-small" disabled={busy || isSelf || role === u.role}>
+          <button type="submit" className="btn btn-small" disabled={isSelf} aria-disabled={busy || undefined}>
             Save role<span className="visually-hidden"> of {u.display_name}</span>
           </button>
         </div>
@@ -105,8 +111,9 @@ function UserRow({ u, isSelf, onChanged }: { u: User; isSelf: boolean; onChanged
                 ref={confirmButton}
                 type="button"
                 className={u.active ? "btn btn-danger btn-small" : "btn btn-primary btn-small"}
-                disabled={busy}
+                aria-disabled={busy || undefined}
                 onClick={async () => {
+                  if (busy) return;
                   const ok = await patch({ active: !u.active }, (x) =>
                     x.active ? `${x.display_name} is reactivated.` : `${x.display_name} is deactivated.`,
                   );
@@ -136,7 +143,7 @@ function UserRow({ u, isSelf, onChanged }: { u: User; isSelf: boolean; onChanged
             ref={toggleButton}
             type="button"
             className="btn btn-small"
-            disabled={busy || isSelf}
+            disabled={isSelf}
             aria-describedby={isSelf ? selfNote : undefined}
             onClick={() => {
               setConfirming(true);
@@ -255,13 +262,7 @@ export function UsersPage() {
           ))}
         </ul>
       ) : null}
-      {list.hasMore ? (
-        <div className="btn-row">
-          <button type="button" className="btn" disabled={list.loadingMore} onClick={list.loadMore}>
-            {list.loadingMore ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore list={list} />
     </Page>
   );
 }

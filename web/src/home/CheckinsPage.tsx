@@ -11,6 +11,7 @@ import { TextArea } from "../components/fields";
 import { formatDate, formatDateTime } from "../components/format";
 import { useCursorList } from "../components/paging";
 import { checkinListKey, CONFIDENCE_WORDS, MOOD_WORDS, streakKey, todayKey } from "./checkinApi";
+import { LoadMore } from "./LoadMore";
 
 type Checkin = Schemas["Checkin"];
 
@@ -122,6 +123,7 @@ function CheckinForm({
     setInfo(null);
     onSaved("");
     if (mood === null || confidence === null) return;
+    if (saving) return;
     setSaving(true);
     const body = { mood, confidence, note: note.trim() === "" ? null : note };
     try {
@@ -212,7 +214,7 @@ function CheckinForm({
         error={errors.note}
         hint="Up to 1000 characters. Only you can read it."
       />
-      <button type="submit" className="btn btn-primary" disabled={saving}>
+      <button type="submit" className="btn btn-primary" aria-disabled={saving || undefined}>
         {saving ? "Saving…" : existing ? "Update check-in" : "Save check-in"}
       </button>
     </form>
@@ -244,13 +246,7 @@ function History() {
           ))}
         </ul>
       ) : null}
-      {list.hasMore ? (
-        <div className="btn-row">
-          <button type="button" className="btn" disabled={list.loadingMore} onClick={list.loadMore}>
-            {list.loadingMore ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore list={list} />
     </section>
   );
 }

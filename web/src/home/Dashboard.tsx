@@ -9,6 +9,7 @@ import { ErrorNotice, Loading } from "../components/Status";
 import { flowLabel, formatDateTime, statusLabel } from "../components/format";
 import { useCursorList } from "../components/paging";
 import { streakKey } from "./checkinApi";
+import { LoadMore } from "./LoadMore";
 
 type Assignment = Schemas["Assignment"];
 type DashboardItem = Schemas["DashboardItem"];
@@ -118,17 +119,6 @@ function ProgressItem({ p }: { p: DashboardItem }) {
   );
 }
 
-function LoadMore({ list }: { list: { hasMore: boolean; loadingMore: boolean; loadMore(): void } }) {
-  if (!list.hasMore) return null;
-  return (
-    <div className="btn-row">
-      <button type="button" className="btn" disabled={list.loadingMore} onClick={list.loadMore}>
-        {list.loadingMore ? "Loading…" : "Load more"}
-      </button>
-    </div>
-  );
-}
-
 export function Dashboard() {
   const user = useUser();
   const assignments = useCursorList<Assignment>(["me", "assignments"], (cursor) =>
@@ -140,7 +130,8 @@ export function Dashboard() {
   const overdue = assignments.items.filter((a) => a.overdue).length;
 
   return (
-    <Page title={`Welcome, ${user.display_name}`}>
+    <Page title="Dashboard">
+      <p className="lede">Welcome back, {user.display_name}.</p>
       <CheckinCard />
 
       <section aria-labelledby="dash-assignments-h">

@@ -119,12 +119,16 @@ export function NotificationBell() {
             <button
               type="button"
               className="btn btn-small"
-              disabled={busy || count === 0}
+              disabled={count === 0 && !busy}
+              aria-disabled={busy || undefined}
               onClick={async () => {
+                if (busy) return;
                 setBusy(true);
                 setActionError(null);
                 try {
                   await markAllRead(qc);
+                  // The button is disabled now that nothing is unread: focus the panel's heading.
+                  panel.current?.querySelector<HTMLElement>("h2")?.focus();
                 } catch (e) {
                   setActionError(errorMessage(e));
                 } finally {

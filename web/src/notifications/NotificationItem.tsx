@@ -1,7 +1,7 @@
 // One notification as a list item: what happened in words (the server's title and body), when,
 // whether it is unread, a link to the module it is about, and "Mark as read".
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { errorMessage } from "../components/Status";
 import { formatDateTime } from "../components/format";
@@ -12,9 +12,10 @@ export function NotificationItem({ n, onNavigate }: { n: Notification; onNavigat
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const link = notificationLink(n);
+  const item = useRef<HTMLLIElement>(null);
 
   return (
-    <li className={`notif-item${n.read ? "" : " notif-unread"}`}>
+    <li ref={item} tabIndex={-1} className={`notif-item${n.read ? "" : " notif-unread"}`}>
       <p className="notif-text">
         {n.read ? null : <span className="visually-hidden">Unread: </span>}
         <strong>{n.title}</strong> — {n.body}
@@ -34,12 +35,15 @@ export function NotificationItem({ n, onNavigate }: { n: Notification; onNavigat
           <button
             type="button"
             className="btn btn-small"
-            disabled={busy}
+            aria-disabled={busy || undefined}
             onClick={async () => {
+              if (busy) return;
               setBusy(true);
               setError(null);
               try {
                 await markRead(qc, n.id);
+                // The button is gone: keep the keyboard user's place on the item.
+                item.current?.focus();
               } catch (e) {
                 setError(errorMessage(e));
               } finally {

@@ -7,6 +7,7 @@ import { ErrorNotice, Loading, SuccessNotice } from "../components/Status";
 import { useCursorList } from "../components/paging";
 import { fetchNotifications, fetchUnreadCount, markAllRead, notificationKeys, type Notification } from "./cache";
 import { NotificationItem } from "./NotificationItem";
+import { LoadMore } from "../home/LoadMore";
 
 export function NotificationsPage() {
   const qc = useQueryClient();
@@ -24,13 +25,17 @@ export function NotificationsPage() {
         <button
           type="button"
           className="btn"
-          disabled={busy || unread === 0}
+          disabled={unread === 0 && !busy}
+          aria-disabled={busy || undefined}
           onClick={async () => {
+            if (busy) return;
             setBusy(true);
             setError(null);
             setDone(null);
             try {
               const n = await markAllRead(qc);
+              // This button is disabled now: put focus on the page's heading.
+              document.querySelector<HTMLElement>("main h1")?.focus();
               setDone(n === 1 ? "1 notification marked as read." : `${n} notifications marked as read.`);
             } catch (e) {
               setError(e);
@@ -60,13 +65,7 @@ export function NotificationsPage() {
           ))}
         </ul>
       ) : null}
-      {list.hasMore ? (
-        <div className="btn-row">
-          <button type="button" className="btn" disabled={list.loadingMore} onClick={list.loadMore}>
-            {list.loadingMore ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore list={list} />
     </Page>
   );
 }
