@@ -2,6 +2,7 @@
 // the daily check-in (create, streak, edit), and the notification bell fed by the SSE stream
 // (a new assignment appears without a reload; mark one and mark all read).
 import assert from "node:assert/strict";
+import { createServer, request } from "node:http";
 import { after, before, test } from "node:test";
 import {
   apiCall,
@@ -19,6 +20,7 @@ import {
 } from "./lib.mjs";
 
 let server;
+let proxy;
 let browser;
 let page;
 let author;
@@ -63,6 +65,47 @@ async function unreadCount() {
   return r.body.count;
 }
 
+/*
+ * A pass-through HTTP proxy in front of the server that records the notification stream requests
+ * and can cut the open streams, as a network drop would: the browser then reconnects by itself.
+ */
+function startProxy(target) {
+  const streams = [];
+  const open = new Set();
+  const srv = createServer((req, res) => {
+    if (req.url.startsWith("/api/v1/notifications/stream")) streams.push({ url: req.url, headers: req.headers });
+    const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on("error", () => res.destroy());
+    if (req.url.startsWith("/api/v1/notifications/stream")) {
+      open.add(res);
+      res.on("close", () => {
+        open.delete(res);
+        up.destroy();
+      });
+    }
+    req.pipe(up);
+  });
+  return new Promise((resolve) =>
+    srv.listen(0, "127.0.0.1", () =>
+      resolve({
+        base: `http://127.0.0.1:${srv.address().port}`,
+        streams,
+        dropStreams: () => {
+          for (const res of open) res.destroy();
+        },
+        close: () =>
+          new Promise((r) => {
+            srv.closeAllConnections();
+            srv.close(() => r());
+          }),
+      }),
+    ),
+  );
+}
+
 before(async () => {
   // No due-soon scan during the run: the notifications counted here are the assignments' own.
   server = await startServer({ SCHEDULER_INTERVAL_SECONDS: "3600" });
@@ -74,6 +117,8 @@ before(async () => {
 
   modules.fire = await publishedModule("Fire safety basics");
   modules.ladder = await publishedModule("Ladder safety");
+  modules.firstAid = await publishedModule("First aid");
+  modules.handling = await publishedModule("Manual handling");
 
   // The API only takes due dates in the future: this one passes two seconds from now.
   const assignment = await assign(modules.fire, new Date(Date.now() + 2000).toISOString());
@@ -97,6 +142,7 @@ before(async () => {
 });
 
 after(async () => {
+  await proxy?.close();
   await browser?.close();
   await server?.stop();
 });
@@ -266,4 +312,37 @@ test("the bell shows new notifications live; mark one and mark all read", async 
 
   assertNoForeignRequests(page);
   assert.deepEqual(page.consoleErrors, []);
+});
+
+test("after the stream drops, the browser reconnects with Last-Event-ID and catches up", async () => {
+  proxy = await startProxy(server.base);
+  const tab = await newPage(browser, proxy, DESKTOP);
+  await tab.addInitScript(
+    ([token]) =>
+      localStorage.setItem("trainsmart.session", JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600e3).toISOString() })),
+    [learnerToken],
+  );
+  await tab.goto("/app");
+  await tab.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+  await tab.getByRole("button", { name: "Notifications", exact: true }).waitFor();
+
+  await assign(modules.firstAid, null);
+  await tab.getByRole("button", { name: "Notifications, 1 unread", exact: true }).waitFor();
+  const latest = await apiCall(server, "GET", "/api/v1/notifications?limit=1", { token: learnerToken });
+  const lastSeq = latest.body.items[0].seq;
+  assert.equal(proxy.streams.length, 1);
+
+  // The connection drops; a notification is created before the browser is back.
+  proxy.dropStreams();
+  await assign(modules.handling, null);
+  await tab.getByRole("button", { name: "Notifications, 2 unread", exact: true }).waitFor({ timeout: 20_000 });
+  assert.ok(proxy.streams.length >= 2, "the stream was reopened");
+  const reconnect = proxy.streams[1];
+  const resumedFrom = reconnect.headers["last-event-id"] ?? new URL(reconnect.url, proxy.base).searchParams.get("last_event_id");
+  assert.equal(resumedFrom, String(lastSeq), "the reconnect names the last event seen");
+
+  await tab.getByRole("banner").getByRole("button", { name: /^Notifications/ }).click();
+  await tab.getByRole("dialog", { name: "Notifications" }).getByRole("listitem").filter({ hasText: "Manual handling" }).waitFor();
+  assertNoForeignRequests(tab);
+  await tab.context().close();
 });
