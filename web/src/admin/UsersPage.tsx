@@ -206,7 +206,7 @@ export function UsersPage() {
       <form
         className="card user-filters"
         role="search"
-        aria-label="Users"
+        aria-label="Find users"
         onSubmit={(e) => {
           e.preventDefault();
           setMessage("");

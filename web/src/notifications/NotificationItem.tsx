@@ -7,6 +7,11 @@ import { errorMessage } from "../components/Status";
 import { formatDateTime } from "../components/format";
 import { markRead, notificationLink, type Notification } from "./cache";
 
+/* The server's words with typographic quotes: "Fire safety" → “Fire safety”. */
+function pretty(text: string): string {
+  return text.replace(/"([^"]+)"/g, "\u201c$1\u201d");
+}
+
 export function NotificationItem({ n, onNavigate }: { n: Notification; onNavigate?: () => void }) {
   const qc = useQueryClient();
   const [busy, setBusy] = useState(false);
@@ -18,7 +23,7 @@ export function NotificationItem({ n, onNavigate }: { n: Notification; onNavigat
     <li ref={item} tabIndex={-1} className={`notif-item${n.read ? "" : " notif-unread"}`}>
       <p className="notif-text">
         {n.read ? null : <span className="visually-hidden">Unread: </span>}
-        <strong>{n.title}</strong> — {n.body}
+        <strong>{n.title}</strong> — {pretty(n.body)}
       </p>
       <p className="meta">
         <time dateTime={n.created_at}>{formatDateTime(n.created_at)}</time>
@@ -26,7 +31,7 @@ export function NotificationItem({ n, onNavigate }: { n: Notification; onNavigat
       <div className="notif-actions">
         {link ? (
           <Link to={link} onClick={onNavigate}>
-            Open module<span className="visually-hidden">: {n.body}</span>
+            Open module<span className="visually-hidden">: {pretty(n.body)}</span>
           </Link>
         ) : null}
         {n.read ? (
