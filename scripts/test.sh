@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, on SQLite and on PostgreSQL: installs what it needs, builds with
-# -Werror and ASan+UBSan, starts a private PostgreSQL 15 cluster on a free port, runs ctest,
-# then runs the API tests once more against a server built with ThreadSanitizer (build-tsan/;
-# TS_TEST_TSAN=0 skips that pass), and stops the cluster again whatever the outcome. At the
+# -Werror and ASan+UBSan, builds the web app, starts a private PostgreSQL 15 cluster on a free
+# port, runs ctest (the web app's browser journeys included), then runs the API tests once more
+# against a server built with ThreadSanitizer (build-tsan/; TS_TEST_TSAN=0 skips that pass),
+# and stops the cluster again whatever the outcome. At the
 # end, passed or not, it checks that no process the run started is still running (a server a
 # test failed to stop, say): it names each one with its command line, kills it, and fails the
 # run.
@@ -23,6 +24,9 @@ if [ "$tsan" = 1 ]; then
     -DTS_SANITIZE=thread -DTS_TESTS=OFF >/dev/null
   cmake --build build-tsan -j"$(nproc)" --target trainsmart
 fi
+# The web app (type check + bundle into web/dist), which the browser journeys (ctest label "web")
+# drive through the server under test; its output only when it fails.
+out=$(cd web && npm run --silent build 2>&1) || { echo "$out" >&2; exit 1; }
 
 # The run's own directory: the PostgreSQL cluster, and the tests' scratch directories and
 # clusters (tests/support/server.c, ts_scratch_dir()). Exported, its path also marks every

@@ -16,6 +16,12 @@
 #include "util/err.h"
 #include "util/log.h"
 
+/* The default of WEB_DIR: the web/dist folder of the source tree the binary was built from
+ * (CMake's TS_WEB_DIR); images set WEB_DIR to where they installed it. */
+#ifndef TS_WEB_DIR
+#define TS_WEB_DIR "web/dist"
+#endif
+
 enum kind { K_INT, K_BOOL, K_STR };
 
 struct var {
@@ -69,6 +75,7 @@ static const struct var vars[] = {
     STR_VAR("METRICS_TOKEN", metrics_token, ""),
     STR_VAR("FAULT_CLOCK_FILE", fault_clock_file, ""),
     STR_VAR("GOOGLE_CLOUD_PROJECT", google_cloud_project, ""),
+    STR_VAR("WEB_DIR", web_dir, TS_WEB_DIR),
 };
 
 static const char *env_get(const char *name, void *ctx)

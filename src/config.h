@@ -47,6 +47,7 @@ struct config {
     char metrics_token[512];        /* empty when unset */
     char google_cloud_project[101]; /* empty when unset: no Cloud Logging trace field */
     char fault_clock_file[1024];    /* FAULT_CLOCK_FILE, tests only; empty when unset */
+    char web_dir[1024];             /* WEB_DIR: the built web app (http/webapp.h) */
     bool on_cloud_run;              /* K_SERVICE is set */
 };
 

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "http/openapi.h"
 #include "http/server.h"
 #include "scheduler.h"
 #include "util/crypto.h"
@@ -37,6 +38,8 @@ static const char usage_text[] =
     "                         TRAINSMART_ADMIN_PASSWORD or the first line of stdin\n"
     "  seed-demo              load the demo modules (once)\n"
     "  version                print the version\n"
+    "  openapi                print the OpenAPI document of the API (JSON), as\n"
+    "                         GET /openapi.json serves it\n"
     "  help, --help           print this help\n"
     "\n"
     "Configuration comes from environment variables; see README.md.\n";
@@ -47,6 +50,37 @@ static int usage_error(const char *msg)
         fprintf(stderr, "trainsmart: %s\n", msg);
     fputs(usage_text, stderr);
     return EXIT_USAGE;
+}
+
+/* Every command but help validates the configuration (§16), also those that use none of it;
+ * exit code on failure (message on stderr), else 0. */
+static int config_check(void)
+{
+    struct config cfg;
+    char err[256];
+
+    if (config_load(&cfg, NULL, NULL, err, sizeof(err)) < 0) {
+        fprintf(stderr, "trainsmart: %s\n", err);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* The OpenAPI document on stdout, without a database: the web app's build generates its API
+ * types from it (web/), so it needs no running server. */
+static int cmd_openapi(void)
+{
+    size_t len;
+    const char *doc;
+
+    if (config_check() != EXIT_OK)
+        return EXIT_USAGE;
+    doc = openapi_text(&len);
+    if (fwrite(doc, 1, len, stdout) != len || putchar('\n') == EOF || fflush(stdout) != 0) {
+        fprintf(stderr, "trainsmart: cannot write the document to stdout\n");
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
 }
 
 /* Loads the configuration and opens the pool; exit code on failure, else 0. */
@@ -229,18 +263,15 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        /* Every command but help validates the configuration (§16), version included. */
-        struct config cfg;
-        char err[256];
-        if (config_load(&cfg, NULL, NULL, err, sizeof(err)) < 0) {
-            fprintf(stderr, "trainsmart: %s\n", err);
+        if (config_check() != EXIT_OK)
             return EXIT_USAGE;
-        }
         printf("trainsmart %s\n", TS_VERSION);
         return EXIT_OK;
     }
     if (strcmp(cmd, "serve") != 0)
         log_set_fd(2); /* stdout carries the command's own output */
+    if (strcmp(cmd, "openapi") == 0)
+        return argc == 2 ? cmd_openapi() : usage_error("openapi takes no arguments");
     if (strcmp(cmd, "serve") == 0)
         return argc == 2 ? cmd_serve() : usage_error("serve takes no arguments");
     if (strcmp(cmd, "migrate") == 0)

@@ -128,8 +128,14 @@ struct http_req {
     /* A route with the path's template, also for a 405 and for a request answered before
      * routing (framing 400, preflight); NULL when no template takes the path. */
     const struct route *template_route;
-    /* Unrouted: the embedded file a GET of this path is answered with (http/static.h). */
+    /* Unrouted: the static file a GET of this path is answered with (http/static.h), and the
+     * label of a static path for the access line and the metrics (an entry of
+     * http_static_labels; NULL: "unmatched"). */
     const struct http_asset *asset;
+    const char *static_label;
+    /* The path held an encoded NUL ("%00"), which libmicrohttpd decodes and so cuts the path
+     * short: no route or file matches it (server.c). */
+    bool path_has_nul;
     struct http_kv params[HTTP_MAX_PATH_PARAMS];
     int nparams;
     const char *cors_origin; /* the request's Origin when CORS allows it */

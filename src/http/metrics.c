@@ -74,9 +74,9 @@ struct registry {
     const struct route *routes; /* the table the templates come from */
     size_t nroutes;
     int *route_tmpl;        /* route index -> template index */
-    const char **templates; /* distinct patterns in table order, then the labels of the sets of
-                               embedded files (static.h); the last slot is unmatched */
-    int static_tmpl;        /* the template index of the first set of embedded files */
+    const char **templates; /* distinct patterns in table order, then the labels of static
+                               paths (static.h); the last slot is unmatched */
+    int static_tmpl;        /* the template index of the first static path label */
     int ntmpl;              /* including unmatched */
     int ncells;             /* ntmpl * NMETHODS */
 };
@@ -92,7 +92,7 @@ void http_metrics_init(const struct route *routes, size_t n)
     reg.routes = routes;
     reg.nroutes = n;
     reg.route_tmpl = xcalloc(n ? n : 1, sizeof(*reg.route_tmpl));
-    reg.templates = xcalloc(n + http_static_set_count() + 1, sizeof(*reg.templates));
+    reg.templates = xcalloc(n + HTTP_LABEL_COUNT + 1, sizeof(*reg.templates));
     reg.ntmpl = 0;
     for (size_t i = 0; i < n; i++) {
         int t = 0;
@@ -106,8 +106,8 @@ void http_metrics_init(const struct route *routes, size_t n)
     status_slots_init();
 #endif
     reg.static_tmpl = reg.ntmpl;
-    for (size_t i = 0; i < http_static_set_count(); i++)
-        reg.templates[reg.ntmpl++] = http_static_set_label(i);
+    for (int i = 0; i < HTTP_LABEL_COUNT; i++)
+        reg.templates[reg.ntmpl++] = http_static_labels[i];
     reg.templates[reg.ntmpl++] = "unmatched";
     reg.ncells = reg.ntmpl * NMETHODS;
     int ntypes = 0;
@@ -226,7 +226,7 @@ void http_metrics_begin(void)
                           memory_order_relaxed);
 }
 
-void http_metrics_end(const struct route *route, const struct http_asset *asset, const char *method,
+void http_metrics_end(const struct route *route, const char *static_label, const char *method,
                       int status, uint64_t ns, bool counted)
 {
     struct shard *s = shard_get();
@@ -239,8 +239,10 @@ void http_metrics_end(const struct route *route, const struct http_asset *asset,
     int t = reg.ntmpl - 1; /* unmatched */
     if (route != NULL && route >= reg.routes && route < reg.routes + reg.nroutes)
         t = reg.route_tmpl[route - reg.routes];
-    else if (asset != NULL)
-        t = reg.static_tmpl + (int)http_static_set_of(asset);
+    else if (static_label != NULL)
+        for (int i = 0; i < HTTP_LABEL_COUNT; i++)
+            if (static_label == http_static_labels[i])
+                t = reg.static_tmpl + i;
     struct cell *c = &s->cells[t * NMETHODS + method_index(method)];
     int b = 0;
     while (b < HTTP_METRICS_BUCKETS && ns > bucket_ns[b])

@@ -69,11 +69,11 @@ void http_metrics_begin(void);
  * The request began with http_metrics_begin() is over for the metrics: in flight - 1, and when
  * `counted`, one more in trainsmart_http_requests_total{method,route,status} and one
  * observation of `ns` in the duration histogram. `route` is the route whose template labels
- * the request (any route with the path's template); when NULL, `asset` (an embedded file that
- * answered, static.h) is counted under its set's label ("/docs/{file}"), and with both NULL the
- * request is `unmatched`. Called on the thread that records; lock-free.
+ * the request (any route with the path's template); when NULL, a static path is counted under
+ * `static_label` (an entry of http_static_labels, static.h: "/docs/{file}", "/app/{path}"),
+ * and with both NULL the request is `unmatched`. Called on the thread that records; lock-free.
  */
-void http_metrics_end(const struct route *route, const struct http_asset *asset, const char *method,
+void http_metrics_end(const struct route *route, const char *static_label, const char *method,
                       int status, uint64_t ns, bool counted);
 
 /* A notification of `type` (enum notification_type) was committed. */
@@ -84,10 +84,10 @@ void http_metrics_notification(int type);
 static inline void http_metrics_begin(void)
 {
 }
-static inline void http_metrics_end(const struct route *route, const struct http_asset *asset,
+static inline void http_metrics_end(const struct route *route, const char *static_label,
                                     const char *method, int status, uint64_t ns, bool counted)
 {
-    (void)route, (void)asset, (void)method, (void)status, (void)ns, (void)counted;
+    (void)route, (void)static_label, (void)method, (void)status, (void)ns, (void)counted;
 }
 static inline void http_metrics_notification(int type)
 {

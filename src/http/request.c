@@ -17,6 +17,7 @@
 #include "http/auth.h"
 #include "http/idempotency.h"
 #include "http/metrics.h"
+#include "http/server.h"
 #include "http/sse.h"
 #include "http/static.h"
 #include "util/crypto.h"
@@ -343,19 +344,38 @@ static bool reply_preflight(struct http_req *r)
     return true;
 }
 
+/*
+ * A path no route knows: perhaps a static file (an embedded one, or the web app's), replied to
+ * once the request is complete (http_req_reply_static()). A reply queued now would close the
+ * connection, since libmicrohttpd cannot keep one whose request it has not read to the end.
+ * The 404 and 405 of a static path carry its security headers like its files do.
+ */
+static void route_static(struct http_req *r)
+{
+    const struct http_webapp *w = r->server != NULL ? http_server_webapp(r->server) : NULL;
+    struct http_static_hit hit;
+
+    if (!http_static_lookup(w, r->path, &hit)) {
+        http_reply_err(r, TS_ENOTFOUND);
+        return;
+    }
+    r->static_label = hit.label;
+    if (strcmp(r->method, "GET") != 0) {
+        http_reply_err(r, TS_EMETHOD);
+        http_add_header(r, "Allow", "GET");
+    } else if (hit.asset == NULL || r->path_has_nul) {
+        http_reply_err(r, TS_ENOTFOUND);
+    } else {
+        r->asset = hit.asset;
+        return;
+    }
+    http_static_security_headers(r, hit.csp);
+}
+
 static void route(struct http_req *r, enum router_result res, const struct router_match *m)
 {
     if (res == ROUTER_NOT_FOUND) {
-        /* Not an endpoint: perhaps an embedded file, replied to once the request is complete
-         * (http_req_reply_static()). A reply queued now would close the connection, since
-         * libmicrohttpd cannot keep one whose request it has not read to the end. */
-        r->asset = http_static_find(r->path);
-        if (r->asset == NULL) {
-            http_reply_err(r, TS_ENOTFOUND);
-        } else if (strcmp(r->method, "GET") != 0) {
-            http_reply_err(r, TS_EMETHOD);
-            http_add_header(r, "Allow", "GET");
-        }
+        route_static(r);
         return;
     }
     if (res == ROUTER_METHOD_NOT_ALLOWED) {
@@ -380,7 +400,8 @@ bool http_req_on_headers(struct http_req *r, const struct router *rt)
     /* Matched first, so that a request answered before routing (a framing 400, a preflight)
      * is labelled with its path's template in the access line and the metrics too. */
     struct router_match m;
-    enum router_result res = router_match(rt, r->method, r->path, &m);
+    enum router_result res =
+        r->path_has_nul ? ROUTER_NOT_FOUND : router_match(rt, r->method, r->path, &m);
     r->template_route = res == ROUTER_NOT_FOUND ? NULL : m.template_route;
 
     if (framing_is_bad(r)) {
@@ -689,14 +710,14 @@ void http_req_finish_reply(struct http_req *r, bool shutting_down)
 /* --- access log ------------------------------------------------------------------------- */
 
 /* The access line's `route`, as the metrics label it: the path's template (also for a 405, a
- * framing 400 or a preflight on a known path), the label of an embedded file's set
- * ("/docs/{file}"), or "unmatched". */
+ * framing 400 or a preflight on a known path), the label of a static path ("/docs/{file}",
+ * "/app/{path}"), or "unmatched". */
 static const char *route_label(const struct http_req *r)
 {
     if (r->template_route != NULL) /* also a matched route's */
         return r->template_route->pattern;
-    if (r->asset != NULL)
-        return http_static_set_label(http_static_set_of(r->asset));
+    if (r->static_label != NULL)
+        return r->static_label;
     return "unmatched";
 }
 

@@ -35,6 +35,7 @@
 #include "http/request.h"
 #include "http/routes.h"
 #include "http/sse.h"
+#include "http/webapp.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -70,6 +71,7 @@ struct http_server {
     atomic_bool shutting_down;
     atomic_int in_flight;
     struct handler_pool pool;
+    struct http_webapp *webapp; /* NULL: no web app served */
 };
 
 struct conn_ctx {
@@ -280,7 +282,7 @@ static void metrics_end(struct conn_ctx *ctx, bool counted, int64_t end_ns)
     if (ctx->metrics_done)
         return;
     ctx->metrics_done = true;
-    http_metrics_end(r->template_route, r->asset, r->method, r->status,
+    http_metrics_end(r->template_route, r->static_label, r->method, r->status,
                      (uint64_t)(end_ns - r->start_ns), counted);
 #else
     (void)ctx, (void)counted, (void)end_ns;
@@ -409,6 +411,29 @@ static struct conn_ctx *begin(struct http_server *s, struct MHD_Connection *c, c
     return ctx;
 }
 
+/*
+ * An encoded NUL in the path. libmicrohttpd decodes the path before the access handler sees it,
+ * and hands it over as a C string, so "/docs/LICENSE%00.png" would arrive as "/docs/LICENSE"
+ * and be served as that file, and "/healthz%00x" as /healthz: a path that matches no route
+ * exactly (§1.1) or that names no file (§18). Only the request target as received tells, and
+ * libmicrohttpd shows it to the URI log callback, called once per request before the access
+ * handler, whose return value becomes the request's first *con_cls. So that callback returns
+ * this marker for such a path, and NULL otherwise: no allocation, nothing to free when the
+ * client goes away before the headers are complete.
+ */
+static char path_has_nul_marker;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    size_t n = strcspn(uri, "?");
+
+    (void)cls, (void)c;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+            return &path_has_nul_marker;
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -417,8 +442,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct conn_ctx *ctx = *con_cls;
 
     (void)version;
-    if (ctx == NULL) {
+    if (ctx == NULL || *con_cls == (void *)&path_has_nul_marker) {
+        bool has_nul = ctx != NULL;
         ctx = begin(s, c, url, method);
+        ctx->req.path_has_nul = has_nul;
         *con_cls = ctx;
         /* A reply decided from the headers alone (400, 404, 405, 413, preflight) goes out
          * before any body is read; MHD then closes a connection whose body was not read. */
@@ -466,8 +493,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
     (void)c;
     closing_on_purpose = false;
-    if (ctx == NULL)
+    if (ctx == NULL || *con_cls == (void *)&path_has_nul_marker) {
+        *con_cls = NULL; /* ended before its headers were read */
         return;
+    }
     int64_t end_ns = time_mono_ns(); /* one reading: the access line and the metrics agree */
     metrics_end(ctx, ctx->sent, end_ns);
     if (ctx->sent)
@@ -536,6 +565,7 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db)
     if (router_init(&s->router, routes_table, routes_count) < 0)
         goto fail;
     http_metrics_init(routes_table, routes_count);
+    s->webapp = http_webapp_load(cfg->web_dir);
     static const struct sse_io io = {.suspend = stream_suspend, .resume = stream_resume};
     s->hub = sse_hub_new(cfg, db, &io);
     if (handler_pool_start(s, cfg->worker_threads) < 0)
@@ -553,8 +583,8 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db)
         NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->io_threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_seconds,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory_kb * 1024,
+        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory_kb * 1024,
         MHD_OPTION_END);
     if (s->daemon == NULL) {
         log_msg(LOG_ERROR, "http", "cannot listen on %s:%d", cfg->host, cfg->port);
@@ -567,9 +597,15 @@ fail:
     handler_pool_stop(&s->pool);
     handler_pool_free(&s->pool);
     sse_hub_free(s->hub);
+    http_webapp_free(s->webapp);
     router_free(&s->router);
     free(s);
     return NULL;
+}
+
+const struct http_webapp *http_server_webapp(const struct http_server *s)
+{
+    return s->webapp;
 }
 
 int http_server_port(const struct http_server *s)
@@ -614,6 +650,7 @@ void http_server_free(struct http_server *s)
     if (s->listen_fd != MHD_INVALID_SOCKET)
         close(s->listen_fd);
     router_free(&s->router);
+    http_webapp_free(s->webapp);
     free(s);
     http_metrics_free();
 }

@@ -16,6 +16,10 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db);
 /* The server's notification stream hub (http/sse.h). */
 struct sse_hub *http_server_hub(struct http_server *s);
 
+/* The web app's files loaded from WEB_DIR at start (http/webapp.h), or NULL when none are
+ * served. Read-only while the server runs. */
+const struct http_webapp *http_server_webapp(const struct http_server *s);
+
 /* The port actually bound (useful with PORT chosen by the OS in tests). */
 int http_server_port(const struct http_server *s);
 

@@ -86,12 +86,17 @@ static void to_hex(const unsigned char *b, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-void crypto_token_hash(const char *token, char hash[CRYPTO_TOKEN_HASH_LEN])
+void crypto_sha256_hex(const void *data, size_t len, char hex[CRYPTO_SHA256_HEX_LEN])
 {
     unsigned char h[crypto_hash_sha256_BYTES];
 
-    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-    to_hex(h, sizeof(h), hash);
+    crypto_hash_sha256(h, data, len);
+    to_hex(h, sizeof(h), hex);
+}
+
+void crypto_token_hash(const char *token, char hash[CRYPTO_TOKEN_HASH_LEN])
+{
+    crypto_sha256_hex(token, strlen(token), hash);
 }
 
 void crypto_token_new(char token[CRYPTO_TOKEN_LEN], char hash[CRYPTO_TOKEN_HASH_LEN])

@@ -6,6 +6,7 @@
 #define TS_UTIL_CRYPTO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/str.h"
 
@@ -29,6 +30,10 @@ void crypto_token_new(char token[CRYPTO_TOKEN_LEN], char hash[CRYPTO_TOKEN_HASH_
 /* The stored hash of a presented token (SHA-256, hex). Tokens carry 256 random bits, so a fast
  * hash is enough: there is nothing to brute-force. */
 void crypto_token_hash(const char *token, char hash[CRYPTO_TOKEN_HASH_LEN]);
+
+/* The SHA-256 of `len` bytes, as 64 lower-case hex digits (the ETags of the web app's files). */
+#define CRYPTO_SHA256_HEX_LEN 65
+void crypto_sha256_hex(const void *data, size_t len, char hex[CRYPTO_SHA256_HEX_LEN]);
 
 /* Whether two secrets (a presented bearer token and a configured one) are equal, in a time that
  * tells nothing about how much of `given` was right, nor how long `want` is: their SHA-256

@@ -118,6 +118,47 @@ Test(cli, version_also_validates_configuration)
     free(err);
 }
 
+/* The web app's build generates its API types from this output (web/): no database, no
+ * server, the same bytes GET /openapi.json serves. */
+Test(cli, openapi_prints_the_document_the_server_serves)
+{
+    const char *const args[] = {"openapi", NULL};
+    const char *const extra[] = {"openapi", "x", NULL};
+    const char *const unreachable[] = {"DATABASE_URL=postgresql://nobody@127.0.0.1:1/none", NULL};
+    char *out, *err;
+    json_error_t jerr;
+
+    cr_assert_eq(ts_run_cli(args, unreachable, &out, &err), 0, "%s", err);
+    cr_assert_str_eq(err, "");
+    size_t n = strlen(out);
+    cr_assert(n > 1 && out[n - 1] == '\n', "one line of JSON");
+    json_t *doc = json_loads(out, 0, &jerr);
+    cr_assert_not_null(doc, "not JSON: %s", jerr.text);
+    cr_assert_str_eq(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "info"), "version")),
+                     "1.0.0");
+    cr_assert_gt(json_object_size(json_object_get(doc, "paths")), 30);
+    json_decref(doc);
+
+    struct ts_server s;
+    struct ts_resp r;
+    ts_server_start(&s, NULL);
+    ts_http(&s, "GET", "/openapi.json", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    out[n - 1] = '\0';
+    cr_assert(strcmp(out, r.body) == 0, "the served document differs from the printed one");
+    ts_resp_free(&r);
+    cr_assert_eq(ts_server_stop(&s), 0);
+    free(out);
+    free(err);
+
+    cr_assert_eq(run(extra, NULL, &out, &err), 2);
+    cr_assert_str_eq(out, "");
+    cr_assert_not_null(strstr(err, "openapi takes no arguments"));
+    free(out);
+    free(err);
+}
+
 Test(cli, serve_on_cloud_run_with_sqlite_exits_2)
 {
     const char *const args[] = {"serve", NULL};

@@ -51,3 +51,39 @@ Test(static_files, lookup_by_exact_url_path)
     cr_assert_null(http_static_find("/Docs/swagger-ui.css"));
     cr_assert_null(http_static_find(""));
 }
+
+Test(static_files, accept_encoding_prefers_br_then_gzip_and_honours_q_zero)
+{
+    cr_assert_eq(http_static_coding(NULL, true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("", true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("gzip, deflate, br", true, true), HTTP_CODING_BR);
+    cr_assert_eq(http_static_coding("gzip, deflate, br", false, true), HTTP_CODING_GZIP);
+    cr_assert_eq(http_static_coding("br", false, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("gzip", true, false), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("gzip;q=0", true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("br;q=0, gzip;q=0.1", true, true), HTTP_CODING_GZIP);
+    cr_assert_eq(http_static_coding("br ; q=0.000 , gzip", true, true), HTTP_CODING_GZIP);
+    cr_assert_eq(http_static_coding("br;q=0.001", true, true), HTTP_CODING_BR);
+    cr_assert_eq(http_static_coding("br;q=0.", true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("BR;Q=1", true, true), HTTP_CODING_BR);
+    cr_assert_eq(http_static_coding("*", true, true), HTTP_CODING_BR);
+    cr_assert_eq(http_static_coding("*;q=0", true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("br;q=0, *", true, true), HTTP_CODING_GZIP);
+    cr_assert_eq(http_static_coding("*, br;q=0, gzip;q=0", true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("x-gzip", true, true), HTTP_CODING_GZIP);
+    cr_assert_eq(http_static_coding("brotli, gzipx, identity", true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding(",,, br", true, true), HTTP_CODING_BR);
+    cr_assert_eq(http_static_coding("gzip;level=1;q=0", true, true), HTTP_CODING_IDENTITY);
+    cr_assert_eq(http_static_coding("gzip, br", false, false), HTTP_CODING_IDENTITY);
+}
+
+Test(static_files, the_web_app_paths_are_not_embedded)
+{
+    struct http_static_hit hit;
+
+    cr_assert_not(http_static_lookup(NULL, "/", &hit), "no web app loaded: unknown");
+    cr_assert_not(http_static_lookup(NULL, "/app/index.html", &hit));
+    cr_assert(http_static_lookup(NULL, "/docs/LICENSE", &hit));
+    cr_assert_str_eq(hit.label, "/docs/{file}");
+    cr_assert_eq(hit.label, http_static_labels[HTTP_LABEL_DOCS]);
+}
