@@ -1,30 +1,36 @@
 // The app is served by the C server under /app/ (API.md §18): `/app/assets/<name>-<hash>.<ext>` are
 // content-hashed and cached for a year; index.html is revalidated. Every text file of the build
 // gets precompressed .gz and .br siblings, which the server sends when the client accepts them.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 
 const compressible = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest|ico)$/;
 
-/* Writes <file>.gz and <file>.br beside every compressible output file larger than 1 KiB. */
+/* Writes <file>.gz and <file>.br beside every compressible output file larger than 1 KiB. It reads
+ * the files as written (writeBundle), not the bundle in generateBundle: there, chunks that import
+ * lazily still hold Vite's __VITE_PRELOAD__ placeholders, which Vite fills in later, so compressed
+ * copies made from them throw "__VITE_PRELOAD__… is not defined" in the browser. */
 function precompress(): Plugin {
   return {
     name: "trainsmart-precompress",
     apply: "build",
-    generateBundle(_options, bundle) {
-      for (const item of Object.values(bundle)) {
-        if (!compressible.test(item.fileName)) continue;
-        const body = item.type === "chunk" ? Buffer.from(item.code) : Buffer.from(item.source);
+    writeBundle(options, bundle) {
+      const outDir = options.dir ?? "dist";
+      for (const fileName of Object.keys(bundle)) {
+        if (!compressible.test(fileName)) continue;
+        const path = join(outDir, fileName);
+        const body = readFileSync(path);
         if (body.length < 1024) continue;
-        this.emitFile({ type: "asset", fileName: `${item.fileName}.gz`, source: gzipSync(body, { level: 9 }) });
-        this.emitFile({
-          type: "asset",
-          fileName: `${item.fileName}.br`,
-          source: brotliCompressSync(body, {
+        writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+        writeFileSync(
+          `${path}.br`,
+          brotliCompressSync(body, {
             params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
           }),
-        });
+        );
       }
     },
   };
