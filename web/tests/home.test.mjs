@@ -59,6 +59,14 @@ async function assign(module, dueAt) {
   return r.body;
 }
 
+/* Waits for a condition of the test's own state (no browser locator to wait on). */
+async function until(condition, what = "condition") {
+  for (let i = 0; !condition(); i++) {
+    if (i > 300) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function unreadCount() {
   const r = await apiCall(server, "GET", "/api/v1/notifications/unread-count", { token: learnerToken });
   assert.equal(r.status, 200);
@@ -73,8 +81,12 @@ function startProxy(target) {
   const streams = [];
   const open = new Set();
   const srv = createServer((req, res) => {
-    if (req.url.startsWith("/api/v1/notifications/stream")) streams.push({ url: req.url, headers: req.headers });
+    const stream = req.url.startsWith("/api/v1/notifications/stream")
+      ? { url: req.url, headers: req.headers, status: null }
+      : null;
+    if (stream) streams.push(stream);
     const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+      if (stream) stream.status = r.statusCode;
       res.writeHead(r.statusCode, r.headers);
       r.pipe(res);
     });
@@ -133,9 +145,10 @@ before(async () => {
   assert.equal(put.status, 200, JSON.stringify(put.body));
   assert.equal(put.body.status, "in_progress");
   // Wait (on the server's word, not a clock) until the due date has passed.
-  for (;;) {
+  for (let i = 0; ; i++) {
     const r = await apiCall(server, "GET", `/api/v1/assignments/${assignment.id}`, { token: learnerToken });
     if (r.body.overdue) break;
+    if (i > 100) throw new Error("the assignment never became overdue");
     await new Promise((res) => setTimeout(res, 200));
   }
   page = await newPage(browser, server, PHONE);
@@ -325,12 +338,14 @@ test("after the stream drops, the browser reconnects with Last-Event-ID and catc
   await tab.goto("/app");
   await tab.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
   await tab.getByRole("button", { name: "Notifications", exact: true }).waitFor();
+  // The stream is open (the server answered it) before anything happens.
+  await until(() => proxy.streams[0]?.status === 200);
 
   await assign(modules.firstAid, null);
   await tab.getByRole("button", { name: "Notifications, 1 unread", exact: true }).waitFor();
   const latest = await apiCall(server, "GET", "/api/v1/notifications?limit=1", { token: learnerToken });
   const lastSeq = latest.body.items[0].seq;
-  assert.equal(proxy.streams.length, 1);
+  assert.equal(proxy.streams.length, 1, JSON.stringify(proxy.streams.map((s) => s.url.replace(/access_token=[^&]+/, "T"))));
 
   // The connection drops; a notification is created before the browser is back.
   proxy.dropStreams();
