@@ -82,12 +82,15 @@ async function lcpOnce(browser, base, path, viewport, session) {
     const lcp = await page.evaluate(
       () =>
         new Promise((resolve) => {
-          new PerformanceObserver((list) => {
-            const entries = list.getEntries();
-            const last = entries[entries.length - 1];
-            resolve(last ? last.startTime : null);
-          }).observe({ type: "largest-contentful-paint", buffered: true });
-          setTimeout(() => resolve(null), 3000);
+          const observe = () =>
+            new PerformanceObserver((list) => {
+              const entries = list.getEntries();
+              const last = entries[entries.length - 1];
+              resolve(last ? last.startTime : null);
+            }).observe({ type: "largest-contentful-paint", buffered: true });
+          // Two frames later, whatever the loaded data rendered has been painted.
+          requestAnimationFrame(() => requestAnimationFrame(observe));
+          setTimeout(() => resolve(null), 5000);
         }),
     );
     if (lcp === null) throw new Error(`no largest-contentful-paint entry for ${path}`);

@@ -39,6 +39,9 @@ before(async () => {
   adminToken = (await apiLogin(server, ADMIN.email, ADMIN.password)).access_token;
   leo = await createUser(server, { email: "leo@example.test", displayName: "Leo Learner" });
   dora = await createUser(server, { email: "dora@example.test", displayName: "Dora Dev" });
+  // Enough people for a second page (20 per page).
+  for (let i = 1; i <= 20; i++)
+    await createUser(server, { email: `staff${String(i).padStart(2, "0")}@example.test`, displayName: `Staff ${i}` });
   admin = await newPage(browser, server, DESKTOP);
 });
 
@@ -52,9 +55,17 @@ test("the admin searches users and promotes a learner to author", async () => {
   await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
   await admin.getByRole("heading", { level: 1, name: "Users" }).waitFor();
   const list = admin.getByRole("list", { name: "Users" });
-  await list.getByRole("listitem").filter({ hasText: "Leo Learner" }).waitFor();
+  await list.getByRole("listitem").first().waitFor();
   await checkA11y(admin, "admin users (desktop)");
   await screenshot(admin, "admin-users-desktop");
+
+  // 24 users: 20 first, the rest after Load more (newest first: Leo and Dora are on page two).
+  await admin.getByText("Showing 20 users (more available).").waitFor();
+  await list.getByRole("listitem").filter({ hasText: "Leo Learner" }).waitFor({ state: "detached" });
+  await admin.getByRole("button", { name: "Load more" }).click();
+  await list.getByRole("listitem").filter({ hasText: "Leo Learner" }).waitFor();
+  await admin.getByText("Showing 24 users.").waitFor();
+  assert.equal(await admin.getByRole("button", { name: "Load more" }).count(), 0);
 
   await admin.getByLabel("Search by name or email").fill("leo@");
   await admin.getByRole("button", { name: "Search", exact: true }).click();

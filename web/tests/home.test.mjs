@@ -274,8 +274,15 @@ test("the bell shows new notifications live; mark one and mark all read", async 
 
   const bell = page.getByRole("banner").getByRole("button", { name: /^Notifications/ });
   assert.equal(await bell.getAttribute("aria-label"), "Notifications, 1 unread");
-  await bell.click();
+  // By keyboard: Enter opens the panel and moves focus into it.
+  await bell.focus();
+  await page.keyboard.press("Enter");
   const panel = page.getByRole("dialog", { name: "Notifications" });
+  await panel.waitFor();
+  assert.equal(await bell.getAttribute("aria-expanded"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Notifications");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Mark all as read");
   await panel.getByRole("listitem").filter({ hasText: "Fire safety basics" }).filter({ hasText: "New assignment" }).waitFor();
   await checkA11y(page, "notifications panel");
   await screenshot(page, "home-notifications-panel-phone");
