@@ -9,19 +9,21 @@ import { defineConfig, type Plugin } from "vite";
 
 const compressible = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest|ico)$/;
 
-/* Writes <file>.gz and <file>.br beside every compressible output file larger than 1 KiB. It reads
- * the files as written (writeBundle), not the bundle in generateBundle: there, chunks that import
- * lazily still hold Vite's __VITE_PRELOAD__ placeholders, which Vite fills in later, so compressed
- * copies made from them throw "__VITE_PRELOAD__… is not defined" in the browser. */
+/*
+ * Writes <file>.gz and <file>.br beside every compressible output file larger than 1 KiB. It reads
+ * the files as written (writeBundle), not the chunks' code in generateBundle: Vite finishes chunks
+ * after that hook (the __VITE_PRELOAD__ placeholders of dynamic imports are filled in later), and
+ * compressed copies of the unfinished code broke every lazy route for browsers that accept br/gzip.
+ */
 function precompress(): Plugin {
   return {
     name: "trainsmart-precompress",
     apply: "build",
     writeBundle(options, bundle) {
-      const outDir = options.dir ?? "dist";
+      const dir = options.dir ?? "dist";
       for (const fileName of Object.keys(bundle)) {
         if (!compressible.test(fileName)) continue;
-        const path = join(outDir, fileName);
+        const path = join(dir, fileName);
         const body = readFileSync(path);
         if (body.length < 1024) continue;
         writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
