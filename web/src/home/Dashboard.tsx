@@ -1,6 +1,7 @@
 // The dashboard (/app): today's check-in at a glance, the person's assignments (due dates, overdue
 // and done marks) and their progress on every module they started, newest first, with Load more.
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { Link } from "react-router-dom";
 import { api, call, type Schemas } from "../api/client";
 import { useUser } from "../auth/AuthContext";
@@ -121,6 +122,14 @@ function ProgressItem({ p }: { p: DashboardItem }) {
 
 export function Dashboard() {
   const user = useUser();
+  const qc = useQueryClient();
+  // Coming back from the player: what was cached is shown at once and read again (progress moved).
+  useEffect(() => {
+    for (const queryKey of [["me", "assignments"], ["me", "progress"], streakKey]) {
+      if (qc.getQueryState(queryKey)?.dataUpdatedAt && qc.isFetching({ queryKey, exact: true }) === 0)
+        void qc.invalidateQueries({ queryKey, exact: true });
+    }
+  }, [qc]);
   const assignments = useCursorList<Assignment>(["me", "assignments"], (cursor) =>
     call(api.GET("/api/v1/users/me/assignments", { params: { query: cursor ? { cursor } : {} } })),
   );
