@@ -30,8 +30,9 @@ export function NotificationItem({ n, onNavigate }: { n: Notification; onNavigat
       </p>
       <div className="notif-actions">
         {link ? (
-          <Link to={link} onClick={onNavigate}>
-            Open module<span className="visually-hidden">: {pretty(n.body)}</span>
+          <Link to={link.to} onClick={onNavigate}>
+            {link.label}
+            <span className="visually-hidden">: {pretty(n.body)}</span>
           </Link>
         ) : null}
         {n.read ? (

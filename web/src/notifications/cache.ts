@@ -77,8 +77,11 @@ export async function markAllRead(qc: QueryClient): Promise<number> {
   return r.updated;
 }
 
-/* Where a notification leads: the module it is about, when it names one. */
-export function notificationLink(n: Notification): string | null {
+/* Where a notification leads: feedback to the module's feedback in the studio (its author is the
+ * recipient), anything else to the module it is about. */
+export function notificationLink(n: Notification): { to: string; label: string } | null {
   const moduleId = (n.data as { module_id?: string | null }).module_id;
-  return moduleId ? `/app/modules/${moduleId}` : null;
+  if (!moduleId) return null;
+  if (n.type === "feedback_received") return { to: `/app/studio/modules/${moduleId}/feedback`, label: "See feedback" };
+  return { to: `/app/modules/${moduleId}`, label: "Open module" };
 }
