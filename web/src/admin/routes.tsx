@@ -1,10 +1,13 @@
 // The admin area, under /app/admin (lazy-loaded). Default export: the area's <Routes>.
-import { Route, Routes } from "react-router-dom";
+import { Navigate, Route, Routes } from "react-router-dom";
 import { NotFoundPage } from "../components/NotFound";
+import { UsersPage } from "./UsersPage";
 
 export default function AdminArea() {
   return (
     <Routes>
+      <Route index element={<Navigate to="users" replace />} />
+      <Route path="users" element={<UsersPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

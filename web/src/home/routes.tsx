@@ -1,4 +1,12 @@
 // The signed-in person's own pages, under /app: the dashboard (index), check-ins, notifications.
+// Each page is its own lazy chunk, so the first page stays within the initial-JavaScript budget.
 import type { RouteObject } from "react-router-dom";
 
-export const homeRoutes: RouteObject[] = [];
+export const homeRoutes: RouteObject[] = [
+  { index: true, lazy: () => import("./Dashboard").then((m) => ({ Component: m.Dashboard })) },
+  { path: "checkins", lazy: () => import("./CheckinsPage").then((m) => ({ Component: m.CheckinsPage })) },
+  {
+    path: "notifications",
+    lazy: () => import("../notifications/NotificationsPage").then((m) => ({ Component: m.NotificationsPage })),
+  },
+];

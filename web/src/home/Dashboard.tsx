@@ -1,0 +1,191 @@
+// The dashboard (/app): today's check-in at a glance, the person's assignments (due dates, overdue
+// and done marks) and their progress on every module they started, newest first, with Load more.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { Link } from "react-router-dom";
+import { api, call, type Schemas } from "../api/client";
+import { useUser } from "../auth/AuthContext";
+import { Page } from "../components/Page";
+import { ErrorNotice, Loading } from "../components/Status";
+import { flowLabel, formatDateTime, statusLabel } from "../components/format";
+import { useCursorList } from "../components/paging";
+import { streakKey } from "./checkinApi";
+import { LoadMore } from "./LoadMore";
+
+type Assignment = Schemas["Assignment"];
+type DashboardItem = Schemas["DashboardItem"];
+
+const DONE = new Set(["completed", "passed"]);
+
+function statusBadge(status: string): string {
+  if (status === "completed" || status === "passed") return "badge badge-ok";
+  if (status === "failed") return "badge badge-danger";
+  if (status === "in_progress") return "badge badge-warn";
+  return "badge";
+}
+
+function days(n: number): string {
+  return n === 1 ? "1 day" : `${n} days`;
+}
+
+function CheckinCard() {
+  const streak = useQuery({
+    queryKey: streakKey,
+    queryFn: () => call(api.GET("/api/v1/checkins/streak")),
+  });
+  if (streak.isLoading) return null;
+  if (streak.error || !streak.data) return null;
+  const s = streak.data;
+  return (
+    <section className="card dash-checkin" aria-labelledby="dash-checkin-h">
+      <h2 id="dash-checkin-h">Daily check-in</h2>
+      <p>
+        Current streak: <strong>{days(s.current_streak)}</strong> · Longest: {days(s.longest_streak)}
+      </p>
+      <p>
+        {s.today_done ? (
+          <>
+            You checked in today. <Link to="/app/checkins">Review your check-in</Link>
+          </>
+        ) : (
+          <Link className="btn btn-primary" to="/app/checkins">
+            Check in for today
+          </Link>
+        )}
+      </p>
+    </section>
+  );
+}
+
+function AssignmentItem({ a }: { a: Assignment }) {
+  const done = DONE.has(a.progress_status);
+  return (
+    <li className={a.overdue ? "is-overdue" : undefined}>
+      <h3 className="dash-item-title">
+        <Link to={`/app/modules/${a.module_id}`}>{a.module.title}</Link>
+      </h3>
+      <p className="dash-badges">
+        {done ? <span className="badge badge-ok">Done</span> : null}
+        {a.overdue ? <span className="badge badge-danger">Overdue</span> : null}
+        <span className={statusBadge(a.progress_status)}>{statusLabel[a.progress_status] ?? a.progress_status}</span>
+        {a.progress_percent > 0 && !done ? <span className="meta">{a.progress_percent}% done</span> : null}
+      </p>
+      <p className={a.overdue ? "due due-overdue" : "due"}>
+        {a.due_at ? (
+          <>
+            {a.overdue ? "Was due" : "Due"} <time dateTime={a.due_at}>{formatDateTime(a.due_at)}</time>
+          </>
+        ) : (
+          "No due date"
+        )}
+      </p>
+      {a.module.status === "archived" ? <p className="meta">This module has been archived.</p> : null}
+      {!done ? (
+        <p>
+          <Link className="btn btn-small" to={`/app/modules/${a.module_id}/play`}>
+            {a.progress_status === "not_started" ? "Start" : "Continue"}
+            <span className="visually-hidden"> {a.module.title}</span>
+          </Link>
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+function ProgressItem({ p }: { p: DashboardItem }) {
+  const finished = p.status === "completed" || p.status === "passed" || p.status === "failed";
+  return (
+    <li>
+      <h3 className="dash-item-title">
+        <Link to={`/app/modules/${p.module_id}`}>{p.module.title}</Link>
+      </h3>
+      <p className="dash-badges">
+        <span className={statusBadge(p.status)}>{statusLabel[p.status] ?? p.status}</span>
+        <span className="meta">{flowLabel[p.flow_type] ?? p.flow_type}</span>
+      </p>
+      <p>
+        {p.score !== null ? <>Score {p.score}% · </> : null}
+        {p.percent}% complete
+      </p>
+      <p className="meta">
+        Updated <time dateTime={p.updated_at ?? undefined}>{formatDateTime(p.updated_at)}</time>
+      </p>
+      <p>
+        <Link className="btn btn-small" to={`/app/modules/${p.module_id}/play`}>
+          {finished ? "Review" : "Continue"}
+          <span className="visually-hidden"> {p.module.title}</span>
+        </Link>
+      </p>
+    </li>
+  );
+}
+
+export function Dashboard() {
+  const user = useUser();
+  const qc = useQueryClient();
+  // Coming back from the player: what was cached is shown at once and read again (progress moved).
+  useEffect(() => {
+    for (const queryKey of [["me", "assignments"], ["me", "progress"], streakKey]) {
+      if (qc.getQueryState(queryKey)?.dataUpdatedAt && qc.isFetching({ queryKey, exact: true }) === 0)
+        void qc.invalidateQueries({ queryKey, exact: true });
+    }
+  }, [qc]);
+  const assignments = useCursorList<Assignment>(["me", "assignments"], (cursor) =>
+    call(api.GET("/api/v1/users/me/assignments", { params: { query: cursor ? { cursor } : {} } })),
+  );
+  const progress = useCursorList<DashboardItem>(["me", "progress"], (cursor) =>
+    call(api.GET("/api/v1/users/me/progress", { params: { query: cursor ? { cursor } : {} } })),
+  );
+  const overdue = assignments.items.filter((a) => a.overdue).length;
+
+  return (
+    <Page title="Dashboard">
+      <p className="lede">Welcome back, {user.display_name}.</p>
+      <CheckinCard />
+
+      <section aria-labelledby="dash-assignments-h">
+        <h2 id="dash-assignments-h">Your assignments</h2>
+        {overdue > 0 ? (
+          <p className="notice notice-warn">
+            {overdue === 1 ? "1 assignment is overdue." : `${overdue} assignments are overdue.`}
+          </p>
+        ) : null}
+        {assignments.isLoading ? <Loading label="Loading your assignments…" /> : null}
+        <ErrorNotice error={assignments.error} retry={() => void assignments.refetch()} />
+        {!assignments.isLoading && !assignments.error && assignments.items.length === 0 ? (
+          <p className="empty">
+            Nothing is assigned to you right now. <Link to="/app/modules">Browse the modules</Link> to start one
+            yourself.
+          </p>
+        ) : null}
+        {assignments.items.length > 0 ? (
+          <ul className="card-list dash-list" aria-label="Assignments">
+            {assignments.items.map((a) => (
+              <AssignmentItem key={a.id} a={a} />
+            ))}
+          </ul>
+        ) : null}
+        <LoadMore list={assignments} />
+      </section>
+
+      <section aria-labelledby="dash-progress-h">
+        <h2 id="dash-progress-h">Your progress</h2>
+        {progress.isLoading ? <Loading label="Loading your progress…" /> : null}
+        <ErrorNotice error={progress.error} retry={() => void progress.refetch()} />
+        {!progress.isLoading && !progress.error && progress.items.length === 0 ? (
+          <p className="empty">
+            You have not started any modules yet. <Link to="/app/modules">Browse the modules</Link> to find one.
+          </p>
+        ) : null}
+        {progress.items.length > 0 ? (
+          <ul className="card-list dash-list" aria-label="Progress">
+            {progress.items.map((p) => (
+              <ProgressItem key={p.module_id} p={p} />
+            ))}
+          </ul>
+        ) : null}
+        <LoadMore list={progress} />
+      </section>
+    </Page>
+  );
+}
