@@ -1,7 +1,7 @@
 // The learner's journey through the demo content, in the browser: register, find the linear module
 // by search and complete it; fail the assessment on purpose, start a new attempt and pass; take the
 // branching scenario along one path, leave it half-way and resume on another device to an ending;
-// leave feedback. What the person sees is asserted on the page, and what was stored through the API.
+// check in and see the streak; leave feedback. What the person sees is asserted on the page, and what was stored through the API.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
@@ -372,6 +372,32 @@ test("the catalogue pages with Load more and filters by type", async () => {
   await page.getByLabel("Type").selectOption({ label: "Branching" });
   await page.getByRole("status").filter({ hasText: "1 module shown." }).waitFor();
   await list.getByRole("link", { name: "Handling a Difficult Customer Conversation" }).waitFor();
+});
+
+test("after the three modules the learner checks in and sees the streak on the dashboard", async () => {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Check-ins" }).click();
+  await page.getByRole("heading", { name: "Check in for today" }).waitFor();
+  await page.getByRole("group", { name: /^Mood/ }).getByRole("radio", { name: "Very good", exact: true }).check();
+  await page.getByRole("group", { name: /^Confidence/ }).getByRole("radio", { name: "Very confident", exact: true }).check();
+  await page.getByLabel("Note (optional)").fill("Three modules done today.");
+  await page.getByRole("button", { name: "Save check-in" }).click();
+  await page.getByRole("status").filter({ hasText: "Current streak: 1 day." }).waitFor();
+  await checkA11y(page, "check-ins after the journey");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
+  await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+  const card = page.getByRole("region", { name: "Daily check-in" });
+  await card.getByText("Current streak: 1 day · Longest: 1 day").waitFor();
+  await card.getByText("You checked in today.").waitFor();
+  await checkA11y(page, "dashboard after the journey");
+
+  const streak = await apiCall(server, "GET", "/api/v1/checkins/streak", { token });
+  assert.equal(streak.status, 200);
+  assert.equal(streak.body.current_streak, 1);
+  assert.equal(streak.body.today_done, true);
+  const mine = await apiCall(server, "GET", "/api/v1/checkins", { token });
+  assert.equal(mine.body.items.length, 1);
+  assert.equal(mine.body.items[0].note, "Three modules done today.");
 });
 
 test("the learner leaves feedback on a screen of the linear module", async () => {
