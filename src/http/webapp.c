@@ -183,7 +183,11 @@ static void walk(struct load *L, const char *rel_dir, int depth)
     DIR *d;
     struct dirent *e;
 
-    snprintf(dir, sizeof(dir), "%s%s%s", L->real, *rel_dir ? "/" : "", rel_dir);
+    int dn = snprintf(dir, sizeof(dir), "%s%s%s", L->real, *rel_dir ? "/" : "", rel_dir);
+    if (dn < 0 || (size_t)dn >= sizeof(dir)) {
+        skip(L, rel_dir, "a path longer than PATH_MAX");
+        return;
+    }
     d = opendir(dir);
     if (d == NULL) {
         skip(L, rel_dir, strerror(errno));

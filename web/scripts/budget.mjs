@@ -107,7 +107,8 @@ async function lcpMedian(browser, base, path, viewport, session) {
   return { median_ms: m, runs_ms: runs, pass: m <= LCP_BUDGET_MS };
 }
 
-/* A learner with one demo module in progress, signed in: the session the app stores. */
+/* A learner with one demo module in progress, signed in: the session the app stores (token,
+ * expiry and the user as login returned it). */
 async function learnerSession(server) {
   const u = await createUser(server, { email: "budget-learner@example.test", displayName: "Budget Learner" });
   const login = await apiLogin(server, u.email, u.password);
@@ -123,7 +124,7 @@ async function learnerSession(server) {
         body: { version: 0, progress_data: { current_screen_id: first.id, completed_screen_ids: [], responses: {} } },
       });
   }
-  return { token, expiresAt: login.expires_at };
+  return { token, expiresAt: login.expires_at, user: login.user };
 }
 
 async function main() {
@@ -137,7 +138,7 @@ async function main() {
     const { BUDGET_EMAIL: email, BUDGET_PASSWORD: password } = process.env;
     if (email && password) {
       const login = await apiLogin({ base }, email, password);
-      session = { token: login.access_token, expiresAt: login.expires_at };
+      session = { token: login.access_token, expiresAt: login.expires_at, user: login.user };
     } else dashboardNote = "not measured: set BUDGET_EMAIL and BUDGET_PASSWORD";
   } else {
     server = await startServer({ LOG_LEVEL: "error" });

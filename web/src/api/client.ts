@@ -17,6 +17,9 @@ const SESSION_KEY = "trainsmart.session";
 export interface Session {
   token: string;
   expiresAt: string; // RFC 3339, from the login answer
+  /* The user as last read: a reload renders with it at once while GET /users/me checks the
+   * token (a 401 there signs out). */
+  user?: User;
 }
 
 function readSession(): Session | null {
@@ -26,7 +29,8 @@ function readSession(): Session | null {
     const s = JSON.parse(raw) as Partial<Session>;
     if (typeof s.token !== "string" || typeof s.expiresAt !== "string") return null;
     if (Date.parse(s.expiresAt) <= Date.now()) return null;
-    return { token: s.token, expiresAt: s.expiresAt };
+    const user = s.user && typeof s.user === "object" && typeof s.user.id === "string" ? s.user : undefined;
+    return { token: s.token, expiresAt: s.expiresAt, ...(user ? { user } : {}) };
   } catch {
     return null; // storage disabled or garbage: signed out
   }

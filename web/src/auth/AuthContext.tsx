@@ -1,5 +1,6 @@
 // Who is signed in. The token lives in localStorage (api/client.ts), so a reload stays signed in;
-// the user is loaded from GET /users/me. Any 401 to a request carrying the token (expiry,
+// the page renders at once with the user the session remembers, and GET /users/me checks the
+// token and refreshes the user. Any 401 to a request carrying the token (expiry,
 // logout elsewhere, deactivation) signs out here, and RequireAuth sends the person to the login
 // page with the page they were on, to come back to after signing in.
 import { useQueryClient } from "@tanstack/react-query";
@@ -22,8 +23,19 @@ const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [user, setUserState] = useState<User | null>(null);
-  const [loading, setLoading] = useState(() => currentSession() !== null);
+  // A stored session renders at once with the user it remembers; GET /users/me below checks it.
+  const [user, setUserState] = useState<User | null>(() => currentSession()?.user ?? null);
+  const [loading, setLoading] = useState(() => {
+    const s = currentSession();
+    return s !== null && !s.user;
+  });
+
+  // Keeps the stored session's copy of the user current (name, role after a change).
+  const rememberUser = useCallback((u: User) => {
+    const s = currentSession();
+    if (s) setSession({ ...s, user: u });
+    setUserState(u);
+  }, []);
   const [endedReason, setEndedReason] = useState<string | null>(null);
 
   const signOutLocally = useCallback(
@@ -36,20 +48,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
-  // A stored token: check it and load the user.
+  // A stored token: check it and refresh the user.
   useEffect(() => {
     if (!currentSession()) return;
     let cancelled = false;
     call(api.GET("/api/v1/users/me"))
-      .then((u) => !cancelled && setUserState(u))
+      .then((u) => !cancelled && rememberUser(u))
       .catch(() => {
-        /* 401 signs out through onUnauthorized; other failures leave the person signed out */
+        /* a 401 signs out through onUnauthorized; otherwise (server unreachable, 503) the
+           remembered user stays, and the pages show their own errors */
       })
       .finally(() => !cancelled && setLoading(false));
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [rememberUser]);
 
   useEffect(
     () => onUnauthorized(() => signOutLocally("Your session has ended. Please sign in again.")),
@@ -72,7 +85,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async (email: string, password: string) => {
       const t = await call(api.POST("/api/v1/auth/login", { body: { email, password } }));
       queryClient.clear();
-      setSession({ token: t.access_token, expiresAt: t.expires_at });
+      setSession({ token: t.access_token, expiresAt: t.expires_at, user: t.user });
       setEndedReason(null);
       setUserState(t.user);
       return t.user;
@@ -90,8 +103,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [signOutLocally]);
 
   const value = useMemo<AuthState>(
-    () => ({ user, loading, endedReason, login, logout, setUser: setUserState }),
-    [user, loading, endedReason, login, logout],
+    () => ({ user, loading, endedReason, login, logout, setUser: rememberUser }),
+    [user, loading, endedReason, login, logout, rememberUser],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,14 +1,13 @@
 // The dashboard (/app): today's check-in at a glance, the person's assignments (due dates, overdue
 // and done marks) and their progress on every module they started, newest first, with Load more.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useQuery, type QueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
-import { api, call, type Schemas } from "../api/client";
+import { api, call, currentSession, type Schemas } from "../api/client";
 import { useUser } from "../auth/AuthContext";
 import { Page } from "../components/Page";
 import { ErrorNotice, Loading } from "../components/Status";
 import { flowLabel, formatDateTime, statusLabel } from "../components/format";
-import { useCursorList } from "../components/paging";
+import { prefetchCursorList, useCursorList } from "../components/paging";
 import { streakKey } from "./checkinApi";
 import { LoadMore } from "./LoadMore";
 
@@ -28,11 +27,35 @@ function days(n: number): string {
   return n === 1 ? "1 day" : `${n} days`;
 }
 
+const assignmentsKey = ["me", "assignments"] as const;
+const progressKey = ["me", "progress"] as const;
+const fetchStreak = () => call(api.GET("/api/v1/checkins/streak"));
+const fetchAssignments = (cursor: string | undefined) =>
+  call(api.GET("/api/v1/users/me/assignments", { params: { query: cursor ? { cursor } : {} } }));
+const fetchProgress = (cursor: string | undefined) =>
+  call(api.GET("/api/v1/users/me/progress", { params: { query: cursor ? { cursor } : {} } }));
+
+/*
+ * The dashboard route's loader: starts its three reads while the page's code loads and renders
+ * (on a cold start that is most of the first page's time). What is cached is marked stale, so a
+ * return from the player shows it at once and reads it again (progress moved).
+ */
+export function loadDashboard(qc: QueryClient): null {
+  if (!currentSession()) return null;
+  const reads = [
+    { queryKey: assignmentsKey, load: () => prefetchCursorList(qc, assignmentsKey, fetchAssignments) },
+    { queryKey: progressKey, load: () => prefetchCursorList(qc, progressKey, fetchProgress) },
+    { queryKey: streakKey, load: () => qc.prefetchQuery({ queryKey: streakKey, queryFn: fetchStreak }) },
+  ];
+  for (const { queryKey, load } of reads) {
+    if (qc.getQueryState(queryKey)?.dataUpdatedAt) void qc.invalidateQueries({ queryKey, exact: true });
+    else void load();
+  }
+  return null;
+}
+
 function CheckinCard() {
-  const streak = useQuery({
-    queryKey: streakKey,
-    queryFn: () => call(api.GET("/api/v1/checkins/streak")),
-  });
+  const streak = useQuery({ queryKey: streakKey, queryFn: fetchStreak });
   if (streak.isLoading) return null;
   if (streak.error || !streak.data) return null;
   const s = streak.data;
@@ -122,20 +145,8 @@ function ProgressItem({ p }: { p: DashboardItem }) {
 
 export function Dashboard() {
   const user = useUser();
-  const qc = useQueryClient();
-  // Coming back from the player: what was cached is shown at once and read again (progress moved).
-  useEffect(() => {
-    for (const queryKey of [["me", "assignments"], ["me", "progress"], streakKey]) {
-      if (qc.getQueryState(queryKey)?.dataUpdatedAt && qc.isFetching({ queryKey, exact: true }) === 0)
-        void qc.invalidateQueries({ queryKey, exact: true });
-    }
-  }, [qc]);
-  const assignments = useCursorList<Assignment>(["me", "assignments"], (cursor) =>
-    call(api.GET("/api/v1/users/me/assignments", { params: { query: cursor ? { cursor } : {} } })),
-  );
-  const progress = useCursorList<DashboardItem>(["me", "progress"], (cursor) =>
-    call(api.GET("/api/v1/users/me/progress", { params: { query: cursor ? { cursor } : {} } })),
-  );
+  const assignments = useCursorList<Assignment>(assignmentsKey, fetchAssignments);
+  const progress = useCursorList<DashboardItem>(progressKey, fetchProgress);
   const overdue = assignments.items.filter((a) => a.overdue).length;
 
   return (
