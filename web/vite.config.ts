@@ -47,6 +47,8 @@ export default defineConfig({
     // No data: URLs: the server's Content-Security-Policy allows images from its own origin only.
     assetsInlineLimit: 0,
     sourcemap: false,
+    // The licences of every package bundled into the app, served at /app/licenses.txt.
+    license: { fileName: "licenses.txt" },
     target: "es2022",
   },
   server: {

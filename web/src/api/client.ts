@@ -43,18 +43,37 @@ export function currentSession(): Session | null {
   return session;
 }
 
+/*
+ * Replaces this page's session and the stored one. Dropping (null) removes the stored session only
+ * when it is still the one this page had: another tab may have signed someone in since, and its
+ * session must survive this page's late sign-out.
+ */
 export function setSession(s: Session | null): void {
+  const dropped = session;
   session = s;
   try {
     if (s) localStorage.setItem(SESSION_KEY, JSON.stringify(s));
-    else localStorage.removeItem(SESSION_KEY);
+    else if (dropped && readSession()?.token === dropped.token) localStorage.removeItem(SESSION_KEY);
   } catch {
     /* private mode: the session lasts as long as the page */
   }
 }
 
-/* Called once per 401 answered to a request that carried the session's token: the token expired,
- * was revoked (logout elsewhere) or its user was deactivated. */
+/* Calls `listener` with the new session when another tab of this origin signs in, out, or
+ * refreshes the stored user (the "storage" event fires only in the other tabs). */
+export function onSessionChangedElsewhere(listener: (s: Session | null) => void): () => void {
+  const handler = (e: StorageEvent) => {
+    if (e.key !== SESSION_KEY && e.key !== null) return;
+    session = readSession();
+    listener(session);
+  };
+  window.addEventListener("storage", handler);
+  return () => window.removeEventListener("storage", handler);
+}
+
+/* Called once per 401 answered to a request that carried the current session's token: the token
+ * expired, was revoked (logout elsewhere) or its user was deactivated. A 401 to a request sent
+ * with an older token (one that was on its way when the person signed in again) is not. */
 const unauthorizedListeners = new Set<() => void>();
 export function onUnauthorized(listener: () => void): () => void {
   unauthorizedListeners.add(listener);
@@ -145,7 +164,9 @@ const authMiddleware: Middleware = {
     return request;
   },
   onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has("Authorization")) signalUnauthorized();
+    const s = currentSession();
+    if (response.status === 401 && s && request.headers.get("Authorization") === `Bearer ${s.token}`)
+      signalUnauthorized();
     return response;
   },
 };

@@ -4,8 +4,17 @@
 // logout elsewhere, deactivation) signs out here, and RequireAuth sends the person to the login
 // page with the page they were on, to come back to after signing in.
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { api, call, currentSession, onUnauthorized, setSession, type Role, type User } from "../api/client";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import {
+  api,
+  call,
+  currentSession,
+  onSessionChangedElsewhere,
+  onUnauthorized,
+  setSession,
+  type Role,
+  type User,
+} from "../api/client";
 
 interface AuthState {
   user: User | null;
@@ -67,6 +76,34 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(
     () => onUnauthorized(() => signOutLocally("Your session has ended. Please sign in again.")),
     [signOutLocally],
+  );
+
+  // Another tab signed out or in (possibly as someone else): follow it, so no tab keeps showing
+  // one person's data under another's token.
+  const userRef = useRef(user);
+  useEffect(() => {
+    userRef.current = user;
+  }, [user]);
+  useEffect(
+    () =>
+      onSessionChangedElsewhere((s) => {
+        const current = userRef.current;
+        if (s?.user && current && s.user.id === current.id) {
+          setUserState(s.user); // the same person: the stored user was refreshed
+          return;
+        }
+        queryClient.clear();
+        setUserState(s?.user ?? null);
+        if (!s) setEndedReason("You signed out in another tab.");
+        else if (!s.user) {
+          setLoading(true);
+          call(api.GET("/api/v1/users/me"))
+            .then(rememberUser)
+            .catch(() => undefined)
+            .finally(() => setLoading(false));
+        }
+      }),
+    [queryClient, rememberUser],
   );
 
   // The token's fixed expiry: sign out when it comes, without waiting for a request to fail.

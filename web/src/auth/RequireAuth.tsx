@@ -16,9 +16,18 @@ export function RequireAuth({ roles }: { roles?: Role[] }) {
   return <Outlet />;
 }
 
-/* Where to go after signing in: the page asked for, when it is one of ours. */
+/* Where to go after signing in: the page asked for, when it resolves to one of the app's own
+ * pages ("/app/../x" and "//elsewhere" do not). */
 export function safeNext(next: string | null): string {
-  if (next && next.startsWith("/app") && !next.startsWith("/app/login") && !next.startsWith("/app/register"))
-    return next;
-  return "/app";
+  if (!next) return "/app";
+  let url: URL;
+  try {
+    url = new URL(next, window.location.origin);
+  } catch {
+    return "/app";
+  }
+  const path = url.pathname;
+  if (url.origin !== window.location.origin || !(path === "/app" || path.startsWith("/app/"))) return "/app";
+  if (path.startsWith("/app/login") || path.startsWith("/app/register")) return "/app";
+  return path + url.search;
 }

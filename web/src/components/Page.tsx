@@ -2,14 +2,19 @@
 // reached by navigation so that screen readers announce it.
 import { useEffect, useRef, type ReactNode } from "react";
 
+let firstPage = true;
+
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · TrainSmart`;
   }, [title]);
   useEffect(() => {
-    // Only after an in-app navigation, not on the first load (the page's own focus order wins).
-    if (document.activeElement && document.activeElement !== document.body) heading.current?.focus();
+    // After an in-app navigation the new page's heading takes focus, so a screen reader announces
+    // it and Tab continues from the top of the page (the link that was clicked is often gone with
+    // the old page). Not on the first page of a load: the browser's own focus order wins there.
+    if (firstPage) firstPage = false;
+    else heading.current?.focus();
   }, []);
   return (
     <>

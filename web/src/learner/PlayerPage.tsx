@@ -150,6 +150,9 @@ function Player({
       setError(null);
       retry.current = null;
       try {
+        // A read still on its way (the player's opening refetch) must not land after this write
+        // and put an older version back in the cache.
+        await qc.cancelQueries({ queryKey: progressKey(module.id) });
         const p = await fn();
         store(p);
         setNotice(null);
@@ -171,18 +174,21 @@ function Player({
         setBusy(false);
       }
     },
-    [store, adopt, module.id],
+    [store, adopt, module.id, qc],
   );
 
+  /* Saves with the version the page shows now: the cache's, which this tab's own writes and
+   * adoptions keep (a retried write after a half-done two-step action must not send the version
+   * its first try started from). `version` is the caller's view, used when nothing is cached. */
   const put = useCallback<Ctx["put"]>(
     (version, data) =>
       call(
         api.PUT("/api/v1/modules/{module_id}/progress", {
           params: { path: { module_id: module.id } },
-          body: { version, progress_data: data },
+          body: { version: qc.getQueryData<Progress>(progressKey(module.id))?.version ?? version, progress_data: data },
         }),
       ),
-    [module.id],
+    [module.id, qc],
   );
 
   const ctx: Ctx = { module, busy, run, store, go, announce: setAnnouncement, put, focusOnMount: epoch > 0 };

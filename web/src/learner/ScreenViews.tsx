@@ -170,7 +170,8 @@ export function ReflectionView({
         aria-describedby={`${id}-hint ${id}-count`}
         onChange={(e) => onChange(e.target.value)}
       />
-      <div className="hint" id={`${id}-count`} aria-live="polite">
+      {/* Read with the field (aria-describedby), not announced on every keystroke. */}
+      <div className="hint" id={`${id}-count`}>
         {n} of {max} characters{min > n ? ` (${min - n} more needed)` : ""}
       </div>
     </div>
