@@ -12,7 +12,7 @@ import { ErrorNotice, errorMessage, Loading } from "../components/Status";
 import { SelectField, TextField } from "../components/fields";
 import { formatDateTime } from "../components/format";
 import { useCursorList } from "../components/paging";
-import { LoadMore } from "../home/LoadMore";
+import { LoadMore } from "../components/LoadMore";
 
 type UserPage = Schemas["UserPage"];
 

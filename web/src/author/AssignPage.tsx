@@ -11,6 +11,7 @@ import { useCursorList } from "../components/paging";
 import { ErrorNotice, Loading, SuccessNotice } from "../components/Status";
 import { ConfirmDialog, localToRfc3339, rfc3339ToLocal, useUserNames } from "./common";
 import { ModuleShell } from "./ModuleShell";
+import { LoadMore } from "../components/LoadMore";
 
 type Assignment = Schemas["Assignment"];
 type User = Schemas["User"];
@@ -225,11 +226,7 @@ function CurrentAssignments({ module }: { module: Module }) {
               <AssignmentRow key={a.id} a={a} name={names[a.user_id] ?? "A learner"} />
             ))}
           </ul>
-          {list.hasMore ? (
-            <button type="button" className="btn" onClick={list.loadMore} disabled={list.loadingMore}>
-              {list.loadingMore ? "Loading…" : "Load more"}
-            </button>
-          ) : null}
+          <LoadMore list={list} />
         </>
       )}
     </section>

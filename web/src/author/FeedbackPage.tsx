@@ -9,6 +9,7 @@ import { useCursorList } from "../components/paging";
 import { ErrorNotice, Loading } from "../components/Status";
 import { useScreens, useUserNames } from "./common";
 import { ModuleShell } from "./ModuleShell";
+import { LoadMore } from "../components/LoadMore";
 
 export function FeedbackPage() {
   return <ModuleShell name="Feedback">{(m) => <FeedbackBody module={m} />}</ModuleShell>;
@@ -129,13 +130,7 @@ function FeedbackBody({ module }: { module: Module }) {
                 </li>
               ))}
             </ul>
-            {list.hasMore ? (
-              <div className="btn-row">
-                <button type="button" className="btn" onClick={list.loadMore} disabled={list.loadingMore}>
-                  {list.loadingMore ? "Loading…" : "Load more"}
-                </button>
-              </div>
-            ) : null}
+            <LoadMore list={list} />
           </>
         )}
       </section>

@@ -11,6 +11,7 @@ import { Page } from "../components/Page";
 import { useCursorList } from "../components/paging";
 import { ErrorNotice, Loading } from "../components/Status";
 import { StatusBadge, type FlowType, type ModuleStatus } from "./common";
+import { LoadMore } from "../components/LoadMore";
 
 type StatusFilter = "" | ModuleStatus;
 
@@ -150,13 +151,7 @@ export function StudioListPage() {
               </li>
             ))}
           </ul>
-          {list.hasMore ? (
-            <div className="btn-row">
-              <button type="button" className="btn" onClick={list.loadMore} disabled={list.loadingMore}>
-                {list.loadingMore ? "Loading…" : "Load more"}
-              </button>
-            </div>
-          ) : null}
+          <LoadMore list={list} />
         </>
       )}
     </Page>

@@ -11,7 +11,7 @@ import { TextArea } from "../components/fields";
 import { formatDate, formatDateTime } from "../components/format";
 import { useCursorList } from "../components/paging";
 import { checkinListKey, CONFIDENCE_WORDS, MOOD_WORDS, streakKey, todayKey } from "./checkinApi";
-import { LoadMore } from "./LoadMore";
+import { LoadMore } from "../components/LoadMore";
 
 type Checkin = Schemas["Checkin"];
 

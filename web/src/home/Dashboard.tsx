@@ -9,7 +9,7 @@ import { ErrorNotice, Loading } from "../components/Status";
 import { flowLabel, formatDateTime, statusLabel } from "../components/format";
 import { prefetchCursorList, useCursorList } from "../components/paging";
 import { streakKey } from "./checkinApi";
-import { LoadMore } from "./LoadMore";
+import { LoadMore } from "../components/LoadMore";
 
 type Assignment = Schemas["Assignment"];
 type DashboardItem = Schemas["DashboardItem"];

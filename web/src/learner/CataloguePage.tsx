@@ -8,6 +8,7 @@ import { flowLabel } from "../components/format";
 import { Page } from "../components/Page";
 import { useCursorList } from "../components/paging";
 import { ErrorNotice, Loading } from "../components/Status";
+import { LoadMore } from "../components/LoadMore";
 
 type Flow = Module["flow_type"];
 const flows: Flow[] = ["linear", "branching", "assessment"];
@@ -153,13 +154,7 @@ export function CataloguePage() {
             ))}
           </ul>
           {list.error ? <ErrorNotice error={list.error} retry={() => list.loadMore()} /> : null}
-          {list.hasMore ? (
-            <div className="btn-row">
-              <button type="button" className="btn" onClick={list.loadMore} disabled={list.loadingMore}>
-                {list.loadingMore ? "Loading…" : "Load more"}
-              </button>
-            </div>
-          ) : null}
+          <LoadMore list={list} />
         </>
       )}
     </Page>

@@ -329,6 +329,33 @@ function ResponseInput({
   );
 }
 
+/* The body of a content, question, reflection or checklist screen in a linear or branching
+ * module (a branch screen's choices are the branching flow's own). */
+function LearningScreen({
+  ctx,
+  screen,
+  stored,
+  revealed,
+  onAnswer,
+  response,
+  setResponse,
+}: {
+  ctx: Ctx;
+  screen: Screen;
+  stored: unknown;
+  revealed: AnswerResult | undefined;
+  onAnswer(optionIds: string[]): void;
+  response: unknown;
+  setResponse(r: Response): void;
+}) {
+  if (screen.type === "content") return <ContentView screen={screen} />;
+  if (screen.type === "question")
+    return <GradedQuestion key={screen.id} ctx={ctx} screen={screen} stored={stored} revealed={revealed} onAnswer={onAnswer} />;
+  if (screen.type === "reflection" || screen.type === "checklist")
+    return <ResponseInput screen={screen} response={response} setResponse={setResponse} locked={false} />;
+  return null;
+}
+
 /* A question of a linear or branching module: answered once, graded by the server (§8.5). */
 function GradedQuestion({
   ctx,
@@ -542,21 +569,18 @@ function LinearFlow({ ctx, screens, progress, param }: FlowProps) {
         </>
       }
     >
-      {screen.type === "content" ? <ContentView screen={screen} /> : null}
-      {screen.type === "question" ? (
-        <GradedQuestion key={screen.id} ctx={ctx} screen={screen} stored={stored} revealed={revealed[screen.id]} onAnswer={answer} />
-      ) : null}
-      {screen.type === "reflection" || screen.type === "checklist" ? (
-        <ResponseInput
-          screen={screen}
-          response={response}
-          setResponse={(r) => {
-            setHint(null);
-            setDrafts((m) => ({ ...m, [screen.id]: r }));
-          }}
-          locked={false}
-        />
-      ) : null}
+      <LearningScreen
+        ctx={ctx}
+        screen={screen}
+        stored={stored}
+        revealed={revealed[screen.id]}
+        onAnswer={answer}
+        response={response}
+        setResponse={(r) => {
+          setHint(null);
+          setDrafts((m) => ({ ...m, [screen.id]: r }));
+        }}
+      />
     </ScreenCard>
   );
 }
@@ -699,21 +723,18 @@ function BranchingFlow({ ctx, screens, progress, param }: FlowProps) {
         </>
       }
     >
-      {screen.type === "content" ? <ContentView screen={screen} /> : null}
-      {screen.type === "question" ? (
-        <GradedQuestion key={screen.id} ctx={ctx} screen={screen} stored={stored} revealed={revealed[screen.id]} onAnswer={answer} />
-      ) : null}
-      {screen.type === "reflection" || screen.type === "checklist" ? (
-        <ResponseInput
-          screen={screen}
-          response={response}
-          setResponse={(r) => {
-            setHint(null);
-            setDrafts((m) => ({ ...m, [screen.id]: r }));
-          }}
-          locked={false}
-        />
-      ) : null}
+      <LearningScreen
+        ctx={ctx}
+        screen={screen}
+        stored={stored}
+        revealed={revealed[screen.id]}
+        onAnswer={answer}
+        response={response}
+        setResponse={(r) => {
+          setHint(null);
+          setDrafts((m) => ({ ...m, [screen.id]: r }));
+        }}
+      />
       {screen.type === "branch" ? (
         <BranchView screen={screen} chosen={isLast ? null : step.choice_id} onChoose={choose} busy={ctx.busy} />
       ) : null}

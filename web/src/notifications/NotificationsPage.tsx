@@ -7,7 +7,7 @@ import { ErrorNotice, Loading, SuccessNotice } from "../components/Status";
 import { useCursorList } from "../components/paging";
 import { fetchNotifications, fetchUnreadCount, markAllRead, notificationKeys, type Notification } from "./cache";
 import { NotificationItem } from "./NotificationItem";
-import { LoadMore } from "../home/LoadMore";
+import { LoadMore } from "../components/LoadMore";
 
 export function NotificationsPage() {
   const qc = useQueryClient();
