@@ -6,7 +6,8 @@
 # release binary where its `COPY --from=build` puts it, shows that `ldd` finds every library,
 # then does what `docker run` would: ENTRYPOINT + CMD (`serve`) with `chroot --userspec` as its
 # USER, in its WORKDIR, with its ENV only (SQLite in /data; PORT moved to a free port, HOST to
-# loopback), and checks /healthz, /readyz, compose.yaml's health check and a clean exit 0 after
+# loopback), and checks /healthz, /readyz, the web app (built as the web stage does, with this
+# machine's Node.js), compose.yaml's health check and a clean exit 0 after
 # SIGTERM within SHUTDOWN_GRACE_SECONDS. Prints a summary (docs/OPERATIONS.md keeps one).
 #
 #   scripts/check-image.sh [--fresh] [--keep] [--build-in-root | --binary PATH]
@@ -290,6 +291,18 @@ t_apt=$(secs "$t0" "$(now)")
 dest=$(stage_meta "$rt" copy | awk '$1 == "build" { print $3 }')
 [ -n "$dest" ] || fail "the runtime stage copies no binary from the build stage"
 install -m 0755 "$binary" "$root$dest"
+# COPY --from=web: the web app. The web stage runs `npm ci` and `npm run build` in web/ on
+# node:20 and copies web/dist to /out/web; the same build runs here with this machine's Node.js
+# (scripts/deps.sh run installs it), and its output goes where the runtime stage's COPY puts it.
+web_dest=$(sed -n 's/^# copy: //p' "$rt" | awk '$1 == "web" { print $3 }')
+web_dest=${web_dest%/}
+[ -n "$web_dest" ] || fail "the runtime stage copies nothing from the web stage"
+grep -q 'cp -a dist /out/web' Dockerfile || fail "the web stage no longer copies web/dist to /out/web"
+log "the web stage: npm run build in web/, web/dist -> $web_dest/web"
+out=$(cd web && npm run --silent build 2>&1) || { echo "$out" >&2; fail "the web app did not build"; }
+install -d "$root$web_dest"
+cp -a web/dist "$root$web_dest/web"
+chown -R root:root "$root$web_dest/web"
 size_final=$(du -sxm "$root" | cut -f1)
 pkgs_final=$(chroot "$root" dpkg-query -W -f='${Package}\n' | wc -l)
 user=$(stage_meta "$rt" user)
@@ -348,6 +361,21 @@ for path in /openapi.json /docs; do
   [ "${status%% *}" = 200 ] || fail "GET $path: $status"
   printf '   GET %-8s %s\n' "$path" "$status"
 done
+# The web app (API.md §18) from WEB_DIR: the page for / and client routes, its entry script
+# precompressed, a missing asset as 404 JSON.
+entry=$(grep -o '/app/assets/index-[A-Za-z0-9_-]*\.js' "$root$web_dest/web/index.html" | head -1)
+[ -n "$entry" ] || fail "the web app's index.html names no entry script"
+for spec in "/ 200 text/html" "/app/modules 200 text/html" "$entry 200 text/javascript br" \
+            "/app/assets/missing.js 404 application/json"; do
+  read -r path want_status want_type want_coding <<<"$spec"
+  got=$(curl -sS -o /dev/null -H 'Accept-Encoding: gzip, br' \
+    -w '%{http_code}|%{content_type}|%header{content-encoding}' "http://127.0.0.1:$port$path") ||
+    fail "GET $path: no answer"
+  IFS='|' read -r status ctype coding <<<"$got"
+  { [ "$status" = "$want_status" ] && [[ "$ctype" == "$want_type"* ]] &&
+    [ "${coding:-}" = "${want_coding:-}" ]; } || fail "GET $path: $got (expected $spec)"
+  printf '   GET %-8s %s\n' "$path" "$got"
+done
 # compose.yaml's health check of the api service, run inside the root as the image would.
 probe=$(sed -n '/^ *# check-image: the test below/,/^ *test:/s/^ *test: //p' compose.yaml)
 [ -n "$probe" ] || fail "cannot find the api health check in compose.yaml"
@@ -394,6 +422,7 @@ check-image: OK
   packages in root     $pkgs_base (minbase) -> $pkgs_final (+$((pkgs_final - pkgs_base)) with dependencies)
   root size            ${size_base} MiB (minbase) -> ${size_final} MiB (+$((size_final - size_base)) MiB, binary included); apt install ${t_apt} s
   binary               $(stat -c %s "$root/usr/local/bin/trainsmart") bytes (stripped), $version, ldd: no library missing
+  web app              $web_dest/web: $(find "$root$web_dest/web" -type f | wc -l) files, $(du -sk "$root$web_dest/web" | cut -f1) KiB; /, /app/modules, the entry script (br), a missing asset (404 JSON)
   docker run           ${argv[*]} as $user in $workdir, SQLite $db_url $db_owner; /healthz 200 after ${t_ready} s; /readyz 200
   SIGTERM              exit 0 after ${t_stop} s (SHUTDOWN_GRACE_SECONDS=$grace)
   binary built         ${build_note}; ${t_build} s
