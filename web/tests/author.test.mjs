@@ -232,6 +232,10 @@ describe("author studio", () => {
     await checkA11y(page, "assign");
     await page.getByRole("button", { name: "Assign to 1 learner" }).click();
     await page.getByText("Assigned to Lena Learner.").waitFor();
+    // Nobody is picked now, yet the keyboard focus stays on the (unavailable) button, not <body>.
+    const assignButton = page.getByRole("button", { name: "Assign to 0 learners" });
+    assert.equal(await assignButton.getAttribute("aria-disabled"), "true");
+    assert.equal(await assignButton.evaluate((b) => b === document.activeElement), true);
     const row = page.locator(".studio-assignment", { hasText: "Lena Learner" });
     await row.getByText(/^Due /).waitFor();
 
@@ -403,8 +407,8 @@ describe("author studio", () => {
     await form.getByLabel("Maximum length (characters)").fill("10");
     await form.getByRole("button", { name: "Add screen" }).click();
     const max = form.getByLabel("Maximum length (characters)");
-    await form.locator(".field-error", { hasText: "max_length must be >= min_length" }).waitFor();
-    assert.match(await description(max), /max_length must be >= min_length/);
+    await form.locator(".field-error", { hasText: "max_length must be >= min_length." }).waitFor();
+    assert.match(await description(max), /max_length must be >= min_length\./);
     await max.fill("500");
     await form.getByRole("button", { name: "Add screen" }).click();
     await page.getByRole("heading", { level: 3, name: "Your workplace" }).waitFor();

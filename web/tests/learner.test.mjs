@@ -150,6 +150,8 @@ test("the learner completes the linear module, screen by screen", async () => {
   await result.getByText("Correct.").waitFor();
   await result.getByText(/CO2 is safe on live electrical equipment/).waitFor();
   assert.equal(await page.getByRole("radio", { name: "Carbon dioxide (CO2)" }).isDisabled(), true);
+  // The button is gone with the answer: the result has the keyboard focus (and is read out).
+  await page.waitForFunction(() => document.activeElement?.classList.contains("question-result"));
   await checkA11y(page, "player, question with its graded result");
   await shots(page, "question-result");
   await page.getByRole("button", { name: "Next" }).click();
@@ -423,7 +425,8 @@ test("the learner leaves feedback on a screen of the linear module", async () =>
     }),
   );
   await form.getByRole("button", { name: "Send feedback" }).click();
-  await form.getByText("String should have at most 2000 characters").waitFor();
+  // …in plain words, not the server's pydantic wording.
+  await form.getByText("Use at most 2000 characters.").waitFor();
   assert.equal(await form.getByLabel("Comment (optional)").getAttribute("aria-invalid"), "true");
   await checkA11y(page, "module page, feedback with a field error");
   await page.unroute(feedbackUrl);

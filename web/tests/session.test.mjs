@@ -1,7 +1,8 @@
 // The session as a person meets it: a reload stays signed in; a token the server no longer
 // accepts sends them to the login page, which brings them back to the page they wanted; signing
 // out or in as someone else in one tab is followed by the other tabs; `next` only ever leads to
-// the app's own pages; after an in-page link the new page's heading has the focus.
+// the app's own pages; after an in-page link the new page's heading has the focus, and after a
+// rejected form the field to fix has it.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
@@ -144,5 +145,29 @@ test("after following a link inside a page, the new page's heading has the focus
   await page.getByRole("link", { name: "Fire Safety Basics" }).click();
   await heading(page, "Fire Safety Basics").waitFor();
   await page.waitForFunction(() => document.activeElement?.textContent === "Fire Safety Basics");
+  await page.context().close();
+});
+
+test("a rejected form puts the focus on the field to fix, in plain words", async () => {
+  const page = await newPage(browser, server);
+  await page.goto("/app/register");
+  await page.getByLabel("Your name").fill("Cleo");
+  await page.getByLabel("Email").fill("cleo.session@example.test");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  const password = page.getByLabel("Password");
+  await page.getByText("Use at least 8 characters.").waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute("autocomplete") === "new-password");
+  assert.equal(await password.getAttribute("aria-invalid"), "true");
+
+  // An address already taken is marked at the Email field.
+  await page.getByLabel("Email").fill(ana.email);
+  await password.fill("long-enough-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByText("An account with this email already exists.").waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute("type") === "email");
+  assert.equal(await page.getByLabel("Email").getAttribute("aria-invalid"), "true");
+  await checkA11y(page, "register with a taken address");
+  assertNoForeignRequests(page);
   await page.context().close();
 });

@@ -116,14 +116,49 @@ export class ApiError extends Error {
     return typeof d === "string" ? d : null;
   }
 
-  /* 422 messages by field path without the leading "body"/"query"/"path": "settings.pass_score". */
+  /* 422 messages by field path without the leading "body"/"query"/"path": "settings.pass_score",
+   * worded for people (fieldMessage). */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const item of this.items) {
       const key = item.loc.slice(1).join(".");
-      if (!(key in out)) out[key] = item.msg;
+      if (!(key in out)) out[key] = fieldMessage(item);
     }
     return out;
+  }
+}
+
+/*
+ * A 422 item as a person reads it next to the field: the server's messages are pydantic's
+ * ("String should have at least 8 characters", "Value error, …"), precise but written for
+ * developers. The common types get plain words; the rest keep the server's text.
+ */
+export function fieldMessage(item: ValidationItem): string {
+  const n = /(-?\d+)/.exec(item.msg)?.[1];
+  switch (item.type) {
+    case "missing":
+      return "This is required.";
+    case "string_too_short":
+      return n === "1" ? "This cannot be empty." : `Use at least ${n} characters.`;
+    case "string_too_long":
+      return `Use at most ${n} characters.`;
+    case "greater_than_equal":
+      return `Use ${n} or more.`;
+    case "less_than_equal":
+      return `Use ${n} or less.`;
+    case "too_short":
+      return n === "1" ? "Add at least one." : `Add at least ${n}.`;
+    case "too_long":
+      return `Use at most ${n}.`;
+    case "value_error": {
+      const text = item.msg.replace(/^Value error, /, "");
+      // "invalid email address" → "Invalid email address."; a field's own name stays as written.
+      const first = /^\S+/.exec(text)?.[0] ?? "";
+      const head = first.includes("_") ? text : text.charAt(0).toUpperCase() + text.slice(1);
+      return head + (/[.!?]$/.test(text) ? "" : ".");
+    }
+    default:
+      return item.msg;
   }
 }
 

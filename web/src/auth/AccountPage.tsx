@@ -5,6 +5,7 @@ import { SelectField, TextField } from "../components/fields";
 import { Page } from "../components/Page";
 import { ErrorNotice, SuccessNotice } from "../components/Status";
 import { useAuth, useUser } from "./AuthContext";
+import { BusyButton } from "../components/BusyButton";
 
 function timeZones(current: string): string[] {
   let zones: string[] = [];
@@ -27,6 +28,7 @@ export function AccountPage() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     setSaved(false);
@@ -54,9 +56,9 @@ export function AccountPage() {
         <SelectField label="Time zone" value={timezone} onChange={setTimezone}
           options={timeZones(user.timezone).map((z) => ({ value: z, label: z }))}
           hint="Check-in days and streaks follow this time zone." error={fields.timezone} />
-        <button className="btn btn-primary" type="submit" disabled={busy}>
+        <BusyButton className="btn btn-primary" type="submit" busy={busy}>
           Save
-        </button>
+        </BusyButton>
       </form>
     </Page>
   );

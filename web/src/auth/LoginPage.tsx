@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { TextField } from "../components/fields";
@@ -6,6 +6,8 @@ import { Page } from "../components/Page";
 import { ErrorNotice } from "../components/Status";
 import { useAuth } from "./AuthContext";
 import { safeNext } from "./RequireAuth";
+import { BusyButton } from "../components/BusyButton";
+import { useFocusOnError } from "../components/focus";
 
 export function LoginPage() {
   const { user, login, endedReason } = useAuth();
@@ -17,10 +19,14 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get("next"));
 
+  const card = useRef<HTMLDivElement>(null);
+  useFocusOnError(card, error);
+
   if (user) return <Navigate to={next} replace />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -35,7 +41,7 @@ export function LoginPage() {
 
   const fields = error instanceof ApiError ? error.fieldErrors() : {};
   return (
-    <div className="auth-card">
+    <div className="auth-card" ref={card}>
       <Page title="Sign in">
         {endedReason && !error ? (
           <p className="notice notice-info" role="status">
@@ -48,9 +54,9 @@ export function LoginPage() {
             required error={fields.email} />
           <TextField label="Password" type="password" autoComplete="current-password" value={password}
             onChange={setPassword} required error={fields.password} />
-          <button className="btn btn-primary" type="submit" disabled={busy}>
+          <BusyButton className="btn btn-primary" type="submit" busy={busy}>
             {busy ? "Signing in…" : "Sign in"}
-          </button>
+          </BusyButton>
         </form>
         <p>
           New here? <Link to={`/app/register${params.get("next") ? `?next=${encodeURIComponent(next)}` : ""}`}>Create an account</Link>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router-dom";
 import { api, ApiError, call } from "../api/client";
 import { TextField } from "../components/fields";
@@ -6,6 +6,8 @@ import { Page } from "../components/Page";
 import { ErrorNotice } from "../components/Status";
 import { useAuth } from "./AuthContext";
 import { safeNext } from "./RequireAuth";
+import { BusyButton } from "../components/BusyButton";
+import { useFocusOnError } from "../components/focus";
 
 function browserTimeZone(): string | undefined {
   try {
@@ -26,10 +28,14 @@ export function RegisterPage() {
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get("next"));
 
+  const card = useRef<HTMLDivElement>(null);
+  useFocusOnError(card, error);
+
   if (user) return <Navigate to={next} replace />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     const timezone = browserTimeZone();
@@ -51,9 +57,11 @@ export function RegisterPage() {
     }
   }
 
-  const fields = error instanceof ApiError ? error.fieldErrors() : {};
+  const fields: Record<string, string> = error instanceof ApiError ? error.fieldErrors() : {};
+  // 409: the address is taken; say so at the field it concerns.
+  if (error instanceof ApiError && error.status === 409) fields.email = "An account with this email already exists.";
   return (
-    <div className="auth-card">
+    <div className="auth-card" ref={card}>
       <Page title="Create your account">
         <ErrorNotice error={error} />
         <form onSubmit={submit} noValidate>
@@ -64,9 +72,9 @@ export function RegisterPage() {
           <TextField label="Password" type="password" autoComplete="new-password" value={password}
             onChange={setPassword} required minLength={8} maxLength={128} hint="At least 8 characters."
             error={fields.password} />
-          <button className="btn btn-primary" type="submit" disabled={busy}>
+          <BusyButton className="btn btn-primary" type="submit" busy={busy}>
             {busy ? "Creating…" : "Create account"}
-          </button>
+          </BusyButton>
         </form>
         <p>
           Already have an account? <Link to="/app/login">Sign in</Link>

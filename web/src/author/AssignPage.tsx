@@ -4,7 +4,7 @@
 // names, due dates, overdue marks, a due-date change and removal.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { api, ApiError, call, newIdempotencyKey, type Module, type Schemas } from "../api/client";
+import { api, ApiError, call, fieldMessage, newIdempotencyKey, type Module, type Schemas } from "../api/client";
 import { TextField } from "../components/fields";
 import { formatDateTime, statusLabel } from "../components/format";
 import { useCursorList } from "../components/paging";
@@ -12,6 +12,7 @@ import { ErrorNotice, Loading, SuccessNotice } from "../components/Status";
 import { ConfirmDialog, localToRfc3339, rfc3339ToLocal, useUserNames } from "./common";
 import { ModuleShell } from "./ModuleShell";
 import { LoadMore } from "../components/LoadMore";
+import { BusyButton } from "../components/BusyButton";
 
 type Assignment = Schemas["Assignment"];
 type User = Schemas["User"];
@@ -72,7 +73,7 @@ function AssignForm({ module }: { module: Module }) {
         } catch (e) {
           let why = e instanceof ApiError ? e.message : "Something went wrong.";
           if (e instanceof ApiError && e.status === 409 && e.detail === "Module already assigned to this user") why = "already assigned";
-          if (e instanceof ApiError && e.status === 422) why = e.items.map((i) => i.msg.replace(/^Value error, /, "")).join("; ");
+          if (e instanceof ApiError && e.status === 422) why = e.items.map(fieldMessage).join(" ");
           failed.push({ name: u.display_name, why });
         }
       }
@@ -104,6 +105,7 @@ function AssignForm({ module }: { module: Module }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (assign.isPending || picked.size === 0) return;
     setResult(null);
     if (date) {
       const due = localToRfc3339(date, time);
@@ -197,9 +199,11 @@ function AssignForm({ module }: { module: Module }) {
           </>
         ) : null}
         <ErrorNotice error={assign.error} />
-        <button type="submit" className="btn btn-primary" disabled={picked.size === 0 || assign.isPending}>
+        {/* aria-disabled, not disabled: after assigning, nobody is picked, and a disabled button
+            would drop the keyboard focus to the page. */}
+        <BusyButton type="submit" className="btn btn-primary" busy={picked.size === 0 || assign.isPending}>
           {assign.isPending ? "Assigning…" : `Assign to ${picked.size} learner${picked.size === 1 ? "" : "s"}`}
-        </button>
+        </BusyButton>
       </form>
     </section>
   );
@@ -258,7 +262,7 @@ function AssignmentRow({ a, name }: { a: Assignment; name: string }) {
       invalidate();
     },
   });
-  const serverErr = patch.error instanceof ApiError && patch.error.status === 422 ? patch.error.items.map((i) => i.msg.replace(/^Value error, /, "")).join(" ") : undefined;
+  const serverErr = patch.error instanceof ApiError && patch.error.status === 422 ? patch.error.items.map(fieldMessage).join(" ") : undefined;
 
   return (
     <li className="studio-assignment">

@@ -19,6 +19,7 @@ import {
   type PublishErrors,
 } from "./publishErrors";
 import { ScreenForm, screenOptions } from "./ScreenForm";
+import { BusyButton } from "../components/BusyButton";
 
 const LOCKED = "Only draft modules can be edited";
 
@@ -358,6 +359,7 @@ function SettingsForm({
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (save.isPending) return;
     setSaved(false);
     save.mutate();
   }
@@ -400,9 +402,9 @@ function SettingsForm({
             />
           ) : null}
           {readOnly ? null : (
-            <button type="submit" className="btn btn-primary" disabled={save.isPending}>
+            <BusyButton type="submit" className="btn btn-primary" busy={save.isPending}>
               {save.isPending ? "Saving…" : "Save settings"}
-            </button>
+            </BusyButton>
           )}
         </fieldset>
       </form>

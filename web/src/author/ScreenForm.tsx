@@ -4,12 +4,14 @@
 // branching modules also the screen's next screen (§6.2). Creates (POST) or saves (PATCH); a 422
 // marks the fields, and the last publish attempt's errors (§7) are shown next to their fields too.
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { api, ApiError, call, newIdempotencyKey, type Schemas, type Screen } from "../api/client";
 import { ErrorNotice } from "../components/Status";
 import { screenTypeLabel, typesForFlow, type FlowType, type ScreenType } from "./common";
 import { errs, IdInput, IdSelect } from "./fields";
 import { screenFieldId } from "./publishErrors";
+import { BusyButton } from "../components/BusyButton";
+import { useFocusOnError } from "../components/focus";
 
 type Option = { id: string; text: string };
 type Item = { id: string; text: string; required: boolean };
@@ -203,6 +205,7 @@ export function ScreenForm({
 
   function submit(ev: FormEvent) {
     ev.preventDefault();
+    if (save.isPending) return;
     const l: Record<string, string> = {};
     if (!title.trim()) l.title = "Give the screen a title.";
     if (form.type === "branch")
@@ -214,11 +217,15 @@ export function ScreenForm({
     if (Object.keys(l).length === 0) save.mutate();
   }
 
+  // A rejected save (the server's 422, or the checks above): focus the first marked field.
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusOnError(formRef, save.error ?? (Object.keys(local).length ? local : null));
+
   const others = screenOptions(screens, screen?.id);
   const set = (patch: Partial<ContentForm>) => setForm((f) => ({ ...f, ...patch }) as ContentForm);
 
   return (
-    <form className="studio-screen-form" onSubmit={submit} noValidate aria-label={screen ? `Edit “${screen.title}”` : "New screen"}>
+    <form ref={formRef} className="studio-screen-form" onSubmit={submit} noValidate aria-label={screen ? `Edit “${screen.title}”` : "New screen"}>
       <fieldset disabled={readOnly} className="studio-bare">
         {save.error && !(save.error instanceof ApiError && save.error.status === 422) ? <ErrorNotice error={save.error} /> : null}
         {leftovers.length ? (
@@ -386,9 +393,9 @@ export function ScreenForm({
 
         {readOnly ? null : (
           <div className="btn-row">
-            <button type="submit" className="btn btn-primary" disabled={save.isPending}>
+            <BusyButton type="submit" className="btn btn-primary" busy={save.isPending}>
               {save.isPending ? "Saving…" : screen ? "Save screen" : "Add screen"}
-            </button>
+            </BusyButton>
             {onCancel ? (
               <button type="button" className="btn" onClick={onCancel}>
                 Cancel

@@ -12,6 +12,7 @@ import { useCursorList } from "../components/paging";
 import { ErrorNotice, Loading } from "../components/Status";
 import { StatusBadge, type FlowType, type ModuleStatus } from "./common";
 import { LoadMore } from "../components/LoadMore";
+import { BusyButton } from "../components/BusyButton";
 
 type StatusFilter = "" | ModuleStatus;
 
@@ -196,6 +197,7 @@ function NewModuleForm({ onCancel }: { onCancel(): void }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (create.isPending) return;
     const errs: Record<string, string> = {};
     if (!title.trim()) errs.title = "Give the module a title.";
     if (flow === "assessment") {
@@ -260,9 +262,9 @@ function NewModuleForm({ onCancel }: { onCancel(): void }) {
         <p className="hint">You choose the start screen once the module has screens.</p>
       ) : null}
       <div className="btn-row">
-        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+        <BusyButton type="submit" className="btn btn-primary" busy={create.isPending}>
           {create.isPending ? "Creating…" : "Create module"}
-        </button>
+        </BusyButton>
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
         </button>

@@ -5,6 +5,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { NavLink } from "react-router-dom";
 import { api, call, type Module, type Schemas, type Screen } from "../api/client";
 import { statusLabel } from "../components/format";
+import { BusyButton } from "../components/BusyButton";
 
 export type FlowType = Module["flow_type"];
 export type ScreenType = Screen["type"];
@@ -148,9 +149,9 @@ export function ConfirmDialog({
       <h2 id={titleId}>{title}</h2>
       {children}
       <div className="btn-row">
-        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy}>
+        <BusyButton className="btn btn-danger" onClick={onConfirm} busy={busy ?? false}>
           {busy ? "Working…" : confirmLabel}
-        </button>
+        </BusyButton>
         <button type="button" className="btn" ref={cancelRef} onClick={onCancel}>
           Cancel
         </button>

@@ -1,10 +1,12 @@
 // Feedback on a module (API.md §9): a rating 1–5 as a radio group, an optional comment and an
 // optional screen, chosen by its title. The Idempotency-Key is kept until the entry is accepted,
 // so a retry after a lost answer never files it twice.
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { api, ApiError, call, newIdempotencyKey, type Screen } from "../api/client";
 import { SelectField, TextArea } from "../components/fields";
 import { ErrorNotice, SuccessNotice } from "../components/Status";
+import { BusyButton } from "../components/BusyButton";
+import { useFocusOnError } from "../components/focus";
 
 const ratings = [
   { value: 1, label: "1 – Poor" },
@@ -24,9 +26,12 @@ export function FeedbackForm({ moduleId, screens }: { moduleId: string; screens:
   const [ratingError, setRatingError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
   const groupId = useId();
+  const form = useRef<HTMLFormElement>(null);
+  useFocusOnError(form, error);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     setSent(false);
     setError(null);
     if (rating === null) {
@@ -58,7 +63,7 @@ export function FeedbackForm({ moduleId, screens }: { moduleId: string; screens:
   const fields = error instanceof ApiError ? error.fieldErrors() : {};
   const rErr = ratingError ?? fields.rating;
   return (
-    <form onSubmit={submit} noValidate className="feedback-form form-narrow" aria-labelledby={`${groupId}-h`}>
+    <form ref={form} onSubmit={submit} noValidate className="feedback-form form-narrow" aria-labelledby={`${groupId}-h`}>
       <h2 id={`${groupId}-h`}>Leave feedback</h2>
       {sent ? <SuccessNotice>Thank you — your feedback was sent to the module’s author.</SuccessNotice> : null}
       <ErrorNotice error={error instanceof ApiError && error.status === 422 ? null : error} />
@@ -112,9 +117,9 @@ export function FeedbackForm({ moduleId, screens }: { moduleId: string; screens:
           ...screens.map((s, i) => ({ value: s.id, label: `${i + 1}. ${s.title}` })),
         ]}
       />
-      <button type="submit" className="btn btn-primary" disabled={busy}>
+      <BusyButton type="submit" className="btn btn-primary" busy={busy}>
         {busy ? "Sending…" : "Send feedback"}
-      </button>
+      </BusyButton>
     </form>
   );
 }

@@ -44,6 +44,7 @@ import {
 } from "./api";
 import { ProgressBar, StatusBadge } from "./bits";
 import { BranchView, ChecklistView, ContentView, QuestionView, ReflectionView, type QuestionOutcome } from "./ScreenViews";
+import { BusyButton } from "../components/BusyButton";
 
 export const CONFLICT_NOTICE = "This module was updated in another tab or device; showing the latest progress.";
 
@@ -281,20 +282,20 @@ function ScreenCard({
   );
 }
 
-function PrevButton({ onClick, disabled }: { onClick(): void; disabled?: boolean }) {
+function PrevButton({ onClick, disabled = false }: { onClick(): void; disabled?: boolean }) {
   return (
-    <button type="button" className="btn" onClick={onClick} disabled={disabled}>
+    <BusyButton className="btn" onClick={onClick} busy={disabled}>
       <span aria-hidden="true">← </span>Previous
-    </button>
+    </BusyButton>
   );
 }
 
 function NextButton({ label = "Next", onClick, busy }: { label?: string; onClick(): void; busy: boolean }) {
   return (
-    <button type="button" className="btn btn-primary" onClick={onClick} disabled={busy}>
+    <BusyButton className="btn btn-primary" onClick={onClick} busy={busy}>
       {label}
       {label === "Next" ? <span aria-hidden="true"> →</span> : null}
-    </button>
+    </BusyButton>
   );
 }
 
@@ -380,8 +381,19 @@ function GradedQuestion({
         explanation: revealed ? revealed.explanation : c.explanation,
       }
     : undefined;
+  // Once answered here, the button is gone: the result takes the focus (and is read out).
+  const box = useRef<HTMLDivElement>(null);
+  const answeredHere = useRef(false);
+  useEffect(() => {
+    if (!answer || !answeredHere.current) return;
+    const result = box.current?.querySelector<HTMLElement>(".question-result");
+    if (result) {
+      result.tabIndex = -1;
+      result.focus();
+    }
+  }, [answer]);
   return (
-    <>
+    <div ref={box}>
       <QuestionView
         screen={screen}
         selected={answer ? answer.option_ids : selected}
@@ -391,17 +403,19 @@ function GradedQuestion({
       />
       {!answer ? (
         <div className="btn-row">
-          <button
-            type="button"
+          <BusyButton
             className="btn btn-primary"
-            disabled={ctx.busy}
-            onClick={() => onAnswer(selected)}
+            busy={ctx.busy}
+            onClick={() => {
+              answeredHere.current = true;
+              onAnswer(selected);
+            }}
           >
             Check answer
-          </button>
+          </BusyButton>
         </div>
       ) : null}
-    </>
+    </div>
   );
 }
 
@@ -858,9 +872,9 @@ function AssessmentFlow({ ctx, screens, progress, param }: FlowProps) {
               <button type="button" className="btn" onClick={() => move(n - 1)}>
                 <span aria-hidden="true">← </span>Back to the questions
               </button>
-              <button type="button" className="btn btn-primary" onClick={submit} disabled={ctx.busy}>
+              <BusyButton className="btn btn-primary" onClick={submit} busy={ctx.busy}>
                 {ctx.busy ? "Submitting…" : "Submit answers"}
-              </button>
+              </BusyButton>
             </div>
           </section>
         </>
@@ -890,9 +904,9 @@ function AssessmentFlow({ ctx, screens, progress, param }: FlowProps) {
           ) : null}
           {canRetry ? (
             <div className="btn-row">
-              <button type="button" className="btn btn-primary" onClick={newAttempt} disabled={ctx.busy}>
+              <BusyButton className="btn btn-primary" onClick={newAttempt} busy={ctx.busy}>
                 Start a new attempt
-              </button>
+              </BusyButton>
             </div>
           ) : progress.status === "failed" ? (
             <p>You have used all {maxAttempts} attempts.</p>

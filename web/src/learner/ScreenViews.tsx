@@ -4,6 +4,7 @@ import { useId } from "react";
 import type { Screen } from "../api/client";
 import type { BranchContent, ChecklistContent, ContentContent, QuestionContent, ReflectionContent } from "./api";
 import { Markdown } from "./Markdown";
+import { BusyButton } from "../components/BusyButton";
 
 /* ---------- content ---------- */
 
@@ -253,9 +254,9 @@ export function BranchView({
       <ul className="choices">
         {c.choices.map((ch) => (
           <li key={ch.id}>
-            <button type="button" className="btn choice" disabled={busy} onClick={() => onChoose(ch.id)}>
+            <BusyButton className="btn choice" busy={busy} onClick={() => onChoose(ch.id)}>
               {ch.text}
-            </button>
+            </BusyButton>
           </li>
         ))}
       </ul>
