@@ -162,6 +162,11 @@ test("the learner completes the linear module, screen by screen", async () => {
   await reflection.fill("By the kitchen");
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("alert").filter({ hasText: "at least 20 characters" }).waitFor();
+  // The field is marked, says why (aria-describedby) and has the focus.
+  assert.equal(await reflection.getAttribute("aria-invalid"), "true");
+  assert.match(await reflection.getAttribute("aria-describedby"), /\bplayer-hint\b/);
+  assert.equal(await reflection.evaluate((el) => el === document.activeElement), true);
+  await checkA11y(page, "player, reflection too short");
   await reflection.fill("Out by the kitchen door; if smoke blocks it, down the east stairwell.");
   await checkA11y(page, "player, reflection screen");
   await page.getByRole("button", { name: "Next" }).click();
@@ -172,7 +177,11 @@ test("the learner completes the linear module, screen by screen", async () => {
   await page.getByRole("checkbox", { name: /assembly point/ }).check();
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("alert").filter({ hasText: "Tick every required item" }).waitFor();
-  await page.getByRole("checkbox", { name: /raise the alarm/ }).check();
+  // The unticked required item has the focus; the group says why.
+  const alarm = page.getByRole("checkbox", { name: /raise the alarm/ });
+  assert.equal(await alarm.evaluate((el) => el === document.activeElement), true);
+  assert.equal(await page.getByRole("group", { name: /./ }).filter({ has: alarm }).getAttribute("aria-describedby"), "player-hint");
+  await alarm.check();
   await checkA11y(page, "player, checklist screen");
   await page.getByRole("button", { name: "Next" }).click();
 

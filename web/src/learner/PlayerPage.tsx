@@ -271,7 +271,7 @@ function ScreenCard({
         {children}
       </section>
       {hint ? (
-        <p className="player-hint field-error" role="alert">
+        <p className="player-hint field-error" role="alert" id={PLAYER_HINT_ID}>
           {hint}
         </p>
       ) : null}
@@ -300,16 +300,22 @@ function NextButton({ label = "Next", onClick, busy }: { label?: string; onClick
 }
 
 /* A reflection's or checklist's input, bound to the flow's drafts. */
+/* The message under a screen saying what it still needs; the input it concerns points to it. */
+const PLAYER_HINT_ID = "player-hint";
+
 function ResponseInput({
   screen,
   response,
   setResponse,
   locked,
+  problem = null,
 }: {
   screen: Screen;
   response: unknown;
   setResponse(r: Response): void;
   locked: boolean;
+  /* The id of the message saying what is missing (the screen's hint), when there is one. */
+  problem?: string | null;
 }) {
   if (screen.type === "reflection")
     return (
@@ -318,6 +324,7 @@ function ResponseInput({
         text={isReflection(response) ? response.text : ""}
         onChange={(text) => setResponse({ text })}
         locked={locked}
+        problem={problem}
       />
     );
   return (
@@ -326,6 +333,7 @@ function ResponseInput({
       checked={isChecklist(response) ? response.checked_item_ids : []}
       onChange={(ids) => setResponse({ checked_item_ids: ids })}
       locked={locked}
+      problem={problem}
     />
   );
 }
@@ -340,6 +348,7 @@ function LearningScreen({
   onAnswer,
   response,
   setResponse,
+  problem,
 }: {
   ctx: Ctx;
   screen: Screen;
@@ -348,12 +357,13 @@ function LearningScreen({
   onAnswer(optionIds: string[]): void;
   response: unknown;
   setResponse(r: Response): void;
+  problem: string | null;
 }) {
   if (screen.type === "content") return <ContentView screen={screen} />;
   if (screen.type === "question")
     return <GradedQuestion key={screen.id} ctx={ctx} screen={screen} stored={stored} revealed={revealed} onAnswer={onAnswer} />;
   if (screen.type === "reflection" || screen.type === "checklist")
-    return <ResponseInput screen={screen} response={response} setResponse={setResponse} locked={false} />;
+    return <ResponseInput screen={screen} response={response} setResponse={setResponse} locked={false} problem={problem} />;
   return null;
 }
 
@@ -594,6 +604,7 @@ function LinearFlow({ ctx, screens, progress, param }: FlowProps) {
           setHint(null);
           setDrafts((m) => ({ ...m, [screen.id]: r }));
         }}
+        problem={hint ? PLAYER_HINT_ID : null}
       />
     </ScreenCard>
   );
@@ -748,6 +759,7 @@ function BranchingFlow({ ctx, screens, progress, param }: FlowProps) {
           setHint(null);
           setDrafts((m) => ({ ...m, [screen.id]: r }));
         }}
+        problem={hint ? PLAYER_HINT_ID : null}
       />
       {screen.type === "branch" ? (
         <BranchView screen={screen} chosen={isLast ? null : step.choice_id} onChoose={choose} busy={ctx.busy} />

@@ -1,6 +1,6 @@
 // One screen's body, per type (API.md §6.3). The flows (Player.tsx) decide what is locked, what
 // was answered and what the server has revealed; these components only show it and report input.
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import type { Screen } from "../api/client";
 import type { BranchContent, ChecklistContent, ContentContent, QuestionContent, ReflectionContent } from "./api";
 import { Markdown } from "./Markdown";
@@ -144,14 +144,20 @@ export function ReflectionView({
   text,
   onChange,
   locked,
+  problem = null,
 }: {
   screen: Screen;
   text: string;
   onChange(text: string): void;
   locked: boolean;
+  problem?: string | null;
 }) {
   const c = screen.content as ReflectionContent;
   const id = useId();
+  const field = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (problem) field.current?.focus();
+  }, [problem]);
   const min = c.min_length ?? 0;
   const max = c.max_length ?? 2000;
   const n = [...text].length;
@@ -168,7 +174,9 @@ export function ReflectionView({
         maxLength={max}
         placeholder={c.placeholder ?? ""}
         readOnly={locked}
-        aria-describedby={`${id}-hint ${id}-count`}
+        ref={field}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={[problem, `${id}-hint`, `${id}-count`].filter(Boolean).join(" ")}
         onChange={(e) => onChange(e.target.value)}
       />
       {/* Read with the field (aria-describedby), not announced on every keystroke. */}
@@ -186,15 +194,28 @@ export function ChecklistView({
   checked,
   onChange,
   locked,
+  problem = null,
 }: {
   screen: Screen;
   checked: string[];
   onChange(ids: string[]): void;
   locked: boolean;
+  problem?: string | null;
 }) {
   const c = screen.content as ChecklistContent;
+  const group = useRef<HTMLFieldSetElement>(null);
+  useEffect(() => {
+    // The first required item still unticked takes the focus.
+    if (problem) group.current?.querySelector<HTMLInputElement>("input[data-required]:not(:checked)")?.focus();
+  }, [problem]);
   return (
-    <fieldset className="checklist" disabled={locked}>
+    <fieldset
+      className="checklist"
+      disabled={locked}
+      ref={group}
+      aria-invalid={problem ? true : undefined}
+      aria-describedby={problem ?? undefined}
+    >
       <legend>{c.prompt}</legend>
       <ul className="options">
         {c.items.map((it) => (
@@ -202,6 +223,7 @@ export function ChecklistView({
             <label>
               <input
                 type="checkbox"
+                data-required={it.required === false ? undefined : ""}
                 checked={checked.includes(it.id)}
                 onChange={(e) =>
                   onChange(e.target.checked ? [...checked, it.id] : checked.filter((x) => x !== it.id))
