@@ -75,10 +75,12 @@ export function CataloguePage() {
   }
 
   const count = list.items.length;
-  const summary = list.isLoading
+  const summary = list.isLoading || list.error
     ? ""
     : count === 0
-      ? ""
+      ? term || flow
+        ? "No modules match your search."
+        : "No modules have been published yet."
       : `${count} module${count === 1 ? "" : "s"} shown${list.hasMore ? ", more available" : ""}${term ? ` for “${term}”` : ""}.`;
 
   return (
@@ -125,18 +127,16 @@ export function CataloguePage() {
       ) : list.error && count === 0 ? (
         <ErrorNotice error={list.error} retry={() => void list.refetch()} />
       ) : count === 0 ? (
-        <div className="card empty-state">
-          {term || flow ? (
-            <>
-              <p>No modules match your search.</p>
-              <button type="button" className="btn" onClick={() => { setText(""); setParams({}, { replace: true }); }}>
-                Clear search
-              </button>
-            </>
-          ) : (
-            <p>No modules have been published yet. Check back later.</p>
-          )}
-        </div>
+        // What was found is said once, in the status line above (announced as it changes).
+        term || flow ? (
+          <div className="card empty-state">
+            <button type="button" className="btn" onClick={() => { setText(""); setParams({}, { replace: true }); }}>
+              Clear search
+            </button>
+          </div>
+        ) : (
+          <p className="card empty-state">Check back later.</p>
+        )
       ) : (
         <>
           <ul className="card-list module-cards" aria-label="Modules">
