@@ -30,6 +30,8 @@ const router = createBrowserRouter([
   { path: "/", element: <Navigate to="/app" replace /> },
   {
     path: "/app",
+    // Shown while the first page's lazy code loads (a cold start at a deep link).
+    hydrateFallbackElement: <Loading />,
     children: [
       {
         element: <PublicLayout />,
