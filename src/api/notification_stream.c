@@ -11,23 +11,28 @@
 #include "util/str.h"
 #include "util/time.h"
 
+bool api_stream_replay_after(struct http_req *r, int64_t *after)
+{
+    const char *last = http_header(r, "Last-Event-ID");
+
+    if (last == NULL)
+        last = http_query(r, "last_event_id");
+    return last != NULL && str_parse_int64(last, after) && *after >= 0;
+}
+
 /*
- * The replay starts after Last-Event-ID (the header, or ?last_event_id= when the header is
- * absent) when it is a non-negative integer; otherwise nothing is replayed, and the stream
+ * Without a replay point (api_stream_replay_after()) nothing is replayed, and the stream
  * starts after the newest notification the caller has now. That seq and the token's expiry
  * come from one statement, the same check the hub repeats on every heartbeat.
  */
 int api_notifications_stream(struct http_req *r)
 {
-    const char *last = http_header(r, "Last-Event-ID");
     struct db_stream_token *t;
     struct db_conn *c;
     int64_t after;
     int n;
 
-    if (last == NULL)
-        last = http_query(r, "last_event_id");
-    bool replay = last != NULL && str_parse_int64(last, &after) && after >= 0;
+    bool replay = api_stream_replay_after(r, &after);
     int rc = http_conn(r, &c);
     if (rc == 0)
         rc = db_streams_check(c, &r->arena, &r->token_hash, 1, time_now_ms(), &t, &n);

@@ -227,7 +227,7 @@ const char *http_param(const struct http_req *r, const char *name)
 
 /* --- request id and trace id -------------------------------------------------------------- */
 
-static bool request_id_is_valid(const char *s)
+bool http_request_id_is_valid(const char *s)
 {
     size_t n = strlen(s);
 
@@ -264,33 +264,33 @@ static bool is_lower_hex(const char *s, size_t n)
  * version may carry more fields after a '-', which are ignored. All-zero ids are invalid. An
  * invalid header is ignored (the request is served, the line has no trace id).
  */
-static void read_traceparent(struct http_req *r)
+bool http_traceparent_parse(const char *tp, char trace_id[33], char span_id[17], bool *sampled)
 {
-    const char *tp = http_header(r, "traceparent");
     size_t n = tp ? strlen(tp) : 0;
 
     if (n < 55 || hex_value(tp[0]) < 0 || hex_value(tp[1]) < 0 || strncmp(tp, "ff", 2) == 0 ||
         tp[2] != '-' || tp[35] != '-' || tp[52] != '-' || !is_lower_hex(tp + 3, 32) ||
         !is_lower_hex(tp + 36, 16) || hex_value(tp[53]) < 0 || hex_value(tp[54]) < 0)
-        return;
+        return false;
     if (strncmp(tp, "00", 2) == 0 ? n != 55 : n > 55 && tp[55] != '-')
-        return;
-    memcpy(r->trace_id, tp + 3, 32);
-    r->trace_id[32] = '\0';
-    memcpy(r->span_id, tp + 36, 16);
-    r->span_id[16] = '\0';
-    r->log.sampled = (hex_value(tp[54]) & 1) != 0;
+        return false;
+    memcpy(trace_id, tp + 3, 32);
+    trace_id[32] = '\0';
+    memcpy(span_id, tp + 36, 16);
+    span_id[16] = '\0';
+    *sampled = (hex_value(tp[54]) & 1) != 0;
+    return true;
 }
 
 static void assign_ids(struct http_req *r)
 {
     const char *rid = http_header(r, "X-Request-ID");
 
-    if (rid != NULL && request_id_is_valid(rid))
+    if (rid != NULL && http_request_id_is_valid(rid))
         snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
     else
         crypto_request_id(r->request_id);
-    read_traceparent(r);
+    http_traceparent_parse(http_header(r, "traceparent"), r->trace_id, r->span_id, &r->log.sampled);
 }
 
 /* --- framing, CORS and routing ------------------------------------------------------------ */
@@ -462,7 +462,7 @@ static bool is_json_media_type(const char *ct)
 }
 
 /* Step 5 for the body (§1.2): 415, 400, then the body-level 422s. */
-static int parse_body_or_reply(struct http_req *r)
+int http_req_parse_body_or_reply(struct http_req *r)
 {
     json_error_t err;
 
@@ -540,7 +540,7 @@ void http_req_dispatch(struct http_req *r)
     if (r->route->gate != NULL && r->route->gate(r) < 0)
         goto out;
     /* Step 5: 415 and 400 of the body, then the 422s (body, query, header). */
-    if ((r->route->flags & ROUTE_BODY) && parse_body_or_reply(r) < 0)
+    if ((r->route->flags & ROUTE_BODY) && http_req_parse_body_or_reply(r) < 0)
         goto out;
     if (query_is_text_or_reply(r) < 0)
         goto out;

@@ -61,6 +61,25 @@ bool http_req_on_body(struct http_req *r, const char *data, size_t len);
  * thread needed) and returns true; false for a request that goes to a handler. */
 bool http_req_reply_static(struct http_req *r);
 
+/*
+ * Step 5 for the body (§1.2), as http_req_dispatch() runs it for a route with ROUTE_BODY: 415
+ * without a JSON Content-Type, 400 for what jansson refuses (invalid UTF-8, \u0000, integers
+ * outside int64; duplicate keys: the last wins), 422 "missing" for an empty body and
+ * model_attributes_type for JSON that is not an object. 0 with r->json set, or -1 after
+ * replying. Also called by fuzz/fuzz_json_bodies.c.
+ */
+int http_req_parse_body_or_reply(struct http_req *r);
+
+/* X-Request-ID as the server takes it over: 1..128 of [A-Za-z0-9._:-]. */
+bool http_request_id_is_valid(const char *s);
+
+/*
+ * W3C Trace Context "traceparent" (`tp` may be NULL): true with the trace id (32 hex digits),
+ * the parent id (16) and the sampled flag written, or false with nothing written when the
+ * header is invalid (the server then ignores it).
+ */
+bool http_traceparent_parse(const char *tp, char trace_id[33], char span_id[17], bool *sampled);
+
 /* Runs the rest of the pipeline and the handler; exactly one reply is queued afterwards. */
 void http_req_dispatch(struct http_req *r);
 

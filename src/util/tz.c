@@ -343,11 +343,10 @@ static struct tz_zone *zone_new(const struct block *b, const struct posix_tz *ru
 }
 
 /*
- * The zone in the `len` bytes of `buf`, or NULL when they are not a valid TZif file. A
- * version 2+ file must hold exactly: the version 1 header and block (skipped), the version 2+
- * header (same version) and block, and the footer; a version 1 file, its header and block.
+ * A version 2+ file must hold exactly: the version 1 header and block (skipped), the version
+ * 2+ header (same version) and block, and the footer; a version 1 file, its header and block.
  */
-static struct tz_zone *zone_parse(const uint8_t *buf, size_t len, const char *name)
+struct tz_zone *tz_parse(const uint8_t *buf, size_t len, const char *name)
 {
     struct block b;
     struct posix_tz rule = {.kind = POSIX_NONE};
@@ -690,7 +689,7 @@ static struct tz_zone *zone_load(const char *name, uint32_t hash)
     uint8_t *buf = read_file(path, &len);
     if (buf == NULL)
         return NULL;
-    struct tz_zone *z = zone_parse(buf, len, name);
+    struct tz_zone *z = tz_parse(buf, len, name);
     free(buf);
     if (z != NULL)
         z->hash = hash;

@@ -53,4 +53,12 @@ int64_t tz_local_day(const struct tz_zone *z, int64_t utc_ms);
  * life of the process). The footer rule, not this table, covers instants after the last one. */
 size_t tz_transitions(const struct tz_zone *z, const int64_t **times);
 
+/*
+ * The zone in the `len` bytes of `buf`, which need not be NUL-terminated, named `name`; NULL
+ * when they are not a valid TZif file (the checks of tz_get()). Not cached: the caller owns
+ * the zone and frees it with free(). tz_get() reads files through it; fuzz/fuzz_tzfile.c feeds
+ * it arbitrary bytes.
+ */
+struct tz_zone *tz_parse(const uint8_t *buf, size_t len, const char *name);
+
 #endif
