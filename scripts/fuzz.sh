@@ -18,7 +18,7 @@ shift || true
 
 CC=clang-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTS_FUZZ=ON \
   -DTS_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzzers >/dev/null
+out=$(cmake --build build-fuzz -j"$(nproc)" --target fuzzers 2>&1) || { echo "$out" >&2; exit 1; }
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
