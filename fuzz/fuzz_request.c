@@ -671,24 +671,26 @@ static const char *find_sep(const char *p, size_t n, const char *sep, size_t sep
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char sep[] = "\n~~~\n";
-    size_t len;
-    char *text = expand(data, size, &len);
+    const char *p = (const char *)data;
+    const char *end = p + size;
 
-    if (text == NULL)
-        return 0;
     copy_db(live, snapshot);
     api_module_cache_clear();
     api_auth_login_limits_reset(&cfg);
     prev_id[0] = '\0';
-    const char *p = text;
-    for (int i = 0; i < MAX_REQUESTS && p <= text + len; i++) {
-        const char *end = find_sep(p, (size_t)(text + len - p), sep, sizeof(sep) - 1);
-        size_t n = end ? (size_t)(end - p) : (size_t)(text + len - p);
-        one(p, n);
-        if (end == NULL)
+    for (int i = 0; i < MAX_REQUESTS; i++) {
+        const char *next = find_sep(p, (size_t)(end - p), sep, sizeof(sep) - 1);
+        size_t n = next ? (size_t)(next - p) : (size_t)(end - p);
+        size_t len;
+        /* Expanded one at a time: $p is the id of the reply just before. */
+        char *text = expand((const uint8_t *)p, n, &len);
+        if (text == NULL)
             break;
-        p = end + sizeof(sep) - 1;
+        one(text, len);
+        free(text);
+        if (next == NULL)
+            break;
+        p = next + sizeof(sep) - 1;
     }
-    free(text);
     return 0;
 }
