@@ -18,7 +18,8 @@
  * Markers are replaced before a request is read (so a path or body can name what the seeded
  * database holds): $t0..$t4 tokens (learner, author, admin, METRICS_TOKEN, a logged-out
  * token), $u0..$u2 user ids (learner, author, admin), $m0..$m4 module ids (three demo modules,
- * the author's draft, an archived module), $s0..$s9 screen ids, $g0 an assignment, $n0 a
+ * the author's draft, an archived module), $s0..$s9 and $sa..$sz the demo modules' screens in
+ * order (FUZZ_REQUEST_TRACE lists them), $d0 the draft's screen, $g0 an assignment, $n0 a
  * notification of the learner, $c0 the learner's check-in, $p the "id" of the previous reply.
  *
  * Framing as a client and libmicrohttpd would have it: a body without Content-Length or
@@ -68,7 +69,7 @@
 
 #define MAX_REQUESTS 4
 #define MAX_EXPANDED (64 * 1024)
-#define MAX_IDS 32
+#define MAX_IDS 64
 #define FZ_PASSWORD "password123"
 
 static struct config cfg;
@@ -231,8 +232,9 @@ static void seed(void)
         snprintf(path, sizeof(path), "/api/v1/modules/%s/screens", mid);
         json_t *screens = setup_call("GET", path, learner, NULL, 200);
         json_t *sitems = json_object_get(screens, "items");
-        for (size_t j = 0; j < json_array_size(sitems) && j < 3 && nscreens < 8; j++) {
-            snprintf(sname, sizeof(sname), "s%d", nscreens++);
+        for (size_t j = 0; j < json_array_size(sitems) && nscreens < 36; j++) {
+            snprintf(sname, sizeof(sname), "s%c",
+                     "0123456789abcdefghijklmnopqrstuvwxyz"[nscreens++]);
             add_id(sname, str_of(json_array_get(sitems, j), "id"));
         }
         json_decref(screens);
@@ -252,7 +254,7 @@ static void seed(void)
     doc = setup_call("POST", path, author,
                      "{\"type\":\"content\",\"title\":\"One\",\"content\":{\"body\":\"Hello\"}}",
                      201);
-    add_id("s8", str_of(doc, "id"));
+    add_id("d0", str_of(doc, "id"));
     json_decref(doc);
     doc = setup_call("POST", "/api/v1/modules", author,
                      "{\"title\":\"Old\",\"flow_type\":\"linear\"}", 201);
@@ -339,6 +341,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         sqlite3_open(":memory:", &snapshot) != SQLITE_OK)
         die("cannot open the snapshot");
     copy_db(snapshot, live);
+    for (int i = 0; trace && i < nids; i++)
+        fprintf(stderr, "$%s = %s\n", ids[i].name, ids[i].value);
     return 0;
 }
 
