@@ -20,7 +20,8 @@
  * token), $u0..$u2 user ids (learner, author, admin), $m0..$m4 module ids (three demo modules,
  * the author's draft, an archived module), $s0..$s9 and $sa..$sz the demo modules' screens in
  * order (FUZZ_REQUEST_TRACE lists them), $d0 the draft's screen, $g0 an assignment, $n0 a
- * notification of the learner, $c0 the learner's check-in, $p the "id" of the previous reply.
+ * notification of the learner, $c0 the learner's check-in; $h0..$h7 the "id" of the first, second,
+ * ... reply of this input that had one, $p that of the latest.
  *
  * Framing as a client and libmicrohttpd would have it: a body without Content-Length or
  * Transfer-Encoding gets a Content-Length (as curl adds one); with Transfer-Encoding the body
@@ -67,7 +68,7 @@
 #include "util/crypto.h"
 #include "util/log.h"
 
-#define MAX_REQUESTS 4
+#define MAX_REQUESTS 6
 #define MAX_EXPANDED (64 * 1024)
 #define MAX_IDS 64
 #define FZ_PASSWORD "password123"
@@ -87,8 +88,10 @@ struct marker {
 };
 static struct marker ids[MAX_IDS];
 static int nids;
-static char prev_id[64]; /* $p */
-static bool trace;       /* FUZZ_REQUEST_TRACE set: each reply on stderr */
+#define MAX_HISTORY 8
+static char history[MAX_HISTORY][64]; /* $h0..$h7: the ids replies of this input had, in order */
+static int nhistory;
+static bool trace; /* FUZZ_REQUEST_TRACE set: each reply on stderr */
 
 /* --- setup ----------------------------------------------------------------------------- */
 
@@ -289,6 +292,12 @@ static void seed(void)
                      "{\"mood\":4,\"confidence\":3,\"note\":\"Focused.\"}", 201);
     add_id("c0", str_of(doc, "id"));
     json_decref(doc);
+    snprintf(path, sizeof(path), "/api/v1/modules/%s/progress", ids[8].value);
+    snprintf(body, sizeof(body),
+             "{\"version\":0,\"progress_data\":{\"current_screen_id\":\"%s\","
+             "\"completed_screen_ids\":[\"%s\"]}}",
+             ids[10].value, ids[9].value);
+    json_decref(setup_call("PUT", path, learner, body, 200));
     snprintf(path, sizeof(path), "/api/v1/modules/%s/feedback", ids[8].value);
     json_decref(setup_call("POST", path, learner, "{\"rating\":5,\"comment\":\"Good\"}", 201));
 }
@@ -587,8 +596,12 @@ static char *expand(const uint8_t *data, size_t size, size_t *out_len)
         size_t skip = 0;
         if (data[i] == '$' && i + 1 < size) {
             if (data[i + 1] == 'p') {
-                value = prev_id;
+                value = nhistory > 0 ? history[nhistory - 1] : "";
                 skip = 1;
+            } else if (data[i + 1] == 'h' && i + 2 < size && data[i + 2] >= '0' &&
+                       data[i + 2] < '0' + MAX_HISTORY) {
+                value = data[i + 2] - '0' < nhistory ? history[data[i + 2] - '0'] : "";
+                skip = 2;
             } else if (i + 2 < size) {
                 for (int k = 0; k < nids; k++)
                     if (ids[k].name[0] == data[i + 1] && ids[k].name[1] == data[i + 2]) {
@@ -622,8 +635,10 @@ static void remember_id(const struct http_req *r)
                       : NULL;
     const char *id = json_string_value(json_object_get(doc, "id"));
 
-    if (id != NULL)
-        snprintf(prev_id, sizeof(prev_id), "%s", id);
+    if (id != NULL && nhistory < MAX_HISTORY)
+        snprintf(history[nhistory++], sizeof(history[0]), "%s", id);
+    else if (id != NULL) /* full: $p still follows the latest */
+        snprintf(history[MAX_HISTORY - 1], sizeof(history[0]), "%s", id);
     json_decref(doc);
 }
 
@@ -681,7 +696,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     copy_db(live, snapshot);
     api_module_cache_clear();
     api_auth_login_limits_reset(&cfg);
-    prev_id[0] = '\0';
+    nhistory = 0;
     for (int i = 0; i < MAX_REQUESTS; i++) {
         const char *next = find_sep(p, (size_t)(end - p), sep, sizeof(sep) - 1);
         size_t n = next ? (size_t)(next - p) : (size_t)(end - p);
