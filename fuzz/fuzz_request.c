@@ -45,6 +45,7 @@
  * Cache-Control; no reply header holds CR, LF or NUL; a routed 2xx has the route's success
  * status.
  */
+#include <fcntl.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -67,6 +68,7 @@
 #include "http/routes.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/schema.h"
 
 #define MAX_REQUESTS 6
 #define MAX_EXPANDED (64 * 1024)
@@ -193,6 +195,11 @@ static void seed(void)
     char path[256], body[512];
     json_t *doc;
 
+    /* The two commands say what they did on stdout; the harness is silent. */
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO), devnull = open("/dev/null", O_WRONLY);
+    if (saved < 0 || devnull < 0 || dup2(devnull, STDOUT_FILENO) < 0)
+        die("cannot silence stdout");
     arena_init(&a);
     if (db_migrate_up(db, NULL) < 0 || cli_seed_demo(db, &a) != 0)
         die("cannot migrate and seed");
@@ -201,6 +208,10 @@ static void seed(void)
     if (cli_create_admin(db, &a, 2, args) != 0)
         die("cannot create the admin");
     arena_free(&a);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    close(devnull);
 
     user("admin@fuzz.invalid", NULL, admin, NULL);
     doc = setup_call("GET", "/api/v1/users/me", admin, NULL, 200);
@@ -534,6 +545,90 @@ static void check_422_item(const struct http_req *r, json_t *item)
         fail(r, "a 422 item without loc, msg and type");
 }
 
+/* Whether `v` is what the response schema field `f` describes: JSON types, required and
+ * nullable keys, enum values, no keys a closed object does not list (not lengths or ranges).
+ * On a mismatch `why` names the key. */
+static bool conforms(json_t *v, const struct schema_field *f, const char **why);
+
+static bool conforms_object(json_t *v, const struct schema *s, const char **why)
+{
+    const char *key;
+    json_t *value;
+
+    for (size_t i = 0; i < s->count; i++) {
+        const struct schema_field *f = &s->fields[i];
+        json_t *x = json_object_get(v, f->name);
+        if (x == NULL && (f->flags & SCHEMA_REQUIRED) && !(f->flags & SCHEMA_WRITE_ONLY_REQUIRED)) {
+            *why = f->name;
+            return false;
+        }
+        if (x != NULL && !conforms(x, f, why))
+            return false;
+    }
+    json_object_foreach(v, key, value)
+    {
+        if (s->closed && schema_find(s, key) == NULL) {
+            *why = key;
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool conforms(json_t *v, const struct schema_field *f, const char **why)
+{
+    bool ok = true;
+
+    if (json_is_null(v)) {
+        ok = (f->flags & SCHEMA_NULLABLE) != 0;
+    } else {
+        switch (f->type) {
+        case SCHEMA_INT:
+            ok = json_is_integer(v);
+            break;
+        case SCHEMA_NUMBER:
+            ok = json_is_number(v);
+            break;
+        case SCHEMA_BOOL:
+            ok = json_is_boolean(v);
+            break;
+        case SCHEMA_ENUM:
+            ok = false;
+            for (int i = 0; json_is_string(v) && f->values[i] != NULL; i++)
+                ok |= strcmp(json_string_value(v), f->values[i]) == 0;
+            break;
+        case SCHEMA_OBJECT:
+            if (!json_is_object(v)) {
+                ok = false;
+            } else if (f->object != NULL) {
+                ok = conforms_object(v, f->object, why);
+            } else if (f->any_of != NULL) {
+                ok = false;
+                for (int i = 0; !ok && f->any_of[i] != NULL; i++)
+                    ok = conforms_object(v, f->any_of[i], why);
+            }
+            break;
+        case SCHEMA_MAP:
+        case SCHEMA_ARRAY: {
+            size_t i;
+            const char *k;
+            json_t *item;
+            ok = f->type == SCHEMA_MAP ? json_is_object(v) : json_is_array(v);
+            if (ok && f->type == SCHEMA_ARRAY)
+                json_array_foreach(v, i, item) ok = ok && conforms(item, f->items, why);
+            else if (ok)
+                json_object_foreach(v, k, item) ok = ok && conforms(item, f->items, why);
+            break;
+        }
+        default: /* strings of every format */
+            ok = json_is_string(v);
+        }
+    }
+    if (!ok && (*why == NULL || f->name != NULL))
+        *why = f->name != NULL ? f->name : "(item)";
+    return ok;
+}
+
 static void check_reply(const struct http_req *r)
 {
     static const int allowed[] = {200, 201, 204, 304, 400, 401, 403,
@@ -581,6 +676,16 @@ static void check_reply(const struct http_req *r)
     if (r->route != NULL && r->status >= 200 && r->status < 300 &&
         r->status != (r->route->ok ? r->route->ok : 200))
         fail(r, "a success status other than the route's");
+    if (r->route != NULL && r->route->response != NULL && r->status >= 200 && r->status < 300 &&
+        is_json_type(r->content_type)) {
+        json_t *doc = json_loadb(body, r->reply_len, 0, NULL);
+        const char *why = NULL;
+        if (!json_is_object(doc) || !conforms_object(doc, r->route->response, &why)) {
+            fprintf(stderr, "fuzz_request: at key %s\n", why ? why : "(top)");
+            fail(r, "a success body the route's response schema does not describe");
+        }
+        json_decref(doc);
+    }
 }
 
 /* --- one input -------------------------------------------------------------------------- */
