@@ -78,9 +78,9 @@
 static struct config cfg;
 static struct db *db;
 static struct router router;
-static char dir[64];
-static char db_path[128];
-static char db_url[160];
+static char dir[256];
+static char db_path[300];
+static char db_url[320];
 static sqlite3 *live;     /* the harness's own connection to the pool's database file */
 static sqlite3 *snapshot; /* in memory: the database as seeded */
 
@@ -356,7 +356,7 @@ static void restore_db(void)
 
 static void remove_scratch(void)
 {
-    char p[200];
+    char p[320];
 
     sqlite3_close_v2(live); /* its data_version statement is finalized with it */
     sqlite3_close_v2(snapshot);
@@ -373,7 +373,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char err[256];
 
     (void)argc, (void)argv;
-    snprintf(dir, sizeof(dir), "/tmp/fuzz_request.XXXXXX");
+    /* In $TMPDIR when set (scripts/fuzz.sh's scratch): a crash ends the process without
+     * atexit(), and the directory should go with the rest of the run's files. */
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof(dir), "%s/fuzz_request.XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
     if (mkdtemp(dir) == NULL)
         die("cannot create a scratch directory");
     snprintf(db_path, sizeof(db_path), "%s/fuzz.db", dir);
