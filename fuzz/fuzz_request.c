@@ -723,6 +723,75 @@ static void check_reply(const struct http_req *r)
     }
 }
 
+/*
+ * Idempotency (§1.8) across an input's requests: a request that repeats an earlier 2xx one in
+ * the same scope (user, method, path, Idempotency-Key) with an equal body gets the stored
+ * status and body with Idempotent-Replayed, unless authentication refuses it first (401, 403);
+ * and nothing is ever "in progress" when requests run one at a time.
+ */
+struct idem_done {
+    char user_id[64];
+    char *method, *path, *key, *reply;
+    json_t *body; /* the request body; {} for none */
+    int status;
+    size_t reply_len;
+};
+static struct idem_done done[MAX_REQUESTS];
+static int ndone;
+
+static void idem_forget(void)
+{
+    for (int i = 0; i < ndone; i++) {
+        free(done[i].method);
+        free(done[i].path);
+        free(done[i].key);
+        free(done[i].reply);
+        json_decref(done[i].body);
+    }
+    ndone = 0;
+}
+
+static void check_idempotency(const struct http_req *r)
+{
+    const char *key = http_header(r, "Idempotency-Key");
+    json_t *body = r->json != NULL ? json_incref(r->json) : json_object();
+
+    if (r->status == 409 && r->reply_body != NULL &&
+        strstr(r->reply_body, "Idempotency-Key is in progress") != NULL)
+        fail(r, "an Idempotency-Key in progress with no other request running");
+    if (r->route == NULL || !(r->route->flags & ROUTE_IDEMPOTENT) || r->user_id == NULL ||
+        key == NULL) {
+        json_decref(body);
+        return;
+    }
+    for (int i = 0; i < ndone; i++) {
+        struct idem_done *d = &done[i];
+        if (strcmp(d->user_id, r->user_id) != 0 || strcmp(d->method, r->method) != 0 ||
+            strcmp(d->path, r->path) != 0 || strcmp(d->key, key) != 0 || !json_equal(d->body, body))
+            continue;
+        if (r->status != 401 && r->status != 403 &&
+            (r->status != d->status || r->reply_len != d->reply_len ||
+             memcmp(r->reply_body ? r->reply_body : "", d->reply, d->reply_len) != 0 ||
+             reply_header(r, "Idempotent-Replayed") == NULL))
+            fail(r, "a repeated Idempotency-Key request that is not the stored reply");
+        json_decref(body);
+        return;
+    }
+    if (r->status >= 200 && r->status < 300 && ndone < MAX_REQUESTS) {
+        struct idem_done *d = &done[ndone++];
+        snprintf(d->user_id, sizeof(d->user_id), "%s", r->user_id);
+        d->method = strdup(r->method);
+        d->path = strdup(r->path);
+        d->key = strdup(key);
+        d->reply = malloc(r->reply_len + 1);
+        memcpy(d->reply, r->reply_body ? r->reply_body : "", r->reply_len);
+        d->reply_len = r->reply_len;
+        d->status = r->status;
+        d->body = json_incref(body);
+    }
+    json_decref(body);
+}
+
 /* --- one input -------------------------------------------------------------------------- */
 
 /* The request text with its markers replaced; NULL when it would grow past MAX_EXPANDED. */
@@ -813,6 +882,7 @@ static void one(const char *text, size_t n)
                 (int)(r.reply_len < 300 ? r.reply_len : 300), r.reply_body ? r.reply_body : "");
     if (r.replied) {
         check_reply(&r);
+        check_idempotency(&r);
         remember_id(&r);
     }
     http_req_free(&r);
@@ -851,5 +921,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         p = next + sizeof(sep) - 1;
     }
+    idem_forget();
     return 0;
 }
