@@ -28,6 +28,10 @@
  * arrives in pieces without a length; with Content-Length N, the first N bytes are the body, and
  * a body shorter than N is a request that never completes (timed out: no reply, not run).
  *
+ * Static paths: the files of /docs, and a small web app written into the scratch directory and
+ * given to every request (r->webapp, which server.c's requests take from the server), with
+ * precompressed siblings so that Accept-Encoding and If-None-Match are read.
+ *
  * The notification stream: the harness runs without a server (r->server is NULL), so the
  * route answers its errors from before the stream (401, 422, 429) as in production, and a
  * request that would open a stream gets what a stopping server sends: 200 with only the
@@ -53,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api/module_cache.h"
@@ -66,6 +71,7 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "http/routes.h"
+#include "http/webapp.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/schema.h"
@@ -81,8 +87,9 @@ static struct router router;
 static char dir[256];
 static char db_path[300];
 static char db_url[320];
-static sqlite3 *live;     /* the harness's own connection to the pool's database file */
-static sqlite3 *snapshot; /* in memory: the database as seeded */
+static struct http_webapp *webapp; /* a small web app of the scratch directory */
+static sqlite3 *live;              /* the harness's own connection to the pool's database file */
+static sqlite3 *snapshot;          /* in memory: the database as seeded */
 
 struct marker {
     char name[4];
@@ -354,8 +361,58 @@ static void restore_db(void)
     clean_version = data_version();
 }
 
+static const char *const web_files[][2] = {
+    {"index.html", "<!doctype html><title>app</title>"},
+    {"favicon.ico", "ICO"},
+    {"assets", NULL},
+    {"assets/app.js", "console.log(1)"},
+    {"assets/app.js.br", "BR"},
+    {"assets/app.js.gz", "GZ"},
+    {"assets/app.css", "body{}"},
+    {"assets/app.css.gz", "GZ"},
+};
+
+/* The web app's paths (API.md §18), with precompressed siblings for Accept-Encoding. */
+static void load_webapp(void)
+{
+    char p[320];
+
+    for (size_t i = 0; i < sizeof(web_files) / sizeof(web_files[0]); i++) {
+        snprintf(p, sizeof(p), "%s/web/%s", dir, web_files[i][0]);
+        if (i == 0) {
+            char d[300];
+            snprintf(d, sizeof(d), "%s/web", dir);
+            if (mkdir(d, 0700) < 0)
+                die("cannot create the web folder");
+        }
+        if (web_files[i][1] == NULL) {
+            if (mkdir(p, 0700) < 0)
+                die("cannot create the web folder");
+            continue;
+        }
+        FILE *f = fopen(p, "w");
+        if (f == NULL || fputs(web_files[i][1], f) < 0 || fclose(f) != 0)
+            die("cannot write the web app");
+    }
+    snprintf(p, sizeof(p), "%s/web", dir);
+    if ((webapp = http_webapp_load(p)) == NULL)
+        die("cannot load the web app");
+}
+
 static void remove_scratch(void)
 {
+    char w[320];
+
+    http_webapp_free(webapp);
+    for (size_t i = sizeof(web_files) / sizeof(web_files[0]); i-- > 0;) {
+        snprintf(w, sizeof(w), "%s/web/%s", dir, web_files[i][0]);
+        if (web_files[i][1] == NULL)
+            rmdir(w);
+        else
+            unlink(w);
+    }
+    snprintf(w, sizeof(w), "%s/web", dir);
+    rmdir(w);
     char p[320];
 
     sqlite3_close_v2(live); /* its data_version statement is finalized with it */
@@ -391,6 +448,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (router_init(&router, routes_table, routes_count) < 0)
         die("bad route table");
     http_metrics_init(routes_table, routes_count);
+    load_webapp();
     seed();
     if (sqlite3_open(db_path, &live) != SQLITE_OK ||
         sqlite3_open(":memory:", &snapshot) != SQLITE_OK)
@@ -479,6 +537,7 @@ static void run_request(struct http_req *r, const char *method, size_t method_le
 {
     http_metrics_begin();
     http_req_init(r, &cfg, db, NULL);
+    r->webapp = webapp;
     r->method = arena_strndup(&r->arena, method, strnlen(method, method_len));
     r->client_ip = "203.0.113.7";
 
