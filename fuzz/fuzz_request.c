@@ -37,17 +37,19 @@
  * request that would open a stream gets what a stopping server sends: 200 with only the
  * `retry:` line (sse.c, http_reply_stream()). No stream is ever opened or held.
  *
- * State between inputs: the database is restored from a snapshot taken after seeding before
- * every input (SQLite's backup API, into the same file the pool's connections have open), the
- * module cache is cleared, and the login rate limiter is reset; so every input starts from
- * the same state and a crash replays alone.
+ * State between inputs: before every input the database is copied back from a snapshot taken
+ * after seeding (SQLite's backup API, into the file the pool's connections have open; skipped
+ * when no request committed since the last copy), the module cache is cleared and the login
+ * rate limiter reset (api_auth_login_limits_reset()); so every input starts from the same
+ * state, nothing accumulates, and a crash replays alone. The scratch directory is in $TMPDIR.
  *
  * Invariants checked on every reply (abort() when broken): the status is one the contract
  * allows (never 500, never 503: the database here cannot fail); an error body is a JSON object
  * with `detail` (a string, or for 422 a list of {loc, msg, type}); a JSON body parses; 204 and
  * 304 have no body; 405 has Allow, 429 Retry-After; every reply has X-Request-ID and
- * Cache-Control; no reply header holds CR, LF or NUL; a routed 2xx has the route's success
- * status.
+ * Cache-Control; no reply header holds CR or LF; a routed 2xx has the route's success status
+ * and a body its response schema describes (api/schemas.c); a repeated Idempotency-Key
+ * request gets the stored reply. Set FUZZ_REQUEST_TRACE to see every reply on stderr.
  */
 #include <fcntl.h>
 #include <jansson.h>
