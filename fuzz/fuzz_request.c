@@ -125,8 +125,10 @@ static const char *fake_env(const char *name, void *ctx)
         {"TOKEN_TTL_SECONDS", "2592000"},
         {"MODULE_CACHE_MB", "4"},
         {"LOG_LEVEL", "error"},
-        /* Low enough for one input's requests to reach the 429. */
+        /* Low enough for one input's requests to reach the 429; the limited address may come
+         * from X-Forwarded-For. */
         {"LOGIN_RATE_LIMIT", "2"},
+        {"TRUST_PROXY_HEADERS", "true"},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcmp(name, table[i][0]) == 0)
