@@ -789,8 +789,9 @@ static void check_reply(const struct http_req *r)
 /*
  * Idempotency (§1.8) across an input's requests: a request that repeats an earlier 2xx one in
  * the same scope (user, method, path, Idempotency-Key) with an equal body gets the stored
- * status and body with Idempotent-Replayed, unless authentication refuses it first (401, 403);
- * and nothing is ever "in progress" when requests run one at a time.
+ * status and body with Idempotent-Replayed, unless it is refused before the key is looked up
+ * (§1.4: 401, 403, a body not read as JSON, a 422 of the query or header); and nothing is ever "in
+ * progress" when requests run one at a time.
  */
 struct idem_done {
     char user_id[64];
@@ -822,8 +823,10 @@ static void check_idempotency(const struct http_req *r)
     if (r->status == 409 && r->reply_body != NULL &&
         strstr(r->reply_body, "Idempotency-Key is in progress") != NULL)
         fail(r, "an Idempotency-Key in progress with no other request running");
+    /* Only a request whose body was read as JSON (or was empty) reached the key's lookup: a
+     * 415 or 400 of the body comes first (§1.4 step 5). */
     if (r->route == NULL || !(r->route->flags & ROUTE_IDEMPOTENT) || r->user_id == NULL ||
-        key == NULL) {
+        key == NULL || (r->json == NULL && r->body.len > 0)) {
         json_decref(body);
         return;
     }
@@ -832,7 +835,9 @@ static void check_idempotency(const struct http_req *r)
         if (strcmp(d->user_id, r->user_id) != 0 || strcmp(d->method, r->method) != 0 ||
             strcmp(d->path, r->path) != 0 || strcmp(d->key, key) != 0 || !json_equal(d->body, body))
             continue;
-        if (r->status != 401 && r->status != 403 &&
+        /* Refused before the lookup: authentication, permission, the shape of the body. */
+        bool before_lookup = r->status == 401 || r->status == 403 || r->status == 422;
+        if (!before_lookup &&
             (r->status != d->status || r->reply_len != d->reply_len ||
              memcmp(r->reply_body ? r->reply_body : "", d->reply, d->reply_len) != 0 ||
              reply_header(r, "Idempotent-Replayed") == NULL))
