@@ -102,7 +102,8 @@ static int nids;
 #define MAX_HISTORY 8
 static char history[MAX_HISTORY][64]; /* $h0..$h7: the ids replies of this input had, in order */
 static int nhistory;
-static bool trace; /* FUZZ_REQUEST_TRACE set: each reply on stderr */
+static char next_cursor[512]; /* $x: the latest next_cursor a reply of this input had */
+static bool trace;            /* FUZZ_REQUEST_TRACE set: each reply on stderr */
 
 /* --- setup ----------------------------------------------------------------------------- */
 
@@ -872,8 +873,10 @@ static char *expand(const uint8_t *data, size_t size, size_t *out_len)
         const char *value = NULL;
         size_t skip = 0;
         if (data[i] == '$' && i + 1 < size) {
-            if (data[i + 1] == 'p') {
-                value = nhistory > 0 ? history[nhistory - 1] : "";
+            if (data[i + 1] == 'p' || data[i + 1] == 'x') {
+                value = data[i + 1] == 'x' ? next_cursor
+                        : nhistory > 0     ? history[nhistory - 1]
+                                           : "";
                 skip = 1;
             } else if (data[i + 1] == 'h' && i + 2 < size && data[i + 2] >= '0' &&
                        data[i + 2] < '0' + MAX_HISTORY) {
@@ -905,12 +908,16 @@ static char *expand(const uint8_t *data, size_t size, size_t *out_len)
     return out;
 }
 
-static void remember_id(const struct http_req *r)
+static void remember_ids(const struct http_req *r)
 {
     json_t *doc = r->reply_body && is_json_type(r->content_type)
                       ? json_loadb(r->reply_body, r->reply_len, 0, NULL)
                       : NULL;
     const char *id = json_string_value(json_object_get(doc, "id"));
+    const char *cursor = json_string_value(json_object_get(doc, "next_cursor"));
+
+    if (cursor != NULL)
+        snprintf(next_cursor, sizeof(next_cursor), "%s", cursor);
 
     if (id != NULL && nhistory < MAX_HISTORY)
         snprintf(history[nhistory++], sizeof(history[0]), "%s", id);
@@ -951,7 +958,7 @@ static void one(const char *text, size_t n)
     if (r.replied) {
         check_reply(&r);
         check_idempotency(&r);
-        remember_id(&r);
+        remember_ids(&r);
     }
     http_req_free(&r);
 }
@@ -975,6 +982,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     api_module_cache_clear();
     api_auth_login_limits_reset(&cfg);
     nhistory = 0;
+    next_cursor[0] = '\0';
     for (int i = 0; i < MAX_REQUESTS; i++) {
         const char *next = find_sep(p, (size_t)(end - p), sep, sizeof(sep) - 1);
         size_t n = next ? (size_t)(next - p) : (size_t)(end - p);
