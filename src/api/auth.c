@@ -46,6 +46,11 @@ static struct ratelimit *login_limiter(const struct config *cfg)
     return limiter;
 }
 
+void api_auth_login_limits_reset(const struct config *cfg)
+{
+    ratelimit_clear(login_limiter(cfg));
+}
+
 int api_auth_register_gate(struct http_req *r)
 {
     if (r->cfg->allow_registration)

@@ -264,11 +264,18 @@ void ratelimit_free(struct ratelimit *rl)
 {
     if (rl == NULL)
         return;
-    while (rl->oldest != NULL)
-        remove_entry(rl, rl->oldest);
+    ratelimit_clear(rl);
     free(rl->buckets);
     pthread_mutex_destroy(&rl->mu);
     free(rl);
+}
+
+void ratelimit_clear(struct ratelimit *rl)
+{
+    pthread_mutex_lock(&rl->mu);
+    while (rl->oldest != NULL)
+        remove_entry(rl, rl->oldest);
+    pthread_mutex_unlock(&rl->mu);
 }
 
 bool ratelimit_is_limited(struct ratelimit *rl, const char *key, int64_t now_ms, int *retry_after_s)

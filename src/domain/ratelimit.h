@@ -32,4 +32,7 @@ bool ratelimit_is_limited(struct ratelimit *rl, const char *key, int64_t now_ms,
 /* Records one failure for `key` at `now_ms`. */
 void ratelimit_record_failure(struct ratelimit *rl, const char *key, int64_t now_ms);
 
+/* Forgets every failure of every key (the fuzz harness starts each input from none). */
+void ratelimit_clear(struct ratelimit *rl);
+
 #endif

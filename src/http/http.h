@@ -32,6 +32,7 @@ struct sse_stream;
 struct db;
 struct caller;
 struct http_asset;
+struct http_webapp;
 
 typedef int (*http_handler)(struct http_req *r);
 
@@ -105,6 +106,9 @@ struct http_req {
     const struct config *cfg;
     struct db *db;
     struct http_server *server; /* NULL in unit tests */
+    /* The web app's files (http/webapp.h), the server's; NULL: none served. Tests without a
+     * server may set their own after http_req_init(). */
+    const struct http_webapp *webapp;
 
     /* The request as received (strings in the arena). */
     const char *method;

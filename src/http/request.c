@@ -35,6 +35,7 @@ void http_req_init(struct http_req *r, const struct config *cfg, struct db *db,
     r->cfg = cfg;
     r->db = db;
     r->server = server;
+    r->webapp = server != NULL ? http_server_webapp(server) : NULL;
     /* Points into the request itself, filled as the ids are read (assign_ids()). */
     r->log = (struct log_context){
         .request_id = r->request_id, .trace_id = r->trace_id, .span_id = r->span_id};
@@ -352,10 +353,9 @@ static bool reply_preflight(struct http_req *r)
  */
 static void route_static(struct http_req *r)
 {
-    const struct http_webapp *w = r->server != NULL ? http_server_webapp(r->server) : NULL;
     struct http_static_hit hit;
 
-    if (!http_static_lookup(w, r->path, &hit)) {
+    if (!http_static_lookup(r->webapp, r->path, &hit)) {
         http_reply_err(r, TS_ENOTFOUND);
         return;
     }

@@ -223,6 +223,24 @@ Test(ratelimit, eviction_goes_by_failure_time_not_recording_order)
     ratelimit_free(rl);
 }
 
+Test(ratelimit, clear_forgets_every_key_and_counts_afresh)
+{
+    struct ratelimit *rl = ratelimit_new(2, WINDOW, 100);
+
+    record_n(rl, "ip", 2, 0, 1000);
+    record_n(rl, "mail", 2, 0, 1000);
+    cr_assert(ratelimit_is_limited(rl, "ip", 2000, NULL));
+    ratelimit_clear(rl);
+    assert_free_at(rl, "ip", 2000);
+    assert_free_at(rl, "mail", 2000);
+    ratelimit_record_failure(rl, "ip", 3000);
+    assert_free_at(rl, "ip", 3000); /* one failure since the clear, below the limit of 2 */
+    ratelimit_record_failure(rl, "ip", 4000);
+    cr_assert_eq(retry_at(rl, "ip", 4000), 59);
+    ratelimit_clear(rl);
+    ratelimit_free(rl);
+}
+
 Test(ratelimit, expired_keys_make_room_before_live_ones_are_evicted)
 {
     struct ratelimit *rl = ratelimit_new(1, 100, 2);

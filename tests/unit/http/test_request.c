@@ -3,9 +3,12 @@
  * functions server.c calls for every request.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/request.h"
+#include "http/webapp.h"
 #include "util/crypto.h"
 #include "util/err.h"
 
@@ -707,4 +710,57 @@ Test(request, unrouted_embedded_file_is_served_after_the_body)
     cr_assert_eq(n.status, 404);
     assert_body(&n, "{\"detail\":\"Not Found\"}");
     http_req_free(&n);
+}
+
+/* A request without a server serves the web app it is given (the request fuzz harness's seam):
+ * a client route gets index.html, a coding the client accepts its sibling, and without one
+ * the app's paths are unknown. */
+Test(request, web_app_of_the_request_answers_its_paths)
+{
+    char root[] = "/tmp/ts-request-webapp.XXXXXX", path[128], rm[160];
+    const char *files[][2] = {{"index.html", "<!doctype html>"}, {"a.js", "A"}, {"a.js.br", "B"}};
+
+    cr_assert_not_null(mkdtemp(root));
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", root, files[i][0]);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(files[i][1], f);
+        fclose(f);
+    }
+    struct http_webapp *w = http_webapp_load(root);
+    cr_assert_not_null(w);
+
+    struct http_req r;
+    http_req_init(&r, &cfg, NULL, NULL);
+    cr_assert_null(r.webapp);
+    r.webapp = w;
+    r.method = "GET";
+    r.path = "/app/some/route";
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    http_req_dispatch(&r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(r.reply_len, strlen("<!doctype html>"));
+    http_req_free(&r);
+
+    http_req_init(&r, &cfg, NULL, NULL);
+    r.webapp = w;
+    r.method = "GET";
+    r.path = "/app/a.js";
+    http_req_add_header(&r, "Accept-Encoding", "gzip, br;q=0.5");
+    cr_assert_not(http_req_on_headers(&r, &rt));
+    http_req_dispatch(&r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(r.reply_len, 1);
+    cr_assert_eq(r.reply_static[0], 'B');
+    cr_assert_str_eq(reply_header(&r, "Content-Encoding"), "br");
+    http_req_free(&r);
+
+    struct http_req n;
+    run(&n, "GET", "/app/some/route", NULL, NULL, 0);
+    cr_assert_eq(n.status, 404);
+    http_req_free(&n);
+    http_webapp_free(w);
+    snprintf(rm, sizeof(rm), "rm -rf '%s'", root);
+    cr_assert_eq(system(rm), 0);
 }
