@@ -1,20 +1,8 @@
 // Studio form controls with a fixed element id (so that a publish error summary can link to them)
-// and a list of error messages shown under the control (aria-describedby, aria-invalid).
+// and a list of error messages shown under the control: the app's labelled fields
+// (components/fields.tsx) given that id and the messages joined.
 import type { ReactNode } from "react";
-
-function Errors({ id, errors }: { id: string; errors: string[] }) {
-  if (!errors.length) return null;
-  return (
-    <div className="field-error" id={`${id}-error`}>
-      {errors.join(" ")}
-    </div>
-  );
-}
-
-function describedBy(id: string, hint: ReactNode, errors: string[]): string | undefined {
-  const ids = [hint ? `${id}-hint` : "", errors.length ? `${id}-error` : ""].filter(Boolean);
-  return ids.length ? ids.join(" ") : undefined;
-}
+import { SelectField, TextArea, TextField } from "../components/fields";
 
 export function errs(...lists: (string | string[] | undefined | null)[]): string[] {
   const out: string[] = [];
@@ -26,6 +14,7 @@ export function errs(...lists: (string | string[] | undefined | null)[]): string
   return [...new Set(out)];
 }
 
+/* A select under a fixed id, its errors under it (components/fields.tsx's SelectField). */
 export function IdSelect({
   id,
   label,
@@ -46,32 +35,12 @@ export function IdSelect({
   disabled?: boolean;
 }) {
   return (
-    <div className={`field${errors.length ? " has-error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        value={value}
-        disabled={disabled}
-        aria-invalid={errors.length ? true : undefined}
-        aria-describedby={describedBy(id, hint, errors)}
-        onChange={(e) => onChange(e.target.value)}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {hint ? (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <Errors id={id} errors={errors} />
-    </div>
+    <SelectField id={id} label={label} value={value} onChange={onChange} options={options}
+      error={joined(errors)} hint={hint} disabled={disabled} />
   );
 }
 
+/* A text input or, `multiline`, a text area under a fixed id (components/fields.tsx). */
 export function IdInput({
   id,
   label,
@@ -97,30 +66,10 @@ export function IdInput({
   multiline?: boolean;
   rows?: number;
 }) {
-  const common = {
-    id,
-    value,
-    maxLength,
-    "aria-invalid": errors.length ? true : undefined,
-    "aria-describedby": describedBy(id, hint, errors),
-  } as const;
-  return (
-    <div className={`field${errors.length ? " has-error" : ""}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? <span aria-hidden="true"> *</span> : null}
-      </label>
-      {multiline ? (
-        <textarea {...common} rows={rows} required={required} onChange={(e) => onChange(e.target.value)} />
-      ) : (
-        <input {...common} type={type} required={required} onChange={(e) => onChange(e.target.value)} />
-      )}
-      {hint ? (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <Errors id={id} errors={errors} />
-    </div>
-  );
+  const common = { id, label, value, onChange, error: joined(errors), hint, maxLength, required };
+  return multiline ? <TextArea {...common} rows={rows} /> : <TextField {...common} type={type} />;
+}
+
+function joined(errors: string[]): string | undefined {
+  return errors.length ? errors.join(" ") : undefined;
 }

@@ -3,6 +3,9 @@
 import { useId, type ChangeEvent, type ReactNode } from "react";
 
 interface Common {
+  /* A fixed element id, for controls something else links to (the studio's publish errors);
+   * otherwise one is made up. */
+  id?: string | undefined;
   label: string;
   error?: string | undefined;
   hint?: ReactNode;
@@ -34,6 +37,7 @@ function describedBy(id: string, hint?: ReactNode, error?: string): string | und
 }
 
 export function TextField({
+  id: fixedId,
   label,
   error,
   hint,
@@ -56,7 +60,8 @@ export function TextField({
   minLength?: number;
   placeholder?: string;
 }) {
-  const id = useId();
+  const ownId = useId();
+  const id = fixedId ?? ownId;
   return (
     <div className={`field${error ? " has-error" : ""}`}>
       <label htmlFor={id}>
@@ -84,6 +89,7 @@ export function TextField({
 }
 
 export function TextArea({
+  id: fixedId,
   label,
   error,
   hint,
@@ -95,7 +101,8 @@ export function TextArea({
   rows = 4,
   maxLength,
 }: Common & { value: string; onChange(value: string): void; rows?: number; maxLength?: number }) {
-  const id = useId();
+  const ownId = useId();
+  const id = fixedId ?? ownId;
   return (
     <div className={`field${error ? " has-error" : ""}`}>
       <label htmlFor={id}>
@@ -120,6 +127,7 @@ export function TextArea({
 }
 
 export function SelectField<T extends string>({
+  id: fixedId,
   label,
   error,
   hint,
@@ -130,7 +138,8 @@ export function SelectField<T extends string>({
   onChange,
   options,
 }: Common & { value: T; onChange(value: T): void; options: { value: T; label: string }[] }) {
-  const id = useId();
+  const ownId = useId();
+  const id = fixedId ?? ownId;
   return (
     <div className={`field${error ? " has-error" : ""}`}>
       <label htmlFor={id}>
@@ -159,6 +168,7 @@ export function SelectField<T extends string>({
 }
 
 export function CheckboxField({
+  id: fixedId,
   label,
   error,
   hint,
@@ -167,7 +177,8 @@ export function CheckboxField({
   checked,
   onChange,
 }: Common & { checked: boolean; onChange(checked: boolean): void }) {
-  const id = useId();
+  const ownId = useId();
+  const id = fixedId ?? ownId;
   return (
     <div className={`field field-check${error ? " has-error" : ""}`}>
       <input
