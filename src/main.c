@@ -99,6 +99,10 @@ static int setup(struct config *cfg, struct db **db)
         log_msg(LOG_WARNING, "main",
                 "FAULT_CLOCK_FILE is set: the clock is read from a file (tests only)");
     }
+#ifdef TS_CHEAP_PWHASH
+    log_msg(LOG_WARNING, "main",
+            "built with TS_CHEAP_PWHASH: password hashes are weak (fuzz and valgrind builds only)");
+#endif
     if (crypto_init() < 0) {
         fprintf(stderr, "trainsmart: cannot initialise libsodium\n");
         return EXIT_RUNTIME;

@@ -15,8 +15,17 @@
  * the 50-100 ms aim (docs/DECISIONS.md). Peak memory is 64 MiB times the number of concurrent
  * hashes, which the semaphore below bounds to the number of cores.
  */
+#ifndef TS_CHEAP_PWHASH
 #define PWHASH_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PWHASH_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+#else
+/* Fuzz and valgrind builds only (CMake TS_CHEAP_PWHASH, docs/RELIABILITY.md): argon2id at its
+ * minimum (one pass over 8 KiB), so a login costs microseconds instead of 70 ms and a harness or
+ * a run under memcheck spends its time on the rest of the server. Never in a release build:
+ * `serve` says so at start. */
+#define PWHASH_OPSLIMIT crypto_pwhash_OPSLIMIT_MIN
+#define PWHASH_MEMLIMIT crypto_pwhash_MEMLIMIT_MIN
+#endif
 
 static sem_t pwhash_slots; /* one per core */
 static char burn_hash[crypto_pwhash_STRBYTES];
