@@ -3,6 +3,9 @@
 #   scripts/pg-cluster.sh start DIR PORT   initdb (if needed) and start on 127.0.0.1:PORT
 #   scripts/pg-cluster.sh stop DIR         stop it (fast shutdown)
 #   scripts/pg-cluster.sh kill DIR         stop it at once (immediate shutdown)
+#   scripts/pg-cluster.sh restart-fast DIR       restart it: fast shutdown, then start
+#   scripts/pg-cluster.sh restart-immediate DIR  restart it: immediate shutdown (a crash:
+#                                          recovery from the WAL at start), then start
 #   scripts/pg-cluster.sh sweep ROOT       kill every cluster still running under ROOT, at any
 #                                          depth, printing the DIR of each (for test.sh, to
 #                                          stop what a test that died could not)
@@ -35,6 +38,10 @@ case "$cmd" in
     ;;
   stop) as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
   kill) as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null ;;
+  restart-fast | restart-immediate)
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "${cmd#restart-}" -w -t 30 \
+      restart >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
   sweep)
     # A running cluster has DIR/data/postmaster.pid; pg_ctl status tells a stale one apart.
     { find "$dir" -path '*/data/postmaster.pid' 2>/dev/null || true; } | while read -r pidfile; do
@@ -45,5 +52,5 @@ case "$cmd" in
       fi
     done
     ;;
-  *) echo "usage: pg-cluster.sh start|stop|kill|sweep DIR [PORT]" >&2; exit 2 ;;
+  *) echo "usage: pg-cluster.sh start|stop|kill|restart-fast|restart-immediate|sweep DIR [PORT]" >&2; exit 2 ;;
 esac

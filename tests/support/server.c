@@ -336,7 +336,8 @@ int ts_pg_cluster(const char *cmd, const char *dir, int port)
         l->owner = getpid();
     }
     int rc = cluster_script(cmd, dir, port, false);
-    if (strcmp(cmd, "start") != 0 && rc == 0 && l != NULL)
+    bool stopped = strcmp(cmd, "stop") == 0 || strcmp(cmd, "kill") == 0;
+    if (stopped && rc == 0 && l != NULL)
         l->owner = 0;
     return rc;
 }

@@ -78,7 +78,8 @@ int ts_run_cli(const char *const *args, const char *const *env, char **out, char
 int ts_run(const char *const *argv, const char *const *env, char **out, char **err);
 
 /*
- * Runs `scripts/pg-cluster.sh <cmd> <dir> <port>` ("start", "stop" or "kill"); returns
+ * Runs `scripts/pg-cluster.sh <cmd> <dir> <port>` ("start", "stop", "kill", "restart-fast" or
+ * "restart-immediate"); returns
  * system()'s status. A cluster started here and not stopped or killed again is killed when
  * the test process exits; for a test process that dies, scripts/test.sh stops every cluster
  * left under TS_TEST_RUN_DIR, so keep `dir` inside a ts_scratch_dir() directory.
