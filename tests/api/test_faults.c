@@ -228,3 +228,193 @@ Test(faults, sigkill_under_load_then_clean_start_with_every_acknowledged_write)
         assert_sqlite_intact(&srv);
     cr_assert_eq(ts_server_stop(&srv), 0);
 }
+
+/* --- 3. SIGTERM under load, streams open ----------------------------------------------------- */
+
+#define GRACE_S 4
+
+/*
+ * SIGTERM while LOAD_THREADS writers run and each of their learners holds a notification
+ * stream. Every request gets a status (2xx, or 503 with Retry-After once draining) or finds
+ * the listening socket closed (refused before anything was sent): none that had been sent
+ * loses its reply. Every stream ends, the process exits 0 within SHUTDOWN_GRACE_SECONDS, and
+ * the next start holds every acknowledged write.
+ */
+Test(faults, sigterm_under_load_answers_every_request_closes_streams_and_exits_0_in_time)
+{
+    static const char *const env[] = {"SHUTDOWN_GRACE_SECONDS=4", NULL};
+    struct ts_sse streams[LOAD_THREADS];
+
+    ts_server_start(&srv, env);
+    ts_load_setup(&load, &srv, LOAD_THREADS);
+    for (int i = 0; i < LOAD_THREADS; i++) {
+        const char *h[] = {load.threads[i].user.auth, NULL};
+        long st = ts_sse_open(&streams[i], &srv, "/api/v1/notifications/stream", h, 5000);
+        cr_assert_eq(st, 200, "stream %d: %ld", i, st);
+    }
+    ts_load_start(&load);
+    sleep_ms(1000);
+    int64_t t0 = ts_load_now_ms();
+    cr_assert_eq(kill(srv.pid, SIGTERM), 0);
+    for (int i = 0; i < LOAD_THREADS; i++) {
+        cr_assert(ts_sse_wait_end(&streams[i], GRACE_S * 1000), "stream %d still open", i);
+        ts_sse_close(&streams[i]);
+    }
+    int64_t streams_closed = ts_load_now_ms() - t0, spent;
+    int status = wait_exit(&srv, GRACE_S * 1000 + 10000, &spent);
+    int64_t exited = ts_load_now_ms() - t0;
+    ts_load_stop(&load);
+    ts_load_report(&load, "faults: sigterm");
+    fprintf(stderr, "faults: sigterm: streams closed after %lld ms, exit after %lld ms\n",
+            (long long)streams_closed, (long long)exited);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+    /* The bound plus the 10 ms of polling and a busy machine's scheduling. */
+    cr_assert_leq(exited, GRACE_S * 1000 + 500, "exit %lld ms after SIGTERM", (long long)exited);
+    ts_load_assert_replies(&load, true, false);
+    cr_assert_gt(ts_load_count(&load, 2), 0);
+
+    ts_server_start_on(&srv, NULL);
+    ts_load_retarget(&load, &srv);
+    int extra = ts_load_audit(&load, &srv);
+    fprintf(stderr, "faults: sigterm: %d write(s) committed without their answer\n", extra);
+    cr_assert_eq(ts_server_stop(&srv), 0);
+}
+
+/* --- 4. The pool exhausted by slow statements ---------------------------------------------- */
+
+#define POOL_CLIENTS 8
+
+struct pool_client {
+    const struct ts_user *u;
+    const char *module_id;
+    long status;
+    char retry_after[8];
+    int64_t spent_ms;
+};
+
+static void *pool_client_main(void *arg)
+{
+    struct pool_client *c = arg;
+    char path[128];
+    struct ts_resp r;
+
+    snprintf(path, sizeof(path), "/api/v1/modules/%s/feedback", c->module_id);
+    int64_t t0 = ts_load_now_ms();
+    ts_as(&srv, c->u, "POST", path, "{\"rating\":4,\"comment\":\"blocked\"}", &r);
+    c->spent_ms = ts_load_now_ms() - t0;
+    c->status = r.status;
+    const char *ra = ts_header(&r, "Retry-After");
+    snprintf(c->retry_after, sizeof(c->retry_after), "%s", ra ? ra : "");
+    ts_resp_free(&r);
+    return NULL;
+}
+
+/* A second connection to the server's database holding what feedback writes need: on
+ * PostgreSQL an exclusive lock on the table, on SQLite the write lock (BEGIN IMMEDIATE). */
+struct lock_holder {
+    PGconn *pg;
+    sqlite3 *lite;
+};
+
+static void hold_lock(struct lock_holder *h)
+{
+    memset(h, 0, sizeof(*h));
+    if (ts_backend_is_pg()) {
+        h->pg = PQconnectdb(srv.database_url);
+        cr_assert_eq(PQstatus(h->pg), CONNECTION_OK, "%s", PQerrorMessage(h->pg));
+        PGresult *r = PQexec(h->pg, "BEGIN; LOCK TABLE feedback IN ACCESS EXCLUSIVE MODE");
+        cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(h->pg));
+        PQclear(r);
+        return;
+    }
+    cr_assert_eq(sqlite3_open(sqlite_path(&srv), &h->lite), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h->lite, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void release_lock(struct lock_holder *h)
+{
+    if (h->pg != NULL) {
+        PQclear(PQexec(h->pg, "ROLLBACK"));
+        PQfinish(h->pg);
+    }
+    if (h->lite != NULL) {
+        sqlite3_exec(h->lite, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(h->lite);
+    }
+}
+
+static size_t feedback_count(void)
+{
+    char path[128];
+    struct ts_resp r;
+    snprintf(path, sizeof(path), "/api/v1/modules/%s/feedback/summary", load.module_id);
+    ts_as(&srv, &load.author, "GET", path, NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    size_t n = (size_t)json_integer_value(json_object_get(r.json, "count"));
+    ts_resp_free(&r);
+    return n;
+}
+
+/*
+ * DB_POOL_SIZE=2 and POOL_CLIENTS feedback writes at once, while another connection holds the
+ * lock they need: the two that got a connection wait on the lock until the statement timeout,
+ * the rest wait for a connection until the acquire timeout. Each gets the spec's 503 in time,
+ * none is written, /healthz answers throughout, and once the lock is released the same
+ * requests succeed without a restart.
+ */
+Test(faults, pool_exhausted_by_slow_statements_is_503_in_time_and_recovers)
+{
+    static const char *const env[] = {"DB_POOL_SIZE=2", "DB_TIMEOUT_MS=1000", "WORKER_THREADS=8",
+                                      NULL};
+    struct pool_client clients[POOL_CLIENTS];
+    pthread_t threads[POOL_CLIENTS];
+    struct lock_holder lock;
+
+    ts_server_start(&srv, env);
+    ts_load_setup(&load, &srv, 2);
+    size_t before = feedback_count();
+    hold_lock(&lock);
+    for (int i = 0; i < POOL_CLIENTS; i++) {
+        clients[i] =
+            (struct pool_client){.u = &load.threads[i % 2].user, .module_id = load.module_id};
+        cr_assert_eq(pthread_create(&threads[i], NULL, pool_client_main, &clients[i]), 0);
+    }
+    /* Liveness never waits for the database. */
+    int healthz = 0;
+    for (int64_t t0 = ts_load_now_ms(); ts_load_now_ms() - t0 < TIMEOUT_MS + 500; healthz++) {
+        struct ts_resp r;
+        int64_t t1 = ts_load_now_ms();
+        ts_http(&srv, "GET", "/healthz", NULL, NULL, &r);
+        cr_assert_eq(r.status, 200);
+        cr_assert_lt(ts_load_now_ms() - t1, BOUND_MS);
+        ts_resp_free(&r);
+        sleep_ms(50);
+    }
+    int64_t slowest = 0;
+    for (int i = 0; i < POOL_CLIENTS; i++) {
+        pthread_join(threads[i], NULL);
+        cr_assert_eq(clients[i].status, 503, "client %d: %ld", i, clients[i].status);
+        cr_assert_str_eq(clients[i].retry_after, "5");
+        cr_assert_lt(clients[i].spent_ms, BOUND_MS, "client %d: 503 after %lld ms", i,
+                     (long long)clients[i].spent_ms);
+        if (clients[i].spent_ms > slowest)
+            slowest = clients[i].spent_ms;
+    }
+    fprintf(stderr, "faults: pool: %d x 503, slowest after %lld ms; /healthz 200 x %d\n",
+            POOL_CLIENTS, (long long)slowest, healthz);
+    release_lock(&lock);
+
+    /* Back at once, no restart: the same writes succeed, and none of the refused ones was
+     * written. */
+    for (int i = 0; i < POOL_CLIENTS; i++) {
+        cr_assert_eq(pthread_create(&threads[i], NULL, pool_client_main, &clients[i]), 0);
+    }
+    for (int i = 0; i < POOL_CLIENTS; i++) {
+        pthread_join(threads[i], NULL);
+        cr_assert_eq(clients[i].status, 201, "client %d after the release: %ld", i,
+                     clients[i].status);
+    }
+    cr_assert_eq(feedback_count(), before + POOL_CLIENTS);
+    cr_assert_geq(wait_ready(&srv, 1000), 0);
+    cr_assert_eq(ts_server_stop(&srv), 0);
+}
