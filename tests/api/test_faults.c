@@ -526,3 +526,235 @@ Test(faults, sqlite_full_disk_is_503_reads_work_and_nothing_is_lost)
     cr_assert_eq(system(cmd), 0);
     mount_dir[0] = '\0';
 }
+
+/* --- 6. Clock jumps ----------------------------------------------------------------------- */
+
+static char clock_dir[300], clock_path[350], clock_env[400];
+
+/* The server's clock (FAULT_CLOCK_FILE): an instant it stands still at, written beside the
+ * file and renamed over it, so the server never reads half a file. */
+static void set_clock(const char *instant)
+{
+    char tmp[400];
+    snprintf(tmp, sizeof(tmp), "%s.new", clock_path);
+    FILE *f = fopen(tmp, "w");
+    cr_assert_not_null(f);
+    fputs(instant, f);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, clock_path), 0);
+}
+
+static void clock_setup(const char *instant)
+{
+    ts_scratch_dir(clock_dir, sizeof(clock_dir), "ts-clock");
+    snprintf(clock_path, sizeof(clock_path), "%s/now", clock_dir);
+    snprintf(clock_env, sizeof(clock_env), "FAULT_CLOCK_FILE=%s", clock_path);
+    set_clock(instant);
+}
+
+static void clock_teardown(void)
+{
+    unlink(clock_path);
+    rmdir(clock_dir);
+}
+
+/* POST /checkins as `u`; the status, and the check-in's (or the 409's) id and date. */
+static long checkin(const struct ts_user *u, char id[40], char date[16])
+{
+    struct ts_resp r;
+    ts_as(&srv, u, "POST", "/api/v1/checkins", "{\"mood\":4,\"confidence\":3}", &r);
+    long status = r.status;
+    const char *i = json_string_value(json_object_get(r.json, status == 201 ? "id" : "checkin_id"));
+    const char *d = json_string_value(json_object_get(r.json, "date"));
+    snprintf(id, 40, "%s", i ? i : "");
+    snprintf(date, 16, "%s", d ? d : "");
+    cr_assert(status == 201 || status == 409, "check-in: %ld %s", status, r.body);
+    ts_resp_free(&r);
+    return status;
+}
+
+/* Asserts the streak: current, longest, today and today_done. */
+static void assert_streak(const struct ts_user *u, int current, int longest, const char *today)
+{
+    struct ts_resp r;
+    ts_as(&srv, u, "GET", "/api/v1/checkins/streak", NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "current_streak")), current, "%s",
+                 r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "longest_streak")), longest, "%s",
+                 r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "today")), today, "%s", r.body);
+    cr_assert(json_is_true(json_object_get(r.json, "today_done")), "%s", r.body);
+    ts_resp_free(&r);
+}
+
+struct racer {
+    const struct ts_user *u;
+    long status;
+};
+
+static void *racer_main(void *arg)
+{
+    struct racer *r = arg;
+    struct ts_resp resp;
+    ts_as(&srv, r->u, "POST", "/api/v1/checkins", "{\"mood\":2,\"confidence\":2}", &resp);
+    r->status = resp.status;
+    ts_resp_free(&resp);
+    return NULL;
+}
+
+/*
+ * A learner in Europe/Berlin (UTC+1) checks in at 23:30 local; the clock then jumps an hour
+ * forward across their midnight, two hours back before it, a day forward, and on. Each
+ * check-in is dated by the clock at that moment, one per local day whatever the order the
+ * days come in (a backward jump finds the day already done: 409 with its id), a check-in dated
+ * "tomorrow" by the clock cannot be edited, the streak follows, and nothing answers 500. After
+ * a last jump, racing check-ins still make exactly one.
+ */
+Test(faults, clock_jumps_during_checkins_keep_one_per_day_and_the_streak)
+{
+    char id1[40], id2[40], id[40], date[16];
+
+    clock_setup("2026-12-05T22:30:00.000Z");
+    const char *env[] = {clock_env, "TOKEN_TTL_SECONDS=2592000", NULL};
+    ts_server_start(&srv, env);
+    struct ts_user u;
+    ts_learner(&srv, &u);
+    cr_assert_eq(status_of(&u, "PATCH", "/api/v1/users/me", "{\"timezone\":\"Europe/Berlin\"}"),
+                 200);
+
+    cr_assert_eq(checkin(&u, id1, date), 201);
+    cr_assert_str_eq(date, "2026-12-05");
+    cr_assert_eq(checkin(&u, id, date), 409);
+    cr_assert_str_eq(id, id1);
+
+    set_clock("2026-12-05T23:30:00.000Z"); /* +1 h: 00:30 on the 6th in Berlin */
+    cr_assert_eq(checkin(&u, id2, date), 201);
+    cr_assert_str_eq(date, "2026-12-06");
+    assert_streak(&u, 2, 2, "2026-12-06");
+
+    set_clock("2026-12-05T21:30:00.000Z"); /* -2 h: 22:30 on the 5th again */
+    cr_assert_eq(checkin(&u, id, date), 409);
+    cr_assert_str_eq(id, id1);
+    assert_streak(&u, 1, 2, "2026-12-05");
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/checkins/%s", id2);
+    cr_assert_eq(status_of(&u, "PATCH", path, "{\"note\":\"from tomorrow\"}"), 409);
+    snprintf(path, sizeof(path), "/api/v1/checkins/%s", id1);
+    cr_assert_eq(status_of(&u, "PATCH", path, "{\"note\":\"today\"}"), 200);
+
+    set_clock("2026-12-06T22:30:00.000Z"); /* +1 day: 23:30 on the 6th */
+    cr_assert_eq(checkin(&u, id, date), 409);
+    cr_assert_str_eq(id, id2);
+    assert_streak(&u, 2, 2, "2026-12-06");
+
+    set_clock("2026-12-07T12:00:00.000Z");
+    cr_assert_eq(checkin(&u, id, date), 201);
+    cr_assert_str_eq(date, "2026-12-07");
+    assert_streak(&u, 3, 3, "2026-12-07");
+
+    /* Racers just after a jump to the next day: exactly one 201. */
+    set_clock("2026-12-08T06:00:00.000Z");
+    struct racer racers[6];
+    pthread_t threads[6];
+    for (int i = 0; i < 6; i++) {
+        racers[i] = (struct racer){.u = &u};
+        cr_assert_eq(pthread_create(&threads[i], NULL, racer_main, &racers[i]), 0);
+    }
+    int created = 0;
+    for (int i = 0; i < 6; i++) {
+        pthread_join(threads[i], NULL);
+        cr_assert(racers[i].status == 201 || racers[i].status == 409, "%ld", racers[i].status);
+        created += racers[i].status == 201;
+    }
+    cr_assert_eq(created, 1);
+    assert_streak(&u, 4, 4, "2026-12-08");
+    cr_assert_eq(ts_server_stop(&srv), 0);
+    clock_teardown();
+}
+
+static int scans_done(void)
+{
+    char *log = ts_server_log(&srv);
+    int n = ts_count(log, "due-soon scan done");
+    free(log);
+    return n;
+}
+
+/* Waits (at most 30 s) until the scheduler has finished `more` further scans. */
+static void wait_scans(int more)
+{
+    int want = scans_done() + more;
+    for (int i = 0; i < 300 && scans_done() < want; i++)
+        sleep_ms(100);
+    cr_assert_geq(scans_done(), want, "the scheduler keeps scanning");
+}
+
+static size_t reminders(const struct ts_user *u)
+{
+    return ts_count_notifications(&srv, u, "assignment_due_soon");
+}
+
+static void assign(const struct ts_user *author, const char *mid, const struct ts_user *u,
+                   const char *due)
+{
+    char body[300];
+    snprintf(body, sizeof(body), "{\"module_id\":\"%s\",\"user_id\":\"%s\",\"due_at\":\"%s\"}", mid,
+             u->id, due);
+    cr_assert_eq(status_of(author, "POST", "/api/v1/assignments", body), 201);
+}
+
+/*
+ * The due-soon scan (every second, a one-hour window, §11: due_at in (now, now + window]) while
+ * the clock jumps. A forward jump over the start of the window still finds the assignment: one
+ * reminder. A backward jump out of the window and forward into it again sends none twice. An
+ * assignment whose due time a jump passes entirely is overdue, not due soon, and gets none.
+ */
+Test(faults, clock_jumps_during_due_soon_scans_fire_each_reminder_once)
+{
+    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE];
+    struct ts_user admin, author, a, b, c;
+
+    clock_setup("2026-12-05T12:00:00.000Z");
+    const char *env[] = {clock_env,
+                         "TOKEN_TTL_SECONDS=2592000",
+                         "SCHEDULER_INTERVAL_SECONDS=1",
+                         "DUE_SOON_WINDOW_SECONDS=3600",
+                         "LOG_LEVEL=debug",
+                         NULL};
+    ts_server_start(&srv, env);
+    ts_admin(&srv, &admin);
+    ts_user_with_role(&srv, &admin, "author", &author);
+    ts_learner(&srv, &a);
+    ts_learner(&srv, &b);
+    ts_learner(&srv, &c);
+    ts_linear_module(&srv, &author, mid, qid);
+    assign(&author, mid, &a, "2026-12-05T15:00:00.000Z");
+    assign(&author, mid, &b, "2026-12-05T17:00:00.000Z");
+    assign(&author, mid, &c, "2026-12-05T18:00:00.000Z");
+    wait_scans(2);
+    cr_assert_eq(reminders(&a), 0);
+
+    set_clock("2026-12-05T14:30:00.000Z"); /* +2.5 h, past the window's start (14:00) */
+    for (int i = 0; i < 300 && reminders(&a) < 1; i++)
+        sleep_ms(100);
+    cr_assert_eq(reminders(&a), 1, "the forward jump lost the reminder");
+
+    set_clock("2026-12-05T12:00:00.000Z"); /* back out of the window */
+    wait_scans(2);
+    set_clock("2026-12-05T14:45:00.000Z"); /* and into it again */
+    wait_scans(2);
+    cr_assert_eq(reminders(&a), 1, "a reminder came twice after the backward jump");
+
+    set_clock("2026-12-05T16:30:00.000Z"); /* a is overdue now; b comes due */
+    for (int i = 0; i < 300 && reminders(&b) < 1; i++)
+        sleep_ms(100);
+    cr_assert_eq(reminders(&b), 1);
+    set_clock("2026-12-05T19:00:00.000Z"); /* over c's whole window and due time */
+    wait_scans(2);
+    cr_assert_eq(reminders(&a), 1);
+    cr_assert_eq(reminders(&b), 1);
+    cr_assert_eq(reminders(&c), 0, "an overdue assignment got a due-soon reminder");
+    cr_assert_eq(ts_server_stop(&srv), 0);
+    clock_teardown();
+}
