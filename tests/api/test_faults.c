@@ -758,3 +758,66 @@ Test(faults, clock_jumps_during_due_soon_scans_fire_each_reminder_once)
     cr_assert_eq(ts_server_stop(&srv), 0);
     clock_teardown();
 }
+
+/* --- 6b. The same with libfaketime ------------------------------------------------------- */
+
+#define LIBFAKETIME "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+static char faketime_path[350];
+
+/* libfaketime's clock: an absolute start ("@YYYY-MM-DD hh:mm:ss", UTC) from which it runs. */
+static void set_faketime(const char *start)
+{
+    char tmp[400];
+    snprintf(tmp, sizeof(tmp), "%s.new", faketime_path);
+    FILE *f = fopen(tmp, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "@%s\n", start);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, faketime_path), 0);
+}
+
+/*
+ * The clock of the whole process moved by libfaketime (Debian's `faketime`, LD_PRELOAD), as the
+ * issue names it, rather than by the server's own FAULT_CLOCK_FILE: check-ins across a learner's
+ * midnight, forward and back. Only the wall clock is faked (FAKETIME_DONT_FAKE_MONOTONIC), as
+ * when NTP steps the clock: the monotonic clock never jumps. The ASan binary needs
+ * verify_asan_link_order=0, as libfaketime is loaded before the ASan runtime.
+ */
+Test(faults, libfaketime_clock_jumps_during_checkins)
+{
+    char env_file[400], id1[40], id[40], date[16];
+
+    if (access(LIBFAKETIME, R_OK) != 0)
+        cr_skip_test("libfaketime is not installed (scripts/deps.sh test installs faketime)");
+    ts_scratch_dir(clock_dir, sizeof(clock_dir), "ts-faketime");
+    snprintf(faketime_path, sizeof(faketime_path), "%s/faketime", clock_dir);
+    set_faketime("2026-12-05 22:30:00");
+    snprintf(env_file, sizeof(env_file), "FAKETIME_TIMESTAMP_FILE=%s", faketime_path);
+    const char *env[] = {"LD_PRELOAD=" LIBFAKETIME,
+                         env_file,
+                         "FAKETIME_NO_CACHE=1",
+                         "FAKETIME_DONT_FAKE_MONOTONIC=1",
+                         "ASAN_OPTIONS=verify_asan_link_order=0",
+                         NULL};
+    ts_server_start(&srv, env);
+    struct ts_user u;
+    ts_learner(&srv, &u);
+    cr_assert_eq(status_of(&u, "PATCH", "/api/v1/users/me", "{\"timezone\":\"Europe/Berlin\"}"),
+                 200);
+    cr_assert_eq(checkin(&u, id1, date), 201);
+    cr_assert_str_eq(date, "2026-12-05");
+
+    set_faketime("2026-12-05 23:30:00"); /* +1 h: past midnight in Berlin */
+    cr_assert_eq(checkin(&u, id, date), 201);
+    cr_assert_str_eq(date, "2026-12-06");
+    assert_streak(&u, 2, 2, "2026-12-06");
+
+    set_faketime("2026-12-05 21:30:00"); /* -2 h: the 5th again */
+    cr_assert_eq(checkin(&u, id, date), 409);
+    cr_assert_str_eq(id, id1);
+    assert_streak(&u, 1, 2, "2026-12-05");
+    cr_assert_eq(ts_server_stop(&srv), 0);
+    unlink(faketime_path);
+    rmdir(clock_dir);
+}
