@@ -23,7 +23,7 @@
 #include "support/accounts.h"
 
 #define TS_LOAD_MAX_THREADS 8
-#define TS_LOAD_NOTIFICATIONS 40 /* per learner, to be marked read */
+#define TS_LOAD_NOTIFICATIONS 12 /* per learner, to be marked read */
 
 enum ts_write_kind { TS_W_FEEDBACK, TS_W_PROGRESS, TS_W_CHECKIN, TS_W_READ, TS_W_KINDS };
 
@@ -57,7 +57,7 @@ struct ts_load_thread {
 struct ts_load {
     const struct ts_server *srv;
     int nthreads;
-    struct ts_user admin, author;
+    struct ts_user author;
     char module_id[40];
     char screen_id[40]; /* the module's reflection screen */
     struct ts_load_thread threads[TS_LOAD_MAX_THREADS];
@@ -70,8 +70,9 @@ int64_t ts_load_now_ms(void);
 
 /*
  * Prepares a load on the running server `s` with `nthreads` learners (at most
- * TS_LOAD_MAX_THREADS): an author with a published linear module (one reflection screen), a
- * check-in of today for each learner and TS_LOAD_NOTIFICATIONS notifications each. Asserts.
+ * TS_LOAD_MAX_THREADS): an author (promoted in the database) with a published linear module
+ * (one reflection screen), a check-in of today for each learner and TS_LOAD_NOTIFICATIONS
+ * notifications each. Asserts.
  */
 void ts_load_setup(struct ts_load *l, const struct ts_server *s, int nthreads);
 
