@@ -13,7 +13,7 @@ want=(build-essential cmake pkg-config tzdata ca-certificates
 case "${1:-run}" in
   run) ;;
   test) want+=(libcriterion-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 procps
-               chromium clang-14 libclang-rt-14-dev) ;;
+               chromium clang-14 libclang-rt-14-dev faketime e2fsprogs) ;;
   bench) want+=(libcriterion-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 procps
                 postgresql-contrib wrk) ;;
   *) echo "usage: scripts/deps.sh [run|test|bench]" >&2; exit 2 ;;

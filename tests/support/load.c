@@ -63,8 +63,7 @@ void ts_load_setup(struct ts_load *l, const struct ts_server *s, int nthreads)
     /* The author is made in the database: an admin (a CLI run) and a promotion would cost
      * two more password hashes, slow under the sanitizers. */
     ts_learner(s, &l->author);
-    snprintf(body, sizeof(body), "UPDATE users SET role = 'author' WHERE id = '%s'",
-             l->author.id);
+    snprintf(body, sizeof(body), "UPDATE users SET role = 'author' WHERE id = '%s'", l->author.id);
     ts_sql(s, body);
     ts_module(s, &l->author, "{\"title\":\"Load\",\"flow_type\":\"linear\"}", l->module_id);
     snprintf(body, sizeof(body),
