@@ -87,6 +87,9 @@ void ts_load_stop(struct ts_load *l);
  * `status` is 2, and transport errors (no status) when `status` is 0. */
 size_t ts_load_count(const struct ts_load *l, long status);
 
+/* The same, of the requests sent `since_ms` or later after ts_load_start(). */
+size_t ts_load_count_since(const struct ts_load *l, long status, int64_t since_ms);
+
 /*
  * Asserts every reply of the load: a 2xx, a 409 version conflict (progress only), or the spec's
  * 503 (`{"detail":"Service Unavailable"}` body not checked here) with Retry-After: 5 — never 500
@@ -109,7 +112,7 @@ int ts_load_audit(const struct ts_load *l, const struct ts_server *s);
  * with `label`, for the numbers of docs/RELIABILITY.md. */
 void ts_load_report(const struct ts_load *l, const char *label);
 
-/* Frees the records. */
+/* Frees the records (the learners and their state stay: the load may start again). */
 void ts_load_free(struct ts_load *l);
 
 #endif
