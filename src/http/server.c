@@ -19,6 +19,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -48,12 +49,18 @@
  * HTTP/1.0 (chunked HTTP/1.1 fills the connection's write buffer directly). */
 #define STREAM_BLOCK 1024
 
+/* Of SHUTDOWN_GRACE_SECONDS, what the process keeps for exiting after the handler threads
+ * (closing the pool, writing the last log lines). */
+#define EXIT_MARGIN_MS 250
+
 struct conn_ctx;
 
 /* The handler threads and their FIFO of requests waiting for one (see "handler threads"). */
 struct handler_pool {
     pthread_mutex_t mu;
     pthread_cond_t ready;
+    pthread_cond_t exited;        /* a handler thread returned; on CLOCK_MONOTONIC */
+    int running;                  /* handler threads not yet returned */
     struct conn_ctx *head, *tail; /* queued, each with its connection suspended */
     bool stop;                    /* set after the drain: no more queuing, the rest get 503 */
     int nthreads;                 /* started so far */
@@ -121,9 +128,13 @@ static void *handler_main(void *arg)
             if (p->head == NULL)
                 p->tail = NULL;
         }
+        if (ctx == NULL) { /* stopping and nothing left */
+            p->running--;
+            pthread_cond_broadcast(&p->exited);
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
         pthread_mutex_unlock(&p->mu);
-        if (ctx == NULL)
-            return NULL; /* stopping and nothing left */
         /* Past the drain deadline a request still queued is answered without running: the
          * daemon stops as soon as the queue is empty. */
         if (stopping)
@@ -158,17 +169,34 @@ static bool handler_enqueue(struct handler_pool *p, struct MHD_Connection *c, st
     return true;
 }
 
-static void handler_pool_stop(struct handler_pool *p)
+/*
+ * Stops the handler threads: each finishes the request it runs, queued requests get 503. Waits
+ * until `deadline` (monotonic ms; 0: without a bound) for them to return, then joins them and
+ * returns true; false, joining none, when one still runs a request at the deadline (a
+ * statement waiting on the database: each is bounded by DB_TIMEOUT_MS, which may exceed what
+ * is left of the grace time).
+ */
+static bool handler_pool_stop(struct handler_pool *p, int64_t deadline)
 {
     if (p->threads == NULL) /* never started */
-        return;
+        return true;
     pthread_mutex_lock(&p->mu);
     p->stop = true;
     pthread_cond_broadcast(&p->ready);
+    while (p->running > 0) {
+        if (deadline == 0)
+            pthread_cond_wait(&p->exited, &p->mu);
+        else if (time_cond_wait_until(&p->exited, &p->mu, deadline) == ETIMEDOUT)
+            break;
+    }
+    bool all = p->running == 0;
     pthread_mutex_unlock(&p->mu);
+    if (!all)
+        return false;
     for (int i = 0; i < p->nthreads; i++)
         pthread_join(p->threads[i], NULL);
     p->nthreads = 0;
+    return true;
 }
 
 static int handler_pool_start(struct http_server *s, int n)
@@ -177,12 +205,19 @@ static int handler_pool_start(struct http_server *s, int n)
 
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->ready, NULL);
+    time_cond_init(&p->exited);
     p->threads = xcalloc((size_t)n, sizeof(*p->threads));
     for (; p->nthreads < n; p->nthreads++) {
+        pthread_mutex_lock(&p->mu);
+        p->running++;
+        pthread_mutex_unlock(&p->mu);
         int rc = pthread_create(&p->threads[p->nthreads], NULL, handler_main, s);
         if (rc != 0) {
+            pthread_mutex_lock(&p->mu);
+            p->running--;
+            pthread_mutex_unlock(&p->mu);
             log_msg(LOG_ERROR, "http", "cannot start handler thread: %s", strerror(rc));
-            handler_pool_stop(p);
+            handler_pool_stop(p, 0);
             return -1;
         }
     }
@@ -194,6 +229,7 @@ static void handler_pool_free(struct handler_pool *p)
     if (p->threads == NULL)
         return;
     pthread_cond_destroy(&p->ready);
+    pthread_cond_destroy(&p->exited);
     pthread_mutex_destroy(&p->mu);
     free(p->threads);
     p->threads = NULL;
@@ -596,7 +632,7 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db)
     s->port = di != NULL ? di->port : cfg->port;
     return s;
 fail:
-    handler_pool_stop(&s->pool);
+    handler_pool_stop(&s->pool, 0);
     handler_pool_free(&s->pool);
     sse_hub_free(s->hub);
     http_webapp_free(s->webapp);
@@ -615,10 +651,12 @@ int http_server_port(const struct http_server *s)
     return s->port;
 }
 
-void http_server_shutdown(struct http_server *s)
+bool http_server_shutdown(struct http_server *s)
 {
     int64_t start = time_mono_ms();
     int64_t deadline = start + (int64_t)(s->cfg->shutdown_grace_seconds - 1) * 1000;
+    /* What is left of the grace time after this for the process to exit. */
+    int64_t last = start + (int64_t)s->cfg->shutdown_grace_seconds * 1000 - EXIT_MARGIN_MS;
 
     atomic_store(&s->shutting_down, true);
     /* Stop accepting at once. MHD keeps the listening socket until it stops; shutting it down
@@ -637,12 +675,17 @@ void http_server_shutdown(struct http_server *s)
     /* Handlers still running finish (a statement is bounded by DB_TIMEOUT_MS) and requests
      * still queued get 503; each is resumed before the threads are joined, and a request
      * that reaches its final call from now on is answered 503 on its MHD thread. So no
-     * request stays suspended and nothing resumes a connection once MHD has stopped. */
-    handler_pool_stop(&s->pool);
+     * request stays suspended and nothing resumes a connection once MHD has stopped. A
+     * handler still waiting on the database when the grace time is nearly over is not waited
+     * for: the caller exits the process (§17: always within SHUTDOWN_GRACE_SECONDS), which
+     * closes its connection; the database rolls its transaction back. */
+    if (!handler_pool_stop(&s->pool, last))
+        return false;
     /* No thread of the hub may resume a connection once MHD has stopped, and MHD must not
      * stop with a suspended connection; after sse_hub_close_all() none is suspended. */
     sse_hub_stop(s->hub);
     MHD_stop_daemon(s->daemon);
+    return true;
 }
 
 void http_server_free(struct http_server *s)

@@ -28,9 +28,12 @@ int http_server_port(const struct http_server *s);
  * (/readyz answers 503, replies carry Connection: close), ends every notification stream, lets
  * in-flight requests finish for up to SHUTDOWN_GRACE_SECONDS - 1 s, then closes every
  * connection and stops every thread of its own. The stream hub stays allocated, so a thread of
- * the caller's (the scheduler) may still announce a committed notification to it.
+ * the caller's (the scheduler) may still announce a committed notification to it. Returns
+ * false when a request was still running (waiting on the database) as the grace time ran out:
+ * then nothing is stopped and the caller must end the process at once (_exit), without
+ * http_server_free().
  */
-void http_server_shutdown(struct http_server *s);
+bool http_server_shutdown(struct http_server *s);
 
 /* Frees the server after http_server_shutdown(), once no other thread can announce a
  * notification (http_notification_committed()). */
