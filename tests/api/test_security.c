@@ -751,3 +751,58 @@ Test(security, cr_and_lf_in_inputs_never_split_a_log_line)
     cr_assert_gt(lines, 8);
     free(log);
 }
+
+/* --- API4: connection limits -------------------------------------------------------------- */
+
+#define HEALTHZ "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+
+/* Whether a new connection is served /healthz, trying for up to 3 s (the server notices a
+ * closed connection through epoll, a moment after the close). */
+static bool served_within(const struct ts_server *s, bool want)
+{
+    for (int i = 0; i < 30; i++) {
+        static const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        char *got = ts_raw(s, req, sizeof(req) - 1, 2000);
+        bool ok = strncmp(got, "HTTP/1.1 200", 12) == 0;
+        free(got);
+        if (ok == want)
+            return true;
+        usleep(100 * 1000);
+    }
+    return false;
+}
+
+/* With `env` capping connections at `cap`: `cap` open keep-alive connections are served, one
+ * more is closed unanswered, and closing one lets the next in. */
+static void assert_connection_cap(const char *const *env, int cap)
+{
+    struct ts_server s;
+    int fds[64];
+    ts_server_start(&s, env);
+    for (int i = 0; i < cap; i++) {
+        fds[i] = ts_connect(&s);
+        cr_assert_geq(fds[i], 0);
+        char *got = ts_exchange(fds[i], HEALTHZ, 300); /* answered; the connection stays open */
+        cr_assert_eq(strncmp(got, "HTTP/1.1 200", 12), 0, "connection %d: %s", i, got);
+        free(got);
+    }
+    cr_assert(served_within(&s, false), "connection %d beyond the cap of %d was served", cap + 1,
+              cap);
+    close(fds[0]);
+    cr_assert(served_within(&s, true), "a connection after one closed was refused");
+    for (int i = 1; i < cap; i++)
+        close(fds[i]);
+    cr_assert_eq(ts_server_stop(&s), 0);
+}
+
+Test(connections, per_ip_cap_closes_the_connection_over_it, .timeout = 60)
+{
+    static const char *const env[] = {"MAX_CONNECTIONS_PER_IP=4", NULL};
+    assert_connection_cap(env, 4);
+}
+
+Test(connections, instance_cap_closes_the_connection_over_it, .timeout = 60)
+{
+    static const char *const env[] = {"MAX_CONNECTIONS=16", NULL};
+    assert_connection_cap(env, 16);
+}
