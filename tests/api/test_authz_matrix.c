@@ -447,24 +447,13 @@ static const struct row *row_of(const char *method, const char *path)
     return NULL;
 }
 
-static json_t *openapi_paths(void)
-{
-    struct ts_resp r;
-    ts_as(&srv, NULL, "GET", "/openapi.json", NULL, &r);
-    cr_assert_eq(r.status, 200);
-    json_t *paths = json_incref(json_object_get(r.json, "paths"));
-    ts_resp_free(&r);
-    cr_assert(json_is_object(paths));
-    return paths;
-}
-
 Test(authz, every_id_route_by_every_role)
 {
     static struct world w;
     build(&w);
 
     /* Every operation with an id in its path has a row, and every row is a real route. */
-    json_t *paths = openapi_paths(), *ops;
+    json_t *paths = ts_openapi_paths(&srv), *ops;
     const char *path, *method;
     size_t seen = 0;
     json_object_foreach(paths, path, ops)
@@ -566,7 +555,7 @@ Test(authz, every_authenticated_route_is_classified_and_refuses_anonymous_and_in
     snprintf(sql, sizeof(sql), "UPDATE users SET active = false WHERE id = '%s'", inactive.id);
     ts_sql(&srv, sql);
 
-    json_t *paths = openapi_paths(), *ops, *op;
+    json_t *paths = ts_openapi_paths(&srv), *ops, *op;
     const char *path, *method;
     int checked = 0;
     json_object_foreach(paths, path, ops)

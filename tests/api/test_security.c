@@ -197,10 +197,16 @@ static double verifications(void)
     return v;
 }
 
+/* POST `body` to `path` as `u` (NULL: anonymous); the status (the reply stays in *r). */
+static long post(const struct ts_user *u, const char *path, const char *body, struct ts_resp *r)
+{
+    ts_as(&srv, u, "POST", path, body, r);
+    return r->status;
+}
+
 static long login_body(const char *body, struct ts_resp *r)
 {
-    ts_as(&srv, NULL, "POST", "/api/v1/auth/login", body, r);
-    return r->status;
+    return post(NULL, "/api/v1/auth/login", body, r);
 }
 
 Test(tokens, the_rate_limit_costs_no_hashing_and_ends_with_its_window)
@@ -292,8 +298,7 @@ static char *nested_body(int depth)
 
 static long post_module(const struct ts_user *u, const char *body, struct ts_resp *r)
 {
-    ts_as(&srv, u, "POST", "/api/v1/modules", body, r);
-    return r->status;
+    return post(u, "/api/v1/modules", body, r);
 }
 
 Test(security, json_nesting_over_32_levels_is_400)
@@ -361,17 +366,6 @@ Test(security, json_objects_over_1000_keys_and_bodies_over_20000_values_are_413)
     }
 }
 
-/* The operations of /openapi.json (caller decrefs). */
-static json_t *openapi_paths(void)
-{
-    struct ts_resp r;
-    ts_as(&srv, NULL, "GET", "/openapi.json", NULL, &r);
-    cr_assert_eq(r.status, 200);
-    json_t *paths = json_incref(json_object_get(r.json, "paths"));
-    ts_resp_free(&r);
-    return paths;
-}
-
 /* Whether operation `op` takes query parameter `name`. */
 static bool has_query(json_t *op, const char *name)
 {
@@ -409,7 +403,7 @@ Test(security, every_paginated_route_caps_limit_at_100)
     char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE], path[300], url[400];
     ts_admin(&srv, &admin);
     ts_linear_module(&srv, &admin, mid, qid);
-    json_t *paths = openapi_paths(), *ops, *op;
+    json_t *paths = ts_openapi_paths(&srv), *ops, *op;
     const char *tmpl, *method;
     int routes = 0;
     json_object_foreach(paths, tmpl, ops)
@@ -565,7 +559,7 @@ Test(security, metacharacters_in_every_query_parameter_are_200_or_422_at_that_pa
     char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE], path[300], url[600], enc[200];
     ts_admin(&srv, &admin);
     ts_linear_module(&srv, &admin, mid, qid);
-    json_t *paths = openapi_paths(), *ops, *op;
+    json_t *paths = ts_openapi_paths(&srv), *ops, *op;
     const char *tmpl, *method;
     int tried = 0;
     json_object_foreach(paths, tmpl, ops)
@@ -610,7 +604,7 @@ Test(security, metacharacters_in_every_path_id_are_422_uuid_parsing, .timeout = 
     char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE], enc[200], url[600];
     ts_admin(&srv, &admin);
     ts_linear_module(&srv, &admin, mid, qid);
-    json_t *paths = openapi_paths(), *ops, *op;
+    json_t *paths = ts_openapi_paths(&srv), *ops, *op;
     const char *tmpl, *method;
     json_object_foreach(paths, tmpl, ops)
     {
