@@ -751,3 +751,48 @@ Test(authz, owner_lists_show_only_the_callers_objects)
     snprintf(body, sizeof(body), "{\"rating\":3,\"screen_id\":\"%s\"}", w.draft_q);
     cr_assert_eq(status_of(&u[L1], "POST", path, body, "value_error"), 422);
 }
+
+/* A stored reply is the caller's own: the same Idempotency-Key and body from another user runs
+ * afresh for them (§1.8: keys are scoped to user, method and path), never replaying the first
+ * user's object. */
+Test(authz, idempotency_keys_never_replay_another_users_reply)
+{
+    struct ts_user a, b;
+    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE], path[160];
+    struct ts_user admin;
+    ts_admin(&srv, &admin);
+    ts_learner(&srv, &a);
+    ts_learner(&srv, &b);
+    ts_linear_module(&srv, &admin, mid, qid);
+    snprintf(path, sizeof(path), "/api/v1/modules/%s/feedback", mid);
+    struct {
+        const char *path, *body;
+    } routes[] = {{"/api/v1/checkins", "{\"mood\":4,\"confidence\":4,\"note\":\"MARK-NOTE-A\"}"},
+                  {path, "{\"rating\":4,\"comment\":\"MARK-FB-A\"}"}};
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        const struct ts_user *who[] = {&a, &b, &a};
+        char first_id[STR_UUID_SIZE] = "";
+        for (int k = 0; k < 3; k++) {
+            const char *const h[] = {who[k]->auth, "Content-Type: application/json",
+                                     "Idempotency-Key: shared-key-1", NULL};
+            struct ts_resp r;
+            ts_http(&srv, "POST", routes[i].path, h, routes[i].body, &r);
+            cr_assert_eq(r.status, 201, "%s as user %d: %s", routes[i].path, k, r.body);
+            cr_assert_str_eq(json_string_value(json_object_get(r.json, "user_id")), who[k]->id,
+                             "%s: %s", routes[i].path, r.body);
+            const char *id = json_string_value(json_object_get(r.json, "id"));
+            const char *replayed = ts_header(&r, "Idempotent-Replayed");
+            if (k == 0)
+                snprintf(first_id, sizeof(first_id), "%s", id);
+            if (k == 1) {
+                cr_assert_null(replayed, "another user's key replayed");
+                cr_assert_neq(strcmp(id, first_id), 0);
+            }
+            if (k == 2) { /* the first user's own retry is a replay */
+                cr_assert(replayed != NULL && strcmp(replayed, "true") == 0);
+                cr_assert_str_eq(id, first_id);
+            }
+            ts_resp_free(&r);
+        }
+    }
+}
