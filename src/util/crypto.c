@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 
 static sem_t pwhash_slots; /* one per core */
 static char burn_hash[crypto_pwhash_STRBYTES];
+static atomic_ullong verifications; /* crypto_password_verify() calls, burns included */
 
 int crypto_init(void)
 {
@@ -63,6 +65,7 @@ int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN])
 
 bool crypto_password_verify(const char *password, const char *stored)
 {
+    atomic_fetch_add_explicit(&verifications, 1, memory_order_relaxed);
     slot_take();
     int rc = crypto_pwhash_str_verify(stored, password, strlen(password));
     sem_post(&pwhash_slots);
@@ -75,13 +78,23 @@ static void make_burn_hash(void)
         burn_hash[0] = '\0';
 }
 
+static pthread_once_t burn_once = PTHREAD_ONCE_INIT;
+
+void crypto_password_burn_prepare(void)
+{
+    pthread_once(&burn_once, make_burn_hash);
+}
+
 void crypto_password_burn(const char *password)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-    pthread_once(&once, make_burn_hash);
+    crypto_password_burn_prepare();
     if (burn_hash[0] != '\0')
         (void)crypto_password_verify(password, burn_hash);
+}
+
+unsigned long long crypto_password_verifications(void)
+{
+    return atomic_load_explicit(&verifications, memory_order_relaxed);
 }
 
 static void to_hex(const unsigned char *b, size_t n, char *out)
