@@ -224,7 +224,6 @@ static int cmd_serve(void)
     /* On SQLite this creates the database file when it is missing. */
     if (cfg.backend == DB_SQLITE && db_acquire(db, &c) == 0)
         db_release(c);
-    crypto_password_burn_prepare();
     struct http_server *srv = http_server_start(&cfg, db);
     if (srv == NULL) {
         db_close(db);

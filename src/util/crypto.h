@@ -56,9 +56,9 @@ bool crypto_password_verify(const char *password, const char *stored);
  * a wrong password. */
 void crypto_password_burn(const char *password);
 
-/* Makes the fixed hash burn() verifies against (one argon2id hash, once per process). `serve`
- * calls it at start, so that the first unknown email does not cost a hash on top. */
-void crypto_password_burn_prepare(void);
+/* True when the fixed hash crypto_password_burn() verifies against has the parameters new
+ * hashes get, so that it costs what a real verification costs (a unit test). */
+bool crypto_password_burn_is_current(void);
 
 /* How many verifications this process ran (crypto_password_verify(), burns included); the
  * counter behind trainsmart_password_verifications_total. */
