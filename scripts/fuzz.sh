@@ -28,8 +28,13 @@ if [ ${#names[@]} -eq 0 ]; then
   done
 fi
 
-scratch=$(mktemp -d /tmp/trainsmart-fuzz.XXXXXX)
+# The scratch corpora, and (TMPDIR) the request harness's database file, in memory when the
+# machine has /dev/shm: on a disk, SQLite's syncs halve the request harness's rate.
+shm=/tmp
+[ -d /dev/shm ] && [ -w /dev/shm ] && shm=/dev/shm
+scratch=$(mktemp -d "$shm/trainsmart-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
 artifacts=$root/build-fuzz/artifacts
 mkdir -p "$artifacts"
 failed=()

@@ -3,7 +3,8 @@
 # -Werror and ASan+UBSan, builds the web app, starts a private PostgreSQL 15 cluster on a free
 # port, runs ctest (the web app's browser journeys included), then runs the API tests once more
 # against a server built with ThreadSanitizer (build-tsan/; TS_TEST_TSAN=0 skips that pass),
-# and stops the cluster again whatever the outcome. At the
+# then runs every fuzz harness for a few seconds (scripts/fuzz.sh), and stops the cluster again
+# whatever the outcome. At the
 # end, passed or not, it checks that no process the run started is still running (a server a
 # test failed to stop, say): it names each one with its command line, kills it, and fails the
 # run.
@@ -108,5 +109,14 @@ if [ "$tsan" = 1 ]; then
   TS_TEST_BINARY=$root/build-tsan/trainsmart \
     TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" \
     ctest --output-on-failure -j "${TS_TEST_JOBS:-4}" -L api "$@" || rc=$?
+fi
+# Last: every fuzz harness of fuzz/ for a short smoke run (TS_FUZZ_SMOKE_SECONDS each, default
+# 8: nine harnesses and the clang build take about 100 s), from the committed seeds, failing on
+# any crash, leak, hang or sanitizer report (docs/RELIABILITY.md, "Fuzzing"). Skipped when ctest
+# arguments select a part of the suite, or with TS_FUZZ_SMOKE_SECONDS=0.
+smoke=${TS_FUZZ_SMOKE_SECONDS:-8}
+if [ $# -eq 0 ] && [ "$smoke" != 0 ]; then
+  echo "== fuzz smoke run, ${smoke} s per harness (scripts/fuzz.sh)"
+  (cd "$root" && scripts/fuzz.sh "$smoke") || rc=$?
 fi
 exit "$rc"

@@ -49,8 +49,8 @@ static int read_password(char *buf, size_t size)
 
 /*
  * Creates an active admin, or makes the existing user of that email an active admin with the
- * new password (*created false), in one write transaction. The password is hashed before the
- * transaction starts, so no lock is held during argon2id.
+ * new password and no tokens (*created false), in one write transaction. The password is hashed
+ * before the transaction starts, so no lock is held during argon2id.
  */
 static int create_or_promote(struct db_conn *c, struct arena *a, const struct account_new *in,
                              struct user *u, bool *created)
@@ -75,6 +75,10 @@ static int create_or_promote(struct db_conn *c, struct arena *a, const struct ac
         rc = db_users_update(c, u);
         if (rc == 0)
             rc = db_users_set_password(c, u->id, hash, now);
+        /* A new password ends every session of the old one (docs/SECURITY.md, API2): tokens
+         * issued before it are revoked; open streams notice at their next heartbeat. */
+        if (rc == 0)
+            rc = db_tokens_delete_for_user(c, u->id);
     }
     if (rc == 0)
         return db_commit(c);

@@ -57,6 +57,8 @@ static const struct var vars[] = {
     INT_VAR("WORKER_THREADS", worker_threads, "8", 1, 256),
     INT_VAR("IO_THREADS", io_threads, "2", 1, 64),
     INT_VAR("CONNECTION_MEMORY_KB", connection_memory_kb, "16", 8, 1024),
+    INT_VAR("MAX_CONNECTIONS", max_connections, "16384", 16, 1000000),
+    INT_VAR("MAX_CONNECTIONS_PER_IP", max_connections_per_ip, "0", 0, 1000000),
     INT_VAR("MODULE_CACHE_MB", module_cache_mb, "64", 0, 65536),
     BOOL_VAR("ALLOW_REGISTRATION", allow_registration, "true"),
     INT_VAR("TOKEN_TTL_SECONDS", token_ttl_seconds, "86400", 60, 2592000),

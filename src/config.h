@@ -25,9 +25,11 @@ struct config {
     int worker_threads;       /* handler threads: they run the handlers and block on the database */
     int io_threads;           /* libmicrohttpd's threads: sockets and HTTP parsing only */
     int connection_memory_kb; /* libmicrohttpd's memory per connection: headers in, headers out */
-    int module_cache_mb;      /* memory budget of the module view cache (api/module_cache.c) */
-    int log_level;            /* enum log_level */
-    bool cors_any;            /* CORS_ORIGINS=* */
+    int max_connections;      /* open connections per instance, streams included */
+    int max_connections_per_ip; /* open connections per client address; 0: no limit */
+    int module_cache_mb;        /* memory budget of the module view cache (api/module_cache.c) */
+    int log_level;              /* enum log_level */
+    bool cors_any;              /* CORS_ORIGINS=* */
     int cors_count;
     char cors_origins[CONFIG_MAX_ORIGINS][256];
     bool allow_registration;

@@ -24,6 +24,7 @@
 
 #include "http/static.h"
 #include "model/notification.h"
+#include "util/crypto.h"
 #include "util/log.h"
 
 /* --- label tables ----------------------------------------------------------------------- */
@@ -392,6 +393,11 @@ void http_metrics_render(struct buf *b, const struct http_metrics_gauges *g)
             (unsigned long long)atomic_load_explicit(&notifications[i], memory_order_relaxed));
     }
 #endif
+    family(b, "trainsmart_password_verifications_total", "counter",
+           "argon2id password verifications run by logins, the stand-in one for an unknown "
+           "email included.");
+    buf_printf(b, "trainsmart_password_verifications_total %llu\n",
+               crypto_password_verifications());
     family(b, "trainsmart_build_info", "gauge", "Build information; the value is always 1.");
     buf_puts(b, "trainsmart_build_info{version=\"");
     http_metrics_escape(b, TS_VERSION);

@@ -461,6 +461,53 @@ static bool is_json_media_type(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
+/*
+ * Limits on a parsed body's shape (docs/DECISIONS.md, "Resource limits of JSON bodies"). A
+ * body under MAX_BODY_BYTES can still hold half a million values or arrays nested two thousand
+ * deep (jansson's own bound); the validators would then spend their time, and the 422 list its
+ * size, on one error per value. No body of the contract comes near these limits: the largest
+ * (a branching path of 1000 steps with responses) has about 14000 values and depth 6.
+ */
+#define BODY_MAX_DEPTH 32     /* deeper: 400 Malformed JSON, as jansson beyond 2048 */
+#define BODY_MAX_MEMBERS 1000 /* keys of one object; more: 413 */
+#define BODY_MAX_VALUES 20000 /* values in the whole body; more: 413 */
+
+enum body_shape { SHAPE_OK, SHAPE_TOO_DEEP, SHAPE_TOO_BIG };
+
+/* Walks `j` at nesting level `depth` (1 for the body itself), counting values into *values;
+ * stops at the first limit passed. The recursion is bounded by BODY_MAX_DEPTH. */
+static enum body_shape body_shape(json_t *j, int depth, size_t *values)
+{
+    enum body_shape res = SHAPE_OK;
+
+    if (++*values > BODY_MAX_VALUES)
+        return SHAPE_TOO_BIG;
+    if (!json_is_object(j) && !json_is_array(j))
+        return SHAPE_OK;
+    if (depth > BODY_MAX_DEPTH)
+        return SHAPE_TOO_DEEP;
+    if (json_is_object(j)) {
+        const char *key;
+        json_t *item;
+        if (json_object_size(j) > BODY_MAX_MEMBERS)
+            return SHAPE_TOO_BIG;
+        json_object_foreach(j, key, item)
+        {
+            if ((res = body_shape(item, depth + 1, values)) != SHAPE_OK)
+                return res;
+        }
+        return SHAPE_OK;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(j, i, item)
+    {
+        if ((res = body_shape(item, depth + 1, values)) != SHAPE_OK)
+            return res;
+    }
+    return SHAPE_OK;
+}
+
 /* Step 5 for the body (§1.2): 415, 400, then the body-level 422s. */
 int http_req_parse_body_or_reply(struct http_req *r)
 {
@@ -486,6 +533,12 @@ int http_req_parse_body_or_reply(struct http_req *r)
     r->json = json_loadb(r->body.data, r->body.len, JSON_DECODE_ANY, &err);
     if (r->json == NULL) {
         http_reply_err(r, TS_EBADJSON);
+        return -1;
+    }
+    size_t values = 0;
+    enum body_shape shape = body_shape(r->json, 1, &values);
+    if (shape != SHAPE_OK) {
+        http_reply_err(r, shape == SHAPE_TOO_DEEP ? TS_EBADJSON : TS_ETOOBIG);
         return -1;
     }
     if (!json_is_object(r->json)) {

@@ -42,9 +42,6 @@
 #include "util/log.h"
 #include "util/time.h"
 
-/* Far above any expected load per instance; bounded by RLIMIT_NOFILE, raised at start. */
-#define CONNECTION_LIMIT 16384
-
 /* The buffer MHD allocates with a stream's response; it is used only when the client speaks
  * HTTP/1.0 (chunked HTTP/1.1 fills the connection's write buffer directly). */
 #define STREAM_BLOCK 1024
@@ -620,10 +617,11 @@ struct http_server *http_server_start(const struct config *cfg, struct db *db)
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
         NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->io_threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_seconds,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_URI_LOG_CALLBACK,
-        on_uri, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory_kb * 1024,
-        MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)cfg->connection_memory_kb * 1024, MHD_OPTION_END);
     if (s->daemon == NULL) {
         log_msg(LOG_ERROR, "http", "cannot listen on %s:%d", cfg->host, cfg->port);
         goto fail;

@@ -56,4 +56,12 @@ bool crypto_password_verify(const char *password, const char *stored);
  * a wrong password. */
 void crypto_password_burn(const char *password);
 
+/* True when the fixed hash crypto_password_burn() verifies against has the parameters new
+ * hashes get, so that it costs what a real verification costs (a unit test). */
+bool crypto_password_burn_is_current(void);
+
+/* How many verifications this process ran (crypto_password_verify(), burns included); the
+ * counter behind trainsmart_password_verifications_total. */
+unsigned long long crypto_password_verifications(void);
+
 #endif

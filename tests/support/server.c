@@ -782,3 +782,14 @@ int ts_count(const char *hay, const char *needle)
         n++;
     return n;
 }
+
+json_t *ts_openapi_paths(const struct ts_server *s)
+{
+    struct ts_resp r;
+    ts_http(s, "GET", "/openapi.json", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200, "/openapi.json: %s", r.body);
+    json_t *paths = json_incref(json_object_get(r.json, "paths"));
+    ts_resp_free(&r);
+    cr_assert(json_is_object(paths));
+    return paths;
+}

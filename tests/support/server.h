@@ -133,6 +133,10 @@ int ts_connect(const struct ts_server *s);
  * frees; the socket stays open). */
 char *ts_exchange(int fd, const char *data, int timeout_ms);
 
+/* The "paths" object of the server's GET /openapi.json, the route table as the server
+ * documents it (caller decrefs); asserts a 200. */
+json_t *ts_openapi_paths(const struct ts_server *s);
+
 /* Counts the occurrences of `needle` in `hay`. */
 int ts_count(const char *hay, const char *needle);
 

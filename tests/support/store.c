@@ -44,7 +44,24 @@ void ts_store_close(struct ts_store *s)
     arena_free(&s->arena);
     db_release(s->conn);
     db_close(s->db);
-    ts_db_drop(&s->scratch);
+    if (!s->attached)
+        ts_db_drop(&s->scratch);
+}
+
+void ts_store_attach(struct ts_store *s, const struct ts_server *server)
+{
+    struct lookup_ctx ctx = {s, NULL};
+    char err[256];
+
+    memset(s, 0, sizeof(*s));
+    s->attached = true;
+    cr_assert_eq(crypto_init(), 0);
+    snprintf(s->scratch.database_url, sizeof(s->scratch.database_url), "%s", server->database_url);
+    cr_assert_eq(config_load(&s->cfg, lookup, &ctx, err, sizeof(err)), 0, "%s", err);
+    s->db = db_open(&s->cfg);
+    cr_assert_not_null(s->db);
+    cr_assert_eq(db_acquire(s->db, &s->conn), 0);
+    arena_init(&s->arena);
 }
 
 void ts_store_add_user(struct ts_store *s, const char *id, const char *email, const char *name,

@@ -144,6 +144,8 @@ Test(config, out_of_range_and_malformed_values_name_the_variable)
     assert_rejected("WORKER_THREADS=257", "WORKER_THREADS");
     assert_rejected("IO_THREADS=0", "IO_THREADS");
     assert_rejected("IO_THREADS=65", "IO_THREADS");
+    assert_rejected("MAX_CONNECTIONS=15", "MAX_CONNECTIONS");
+    assert_rejected("MAX_CONNECTIONS_PER_IP=-1", "MAX_CONNECTIONS_PER_IP");
     assert_rejected("TOKEN_TTL_SECONDS=2592001", "TOKEN_TTL_SECONDS");
     assert_rejected("SHUTDOWN_GRACE_SECONDS=0", "SHUTDOWN_GRACE_SECONDS");
     assert_rejected("SSE_HEARTBEAT_SECONDS=301", "SSE_HEARTBEAT_SECONDS");

@@ -253,6 +253,7 @@ Test(metrics, every_family_has_help_and_type)
         {"trainsmart_db_up", "gauge"},
         {"trainsmart_sse_streams", "gauge"},
         {"trainsmart_notifications_created_total", "counter"},
+        {"trainsmart_password_verifications_total", "counter"},
         {"trainsmart_build_info", "gauge"},
     };
     struct ts_prom *p = scrape(NULL);
