@@ -42,16 +42,31 @@ static struct ts_load load;
 static char cluster_dir[300]; /* a private PostgreSQL cluster, or "" */
 static char mount_dir[400];   /* a mounted small filesystem, or "" */
 
+/* Runs after each test, also one that failed an assertion: the server, then the cluster or
+ * the mount inside its scratch directory, then the directory. */
 static void stop_all(void)
 {
+    char dir[sizeof(srv.dir)] = "", cmd[500];
+
+    if (cluster_dir[0] != '\0' || mount_dir[0] != '\0') {
+        snprintf(dir, sizeof(dir), "%s", srv.dir);
+        srv.dir[0] = '\0';
+    }
     if (srv.pid > 0 || srv.dir[0] != '\0')
         ts_server_stop(&srv);
     ts_load_free(&load);
+    if (cluster_dir[0] != '\0') {
+        ts_pg_cluster("kill", cluster_dir, 0);
+        cluster_dir[0] = '\0';
+    }
     if (mount_dir[0] != '\0') {
-        char cmd[500];
         snprintf(cmd, sizeof(cmd), "umount '%s' 2>/dev/null", mount_dir);
         (void)!system(cmd);
         mount_dir[0] = '\0';
+    }
+    if (dir[0] != '\0') {
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        (void)!system(cmd);
     }
 }
 
