@@ -79,10 +79,10 @@ int ts_run(const char *const *argv, const char *const *env, char **out, char **e
 
 /*
  * Runs `scripts/pg-cluster.sh <cmd> <dir> <port>` ("start", "stop", "kill", "restart-fast" or
- * "restart-immediate"); returns
- * system()'s status. A cluster started here and not stopped or killed again is killed when
- * the test process exits; for a test process that dies, scripts/test.sh stops every cluster
- * left under TS_TEST_RUN_DIR, so keep `dir` inside a ts_scratch_dir() directory.
+ * "restart-immediate"); returns system()'s status. A cluster started here and not stopped or
+ * killed again (a restart keeps it started) is killed when the test process exits; for a
+ * test process that dies, scripts/test.sh stops every cluster left under TS_TEST_RUN_DIR, so
+ * keep `dir` inside a ts_scratch_dir() directory.
  */
 int ts_pg_cluster(const char *cmd, const char *dir, int port);
 
