@@ -36,7 +36,19 @@ struct db_conn {
     void *handle; /* NULL until connected */
     bool busy;    /* lent out */
     bool in_tx;
+    int timeout_ms; /* each statement's bound while lent out: see db_acquire() */
 };
+
+/*
+ * A request that waited for a free connection (and for connecting) longer than this gets the
+ * rest of its DB_TIMEOUT_MS, not a whole one, for each statement: §17's 503 comes within
+ * DB_TIMEOUT_MS + 1 s also when the pool was exhausted and then the statement hits a lock.
+ * A shorter wait keeps the whole timeout, so an uncontended pool changes nothing (on
+ * PostgreSQL a different bound costs a set_config() round trip).
+ */
+#define DB_WAIT_SLACK_MS 250
+/* The least a statement gets after a long wait, so that it can still run. */
+#define DB_MIN_STATEMENT_MS 100
 
 struct db {
     const struct config *cfg;
@@ -217,6 +229,10 @@ int db_acquire(struct db *db, struct db_conn **out)
         }
     }
     c->in_tx = false;
+    c->timeout_ms = timeout;
+    int left = (int)(deadline - time_mono_ms());
+    if (left < timeout - DB_WAIT_SLACK_MS)
+        c->timeout_ms = left > DB_MIN_STATEMENT_MS ? left : DB_MIN_STATEMENT_MS;
     *out = c;
     return 0;
 }
@@ -266,15 +282,15 @@ static int reconnect(struct db_conn *c, int timeout_ms)
 }
 
 /*
- * Runs one statement. The call as a whole, retry included, waits at most DB_TIMEOUT_MS plus
- * the backend's slack: one statement never chains a query deadline, a connect timeout and
- * another query deadline on a database that stopped answering.
+ * Runs one statement. The call as a whole, retry included, waits at most DB_TIMEOUT_MS (or
+ * what db_acquire() left of it) plus the backend's slack: one statement never chains a query
+ * deadline, a connect timeout and another query deadline on a database that stopped answering.
  */
 static int run(struct db_conn *c, const char *sql, const struct db_param *params, int nparams,
                struct db_res *res)
 {
     const struct db_ops *ops = c->db->ops;
-    int timeout = c->db->cfg->db_timeout_ms;
+    int timeout = c->timeout_ms;
     int64_t deadline = time_mono_ms() + timeout;
     int rc = TS_EUNAVAIL;
 

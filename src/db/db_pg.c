@@ -42,6 +42,7 @@ struct pg_stmt {
 struct pg {
     PGconn *conn;
     bool broken;
+    int statement_timeout_ms; /* the session's statement_timeout now */
     int nstmts;
     struct pg_stmt stmts[PG_STMT_CACHE];
 };
@@ -132,6 +133,7 @@ static int pg_connect(const struct config *cfg, int timeout_ms, void **handle)
         return TS_EUNAVAIL;
     struct pg *p = xcalloc(1, sizeof(*p));
     p->conn = conn;
+    p->statement_timeout_ms = cfg->db_timeout_ms; /* set at connect */
     *handle = p;
     return 0;
 }
@@ -274,6 +276,36 @@ static int prepared(struct pg *p, int64_t deadline, const char *sql, const char 
     return 0;
 }
 
+/*
+ * Makes the session's statement_timeout `ms` (db.c shortens it for a request that waited long
+ * for the pool, and restores it for the next one). It runs before the request's first
+ * statement, outside any transaction, so a rollback never undoes it.
+ */
+static int set_statement_timeout(struct pg *p, int ms, int64_t deadline)
+{
+    char value[24];
+    const char *values[1] = {value};
+    PGresult *r = NULL;
+
+    snprintf(value, sizeof(value), "%d", ms);
+    if (!PQsendQueryParams(p->conn, "SELECT set_config('statement_timeout', $1, false)", 1, NULL,
+                           values, NULL, NULL, 0)) {
+        p->broken = PQstatus(p->conn) != CONNECTION_OK;
+        return result_error(p, NULL);
+    }
+    int rc = finish(p, deadline, &r);
+    if (rc < 0)
+        return rc;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = result_error(p, r);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    p->statement_timeout_ms = ms;
+    return 0;
+}
+
 static int pg_query(void *handle, int timeout_ms, const char *sql, const struct db_param *params,
                     int nparams, struct db_res *res)
 {
@@ -300,6 +332,9 @@ static int pg_query(void *handle, int timeout_ms, const char *sql, const struct 
             values[i] = NULL;
         }
     }
+    if (timeout_ms != p->statement_timeout_ms &&
+        (rc = set_statement_timeout(p, timeout_ms, deadline)) < 0)
+        return rc;
     const char *name = NULL;
     rc = prepared(p, deadline, sql, &name);
     if (rc < 0)

@@ -32,6 +32,7 @@ struct stmt_entry {
 struct sq {
     sqlite3 *db;
     bool broken;
+    int busy_ms; /* the busy timeout set now */
     unsigned long clock;
     struct stmt_entry cache[STMT_CACHE];
 };
@@ -81,6 +82,7 @@ static int sq_connect(const struct config *cfg, int timeout_ms, void **handle)
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, cfg->db_timeout_ms);
+    s->busy_ms = cfg->db_timeout_ms;
     /* WAL lets readers run beside the writer; NORMAL sync is durable across process crashes
      * in WAL mode (an OS crash may lose the last transactions, never corrupt the file). */
     rc = sqlite3_exec(s->db,
@@ -244,7 +246,11 @@ static int sq_query(void *handle, int timeout_ms, const char *sql, const struct 
     struct rows rows = {0};
     int rc;
 
-    (void)timeout_ms; /* the busy timeout bounds waiting for locks */
+    /* The busy timeout bounds waiting for locks; shorter after a long wait for the pool. */
+    if (timeout_ms != s->busy_ms) {
+        sqlite3_busy_timeout(s->db, timeout_ms);
+        s->busy_ms = timeout_ms;
+    }
     rc = prepare(s, sql, &st);
     if (rc < 0)
         return rc;
