@@ -24,7 +24,7 @@
 # Results: BENCH_OUT (default bench/results/soak-<time>/): summary.md, minutes.tsv, the wrk
 # output of each minute, the server and sse_load logs.
 # Knobs: MINUTES (10), MINUTE_SECONDS (60: the length of a "minute"), CONNS (64), WRK_THREADS
-# (2), STREAMS (200), RSS_LIMIT_PCT (5), CHECKIN_POOL (100000), SKIP_BUILD (0), BENCH_OUT.
+# (2), STREAMS (200), RSS_LIMIT_PCT (5), CHECKIN_POOL (200000), SKIP_BUILD (0), BENCH_OUT.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench="$root/bench"
@@ -34,7 +34,7 @@ CONNS=${CONNS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
 STREAMS=${STREAMS:-200}
 RSS_LIMIT_PCT=${RSS_LIMIT_PCT:-5}
-CHECKIN_POOL=${CHECKIN_POOL:-100000}
+CHECKIN_POOL=${CHECKIN_POOL:-200000}
 LEARNERS=1000
 MODULES=200
 
@@ -132,6 +132,10 @@ streams_open=$(sed -n 's/.* open=\([0-9]*\).*/\1/p' <<<"$sse")
 alive "at the end"
 server_errors=$(grep -c '"level":"error"' "$out/server.log" || true)
 server_warnings=$(grep -c '"level":"warning"' "$out/server.log" || true)
+# the distinct messages of the warnings and errors, ids and numbers blurred: "12 × message"
+log_kinds=$(grep -E '"level":"(warning|error)"' "$out/server.log" | sed -n 's/.*"msg":"\([^"]*\)".*/\1/p' |
+  sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/…/g' | sort | uniq -c | sort -rn |
+  awk '{n = $1; $1 = ""; printf "%s%d × %s", (k++ ? "; " : ""), n, substr($0, 2)}')
 rss_end=$(rss_kb)
 
 status=0
@@ -167,7 +171,7 @@ fi
       END {printf "%d reads, %d progress saves, %d check-ins, %d assignments, %d notification requests (list, unread count, mark read); %d check-ins or assignments past their share became reads", r, p, c, a, n, x}' "$out/minutes.tsv")."
   echo "- RSS: $growth_line; $((rss_end / 1024)) MiB at the end."
   echo "- Streams: $sse"
-  echo "- Server log: $server_errors errors, $server_warnings warnings."
+  echo "- Server log: $server_errors errors, $server_warnings warnings${log_kinds:+ ($log_kinds)}."
   echo "- Host load average (1, 5, 15 min): $load_start at the start, $load_end at the end ($(nproc) cores)."
   [ "$status" = 0 ] && echo "- Result: **passed**." || echo "- Result: **FAILED**."
 } >"$out/summary.md"

@@ -33,7 +33,7 @@ function setup(thread) c.setup(thread) end
 local OWN_LEARNERS, SHARED_LEARNERS, SHARED_PCT = 4, 2, 20 -- progress writers
 local weights = {
    { "module", 12 }, { "screens", 12 }, { "my_assignments", 8 }, { "dashboard", 6 },
-   { "streak", 4 }, { "progress", 24 }, { "checkin", 6 }, { "assign", 3 },
+   { "streak", 6 }, { "progress", 24 }, { "checkin", 4 }, { "assign", 3 },
    { "notifications", 10 }, { "unread_count", 5 }, { "mark_read", 10 },
 }
 local total_weight = 0
