@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The API suite on SQLite with every server (and CLI run) the tests start running under
 # valgrind's memcheck (docs/RELIABILITY.md, "valgrind"):
-#   scripts/valgrind.sh [CTEST_ARGS...]     e.g. -R api_test_progress
+#   scripts/valgrind.sh [CTEST_ARGS...]     e.g. -R 'api_test_progress\.sqlite'
+# (a -R of one's own replaces the script's '\.sqlite$': keep the suffix, the PostgreSQL variants
+# need a cluster the script does not start)
 # Builds build-valgrind/ without sanitizers (Debug at -O1 -g, TS_CHEAP_PWHASH so that argon2id
 # does not dominate under memcheck), then runs `ctest -L api -R '\.sqlite$'` with
 # TS_SERVER_WRAPPER (tests/support/server.c) set to memcheck with one log file per process in
@@ -9,7 +11,8 @@
 # memcheck error or a definitely lost block (--errors-for-leak-kinds=definite); prints a summary
 # either way. Suppressions, for third-party code only, are in scripts/valgrind.supp.
 # Knobs: VALGRIND_JOBS (2, ctest -j), SKIP_BUILD=1 (reuse build-valgrind/).
-# Takes about 25 minutes on the 2-core development machine; not part of scripts/test.sh.
+# Takes 10-12 minutes on the 2-core development machine (docs/RELIABILITY.md); not part of
+# scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
