@@ -89,6 +89,7 @@ env -u FAULT_CLOCK_FILE DATABASE_URL="$url" HOST=127.0.0.1 PORT="$port" WORKER_T
 srv_pid=$!
 bench_wait_healthz "$port" "$srv_pid"
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$srv_pid/status"; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 alive() { kill -0 "$srv_pid" 2>/dev/null || { log "the server died $1 (see $out/server.log)"; exit 1; }; }
 log "server pid $srv_pid on :$port, idle RSS $(($(rss_kb) / 1024)) MiB; opening $STREAMS streams"
 # Held to the end (SIGTERM then); the SECONDS bound is only a backstop.
@@ -151,7 +152,7 @@ if [ "$MINUTES" -ge 3 ]; then
   growth=$(awk -v a="$rss2" -v b="$rssn" 'BEGIN {printf "%.2f", (b - a) * 100 / a}')
   awk -v g="$growth" -v l="$RSS_LIMIT_PCT" 'BEGIN {exit !(g <= l)}' ||
     { log "FAIL: RSS grew by $growth% between minute 2 and minute $MINUTES (limit $RSS_LIMIT_PCT%)"; status=1; }
-  growth_line="$((rss2 / 1024)) MiB at the end of minute 2, $((rssn / 1024)) MiB at the end of minute $MINUTES: **$growth%** (limit $RSS_LIMIT_PCT%)"
+  growth_line="$(mib "$rss2") MiB at the end of minute 2, $(mib "$rssn") MiB at the end of minute $MINUTES: **$growth%** (limit $RSS_LIMIT_PCT%)"
 else
   growth_line="not measured (fewer than 3 minutes)"
 fi
@@ -169,7 +170,7 @@ fi
   echo "- Requests: $total_requests in all; $total_conflicts progress version conflicts (409, expected); $total_unexpected unexpected answers."
   echo "- Mix (whole run): $(awk -F'\t' 'NR > 1 {r += $11; p += $12; c += $13; a += $14; n += $15; x += $16}
       END {printf "%d reads, %d progress saves, %d check-ins, %d assignments, %d notification requests (list, unread count, mark read); %d check-ins or assignments past their share became reads", r, p, c, a, n, x}' "$out/minutes.tsv")."
-  echo "- RSS: $growth_line; $((rss_end / 1024)) MiB at the end."
+  echo "- RSS: $growth_line; $(mib "$rss_end") MiB at the end."
   echo "- Streams: $sse"
   echo "- Server log: $server_errors errors, $server_warnings warnings${log_kinds:+ ($log_kinds)}."
   echo "- Host load average (1, 5, 15 min): $load_start at the start, $load_end at the end ($(nproc) cores)."
