@@ -11,7 +11,7 @@
 # memcheck error or a definitely lost block (--errors-for-leak-kinds=definite); prints a summary
 # either way. Suppressions, for third-party code only, are in scripts/valgrind.supp.
 # Knobs: VALGRIND_JOBS (2, ctest -j), SKIP_BUILD=1 (reuse build-valgrind/).
-# Takes 10-12 minutes on the 2-core development machine (docs/RELIABILITY.md); not part of
+# Takes 9-12 minutes on the 2-core development machine (docs/RELIABILITY.md); not part of
 # scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
