@@ -2,8 +2,8 @@
 # Installs the Debian 12 packages TrainSmart needs, skipping what is already present.
 #   scripts/deps.sh run    build and run the server
 #   scripts/deps.sh test   also the test suite's (Criterion, libcurl, a PostgreSQL 15 server,
-#                          Chromium, clang 14 with libFuzzer for scripts/fuzz.sh, and the
-#                          Node.js tools of tests/node/)
+#                          Chromium, clang 14 with libFuzzer for scripts/fuzz.sh, valgrind for
+#                          scripts/valgrind.sh, and the Node.js tools of tests/node/)
 # Every mode also installs the npm packages of the web app (web/) and of Swagger UI.
 #   scripts/deps.sh bench  also the benchmark tools (wrk, pgbench)
 set -euo pipefail
@@ -13,7 +13,7 @@ want=(build-essential cmake pkg-config tzdata ca-certificates
 case "${1:-run}" in
   run) ;;
   test) want+=(libcriterion-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 procps
-               chromium clang-14 libclang-rt-14-dev faketime e2fsprogs) ;;
+               chromium clang-14 libclang-rt-14-dev faketime e2fsprogs valgrind) ;;
   bench) want+=(libcriterion-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 procps
                 postgresql-contrib wrk) ;;
   *) echo "usage: scripts/deps.sh [run|test|bench]" >&2; exit 2 ;;

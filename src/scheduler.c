@@ -160,6 +160,7 @@ static void *run(void *arg)
                     ts_err_name(rc), s->cfg->scheduler_interval_seconds);
         else
             log_msg(LOG_DEBUG, "scheduler", "due-soon scan done");
+        xtrim(); /* housekeeping on the same beat: free memory back to the system */
         /* A scan longer than the interval is not followed by a burst of catch-up scans. */
         if (time_mono_ms() > next)
             next = time_mono_ms();

@@ -2,7 +2,8 @@
  * Background jobs of `serve`: the due-soon reminder of API.md §11. Every
  * SCHEDULER_INTERVAL_SECONDS a thread finds the assignments due within DUE_SOON_WINDOW_SECONDS
  * whose assignee has not finished the module and creates one assignment_due_soon notification
- * per assignment and due_at, exactly once across any number of instances.
+ * per assignment and due_at, exactly once across any number of instances. After each scan it
+ * returns the allocator's free memory to the system (xtrim(), util/arena.h).
  *
  * Like the commands, the job owns its transactions; the rules and statements it uses are the
  * handlers' (domain/notification.h, db/assignments.h, db/notifications.h).

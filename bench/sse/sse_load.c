@@ -11,6 +11,7 @@
  * are held by each instance. Requests are HTTP/1.0, so the stream arrives unchunked. One
  * thread, one epoll set; a stream costs this program a socket and a small line buffer.
  *
+ * SIGINT or SIGTERM ends the run before SECONDS (the streams are counted as they are then).
  * Prints one line of key=value pairs: streams open after the ramp, events, heartbeats, latency
  * p50/p99/max in ms, events out of order or repeated on a stream (must be 0), streams that were
  * refused or closed early. Exits 1 when any stream failed (in writer mode also when a request
@@ -46,6 +47,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -461,6 +463,15 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* SIGINT or SIGTERM: stop holding the streams now and report (bench/soak.sh ends the run so). */
+static volatile sig_atomic_t stop_now;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_now = 1;
+}
+
 static int usage(const char *prog)
 {
     fprintf(stderr,
@@ -552,7 +563,10 @@ int main(int argc, char **argv)
                 return 2;
     }
     struct epoll_event evs[256];
-    while (now_ms() < end) {
+    struct sigaction sa = {.sa_handler = on_stop};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    while (now_ms() < end && !stop_now) {
         int left = (int)(end - now_ms());
         int n = epoll_wait(ep, evs, 256, left < 200 ? left : 200);
         for (int i = 0; i < n; i++)

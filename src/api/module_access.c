@@ -21,6 +21,7 @@
 
 void api_path_id(struct http_req *r, struct valid *v, const char *name, char out[STR_UUID_SIZE])
 {
+    out[0] = '\0'; /* callers may build a cursor scope from it before replying the 422 */
     valid_text_uuid(v, name, http_param(r, name), V_REQUIRED, out);
 }
 

@@ -27,7 +27,8 @@ enum api_module_load {
     API_MODULE_SHARE = 1 << 2,
 };
 
-/* Reads the path parameter `name` as a UUID into out; records uuid_parsing in v. */
+/* Reads the path parameter `name` as a UUID into out; records uuid_parsing in v, and leaves
+ * out "" then. */
 void api_path_id(struct http_req *r, struct valid *v, const char *name, char out[STR_UUID_SIZE]);
 
 /* The same as a whole validation pass: the path's errors, then those of `body_v` (NULL: none,

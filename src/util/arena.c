@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__ /* defined by the headers above */
+#include <malloc.h>
+#endif
 
 #define ARENA_CHUNK 4096
 #define ARENA_ALIGN 16
@@ -70,6 +73,13 @@ char *xstrdup(const char *s)
 
     memcpy(p, s, n);
     return p;
+}
+
+void xtrim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 void arena_init(struct arena *a)

@@ -47,4 +47,11 @@ char *xstrdup(const char *s);
  * aborts on NULL like the above, else returns `p`. */
 void *xneed(void *p);
 
+/* Returns the allocator's free memory to the system: with glibc, malloc_trim(), which releases
+ * the free pages inside every thread's arena, not only at the top of the heap (a no-op with
+ * other C libraries). The scheduler calls it once per interval, so that a long-running server's
+ * RSS follows the memory it uses rather than the fragmented free space its handler threads'
+ * arenas keep (docs/RELIABILITY.md, "Soak"). */
+void xtrim(void);
+
 #endif

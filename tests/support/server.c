@@ -180,6 +180,55 @@ void ts_db_drop(struct ts_server *s)
 #define STOP_GRACE_MS 20000
 #define MAX_LIVE 8
 
+/*
+ * TS_SERVER_WRAPPER (scripts/valgrind.sh): a command prefix, words separated by spaces (no
+ * quoting), put before the binary of every server and CLI run started here, e.g. "valgrind
+ * --tool=memcheck ...". A wrapped program starts, runs and exits many times slower, so the
+ * bounds on its start and on its exit after SIGTERM are SLOW_FACTOR times longer.
+ */
+#define SLOW_FACTOR 10
+#define WRAPPER_WORDS 32
+
+static const char *wrapper(void)
+{
+    const char *w = getenv("TS_SERVER_WRAPPER");
+    return w != NULL && *w != '\0' ? w : NULL;
+}
+
+static int slow_factor(void)
+{
+    return wrapper() != NULL ? SLOW_FACTOR : 1;
+}
+
+struct wrapped {
+    char words[1024];
+    const char *argv[WRAPPER_WORDS + 16];
+};
+
+/* argv with the wrapper's words before it, in `w` (which owns the words); asserts that it
+ * fits. argv itself when there is no wrapper. */
+static const char *const *wrap_argv(struct wrapped *w, const char *const *argv)
+{
+    const char *prefix = wrapper();
+    int n = 0;
+
+    if (prefix == NULL)
+        return argv;
+    cr_assert_lt(strlen(prefix), sizeof(w->words), "TS_SERVER_WRAPPER is too long");
+    snprintf(w->words, sizeof(w->words), "%s", prefix);
+    for (char *save = NULL, *t = strtok_r(w->words, " ", &save); t != NULL;
+         t = strtok_r(NULL, " ", &save)) {
+        cr_assert_lt(n, WRAPPER_WORDS, "TS_SERVER_WRAPPER has too many words");
+        w->argv[n++] = t;
+    }
+    for (int i = 0; argv[i] != NULL; i++) {
+        cr_assert_lt(n, WRAPPER_WORDS + 15, "too many arguments");
+        w->argv[n++] = argv[i];
+    }
+    w->argv[n] = NULL;
+    return w->argv;
+}
+
 struct live_server {
     pid_t owner; /* the process that started it; 0 marks a free slot */
     struct ts_server s;
@@ -213,16 +262,18 @@ static int terminate(pid_t pid)
     int status = 0;
     pid_t r = reap(pid, &status, WNOHANG);
 
+    int grace_ms = STOP_GRACE_MS * slow_factor();
+
     if (r == 0) {
         kill(pid, SIGTERM);
-        for (int waited = 0; r == 0 && waited < STOP_GRACE_MS; waited += 10) {
+        for (int waited = 0; r == 0 && waited < grace_ms; waited += 10) {
             sleep_ms(10);
             r = reap(pid, &status, WNOHANG);
         }
     }
     if (r == 0) {
         fprintf(stderr, "harness: pid %d still running %d s after SIGTERM; sending SIGKILL\n",
-                (int)pid, STOP_GRACE_MS / 1000);
+                (int)pid, grace_ms / 1000);
         kill(pid, SIGKILL);
         r = reap(pid, &status, 0);
     }
@@ -470,9 +521,10 @@ void ts_server_start_on(struct ts_server *s, const char *const *env)
         base[n++] = env[i];
     base[n] = NULL;
     struct live_server *l = server_slot();
-    s->pid = spawn(args, base, s->log_path, s->log_path);
+    struct wrapped w;
+    s->pid = spawn(wrap_argv(&w, args), base, s->log_path, s->log_path);
     *l = (struct live_server){.owner = getpid(), .s = *s};
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 400 * slow_factor(); i++) {
         int status;
         if (reap(s->pid, &status, WNOHANG) != 0) {
             forget_server(s->pid);
@@ -603,7 +655,8 @@ int ts_run_cli(const char *const *args, const char *const *env, char **out, char
     for (int i = 0; args[i] && n < 15; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    return ts_run(argv, env, out, err);
+    struct wrapped w;
+    return ts_run(wrap_argv(&w, argv), env, out, err);
 }
 
 /* --- HTTP --------------------------------------------------------------------------------- */

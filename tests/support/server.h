@@ -44,6 +44,13 @@ void ts_scratch_dir(char *dir, size_t size, const char *name);
  */
 const char *ts_binary(void);
 
+/*
+ * $TS_SERVER_WRAPPER, when set and not empty, is a command prefix (words separated by spaces,
+ * the first an absolute path) that servers and ts_run_cli() runs are started under:
+ * scripts/valgrind.sh sets it to valgrind's memcheck. The start and stop bounds of
+ * ts_server_start() and ts_server_stop() are then ten times longer.
+ */
+
 /* Creates a fresh database and fills s->database_url (no server started). */
 void ts_db_create(struct ts_server *s);
 void ts_db_drop(struct ts_server *s);
@@ -60,10 +67,10 @@ void ts_server_start(struct ts_server *s, const char *const *env);
 /* Starts the server on an existing database (s->database_url already set). */
 void ts_server_start_on(struct ts_server *s, const char *const *env);
 
-/* Sends SIGTERM, waits up to 20 s for the exit, then sends SIGKILL; reaps the process either
- * way and returns its exit status (-1 if a signal ended it). Drops the database and scratch
- * directory. A test that waits for its server's exit itself sets s->pid to 0 before calling
- * this or ts_db_drop(). */
+/* Sends SIGTERM, waits up to 20 s (200 s with a wrapper) for the exit, then sends SIGKILL; reaps
+ * the process either way and returns its exit status (-1 if a signal ended it). Drops the database
+ * and scratch directory. A test that waits for its server's exit itself sets s->pid to 0 before
+ * calling this or ts_db_drop(). */
 int ts_server_stop(struct ts_server *s);
 
 /*
