@@ -26,7 +26,7 @@ pids=()
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ "$backend" = postgres ] && scripts/pg-cluster.sh stop "$work/pg" 2>/dev/null || true
+  if [ "$backend" = postgres ]; then scripts/pg-cluster.sh stop "$work/pg" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
