@@ -6,6 +6,8 @@
 #                          scripts/valgrind.sh, and the Node.js tools of tests/node/)
 # Every mode also installs the npm packages of the web app (web/) and of Swagger UI.
 #   scripts/deps.sh bench  also the benchmark tools (wrk, pgbench)
+#   scripts/deps.sh scan   also the SQL-injection scan's tools (sqlmap, a PostgreSQL 15 server;
+#                          scripts/sqli-scan.sh)
 set -euo pipefail
 
 want=(build-essential cmake pkg-config tzdata ca-certificates
@@ -16,7 +18,8 @@ case "${1:-run}" in
                chromium clang-14 libclang-rt-14-dev faketime e2fsprogs valgrind) ;;
   bench) want+=(libcriterion-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 procps
                 postgresql-contrib wrk) ;;
-  *) echo "usage: scripts/deps.sh [run|test|bench]" >&2; exit 2 ;;
+  scan) want+=(postgresql-15 postgresql-client-15 procps curl sqlmap) ;;
+  *) echo "usage: scripts/deps.sh [run|test|bench|scan]" >&2; exit 2 ;;
 esac
 
 # Node.js 20.19 or later (Vite 8, which builds the web app, needs it; so do the test tools).
