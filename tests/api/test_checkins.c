@@ -22,13 +22,7 @@ static char clock_dir[256], clock_path[290];
  * over, so the server never reads a half-written file. */
 static void set_clock(const char *instant)
 {
-    char tmp[320];
-    snprintf(tmp, sizeof(tmp), "%s.new", clock_path);
-    FILE *f = fopen(tmp, "w");
-    cr_assert_not_null(f);
-    fputs(instant, f);
-    cr_assert_eq(fclose(f), 0);
-    cr_assert_eq(rename(tmp, clock_path), 0);
+    ts_write_file_atomic(clock_path, instant);
 }
 
 static void start(void)

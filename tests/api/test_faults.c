@@ -568,13 +568,7 @@ static char clock_dir[300], clock_path[350], clock_env[400];
  * file and renamed over it, so the server never reads half a file. */
 static void set_clock(const char *instant)
 {
-    char tmp[400];
-    snprintf(tmp, sizeof(tmp), "%s.new", clock_path);
-    FILE *f = fopen(tmp, "w");
-    cr_assert_not_null(f);
-    fputs(instant, f);
-    cr_assert_eq(fclose(f), 0);
-    cr_assert_eq(rename(tmp, clock_path), 0);
+    ts_write_file_atomic(clock_path, instant);
 }
 
 static void clock_setup(const char *instant)

@@ -29,13 +29,9 @@ static char clock_dir[256], clock_path[290];
 /* Shifts the server's clock by `seconds` from now on (FAULT_CLOCK_FILE, README). */
 static void shift_clock(long seconds)
 {
-    char tmp[320];
-    snprintf(tmp, sizeof(tmp), "%s.new", clock_path);
-    FILE *f = fopen(tmp, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "%+ld", seconds);
-    cr_assert_eq(fclose(f), 0);
-    cr_assert_eq(rename(tmp, clock_path), 0);
+    char text[32];
+    snprintf(text, sizeof(text), "%+ld", seconds);
+    ts_write_file_atomic(clock_path, text);
 }
 
 static void start_tokens(void)

@@ -89,29 +89,13 @@ void ts_load_retarget(struct ts_load *l, const struct ts_server *s)
 
 /* --- one request ------------------------------------------------------------------------- */
 
-struct sink {
-    char *p;
-    size_t n;
-};
-
-static size_t collect(char *data, size_t size, size_t nmemb, void *userp)
-{
-    struct sink *s = userp;
-    size_t n = size * nmemb;
-    s->p = realloc(s->p, s->n + n + 1);
-    memcpy(s->p + s->n, data, n);
-    s->n += n;
-    s->p[s->n] = '\0';
-    return n;
-}
-
 /* Sends one request on the thread's connection `c` and fills rec's status, transport error
  * and Retry-After; returns the parsed body (caller decrefs) or NULL. */
 static json_t *request(CURL *c, struct ts_load_thread *t, const char *method, const char *path,
                        const char *body, struct ts_load_rec *rec)
 {
     struct curl_slist *hl = NULL;
-    struct sink b = {0}, h = {0};
+    struct ts_sink b = {0}, h = {0};
     char url[512];
 
     snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", t->load->srv->port, path);
@@ -126,9 +110,9 @@ static json_t *request(CURL *c, struct ts_load_thread *t, const char *method, co
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body != NULL ? body : "");
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, body != NULL ? (long)strlen(body) : 0L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, ts_sink_collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, ts_sink_collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
     rec->at_ms = ts_load_now_ms() - t->load->t0_ms;
     CURLcode rc = curl_easy_perform(c);

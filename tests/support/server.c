@@ -661,14 +661,20 @@ int ts_run_cli(const char *const *args, const char *const *env, char **out, char
 
 /* --- HTTP --------------------------------------------------------------------------------- */
 
-struct sink {
-    char *p;
-    size_t n;
-};
-
-static size_t collect(char *data, size_t size, size_t nmemb, void *userp)
+void ts_write_file_atomic(const char *path, const char *text)
 {
-    struct sink *s = userp;
+    char tmp[1024];
+    snprintf(tmp, sizeof(tmp), "%s.new", path);
+    FILE *f = fopen(tmp, "w");
+    cr_assert_not_null(f, "%s", tmp);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, path), 0);
+}
+
+size_t ts_sink_collect(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct ts_sink *s = userp;
     size_t n = size * nmemb;
     s->p = realloc(s->p, s->n + n + 1);
     memcpy(s->p + s->n, data, n);
@@ -682,7 +688,7 @@ void ts_http(const struct ts_server *s, const char *method, const char *path,
 {
     CURL *c = curl_easy_init();
     struct curl_slist *hl = NULL;
-    struct sink b = {0}, h = {0};
+    struct ts_sink b = {0}, h = {0};
     char url[1024];
 
     memset(out, 0, sizeof(*out));
@@ -701,9 +707,9 @@ void ts_http(const struct ts_server *s, const char *method, const char *path,
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, ts_sink_collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, ts_sink_collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
     CURLcode rc = curl_easy_perform(c);
     cr_assert(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
@@ -788,7 +794,7 @@ int ts_connect(const struct ts_server *s)
 
 static char *send_and_read(int fd, const char *data, size_t len, int timeout_ms)
 {
-    struct sink got = {0};
+    struct ts_sink got = {0};
     struct timespec t0;
 
     if (len > 0 && send(fd, data, len, MSG_NOSIGNAL) != (ssize_t)len)
@@ -807,7 +813,7 @@ static char *send_and_read(int fd, const char *data, size_t len, int timeout_ms)
         ssize_t n = recv(fd, buf, sizeof(buf), 0);
         if (n <= 0)
             break;
-        collect(buf, 1, (size_t)n, &got);
+        ts_sink_collect(buf, 1, (size_t)n, &got);
     }
     return got.p ? got.p : strdup("");
 }

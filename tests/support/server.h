@@ -150,4 +150,15 @@ int ts_count(const char *hay, const char *needle);
 /* A TCP port free on 127.0.0.1. */
 int ts_free_port(void);
 
+/* Writes `text` to `path` beside it and renames it over, so a reader (the server polling
+ * FAULT_CLOCK_FILE, say) never sees half a file. Asserts that it worked. */
+void ts_write_file_atomic(const char *path, const char *text);
+
+/* A libcurl write or header callback appending to a struct ts_sink (NUL-terminated). */
+struct ts_sink {
+    char *p;
+    size_t n;
+};
+size_t ts_sink_collect(char *data, size_t size, size_t nmemb, void *userp);
+
 #endif
