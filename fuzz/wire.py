@@ -17,6 +17,7 @@ statuses it saw. Usage:
     fuzz/wire.py [--binary build-test/trainsmart] [--seconds 120] [--threads 16] [--seed N]
 """
 import argparse
+import atexit
 import collections
 import json
 import os
@@ -65,6 +66,16 @@ def setup(binary, port, workdir):
         subprocess.run([binary, *args], env=env, check=True, capture_output=True)
     log = open(f"{workdir}/server.log", "wb")
     proc = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        return proc, sign_in(port, proc)
+    except BaseException:
+        proc.kill()  # a failed setup leaves no server behind
+        proc.wait()
+        raise
+
+
+def sign_in(port, proc):
+    """Waits for the server, signs in the three roles and returns the markers' values."""
     for _ in range(200):
         try:
             call(port, "GET", "/healthz")
@@ -92,7 +103,7 @@ def setup(binary, port, workdir):
         screens += [s["id"] for s in (got["items"] if isinstance(got, dict) else got)]
     for i, sid in enumerate(screens[:36]):
         marks["s" + "0123456789abcdefghijklmnopqrstuvwxyz"[i]] = sid
-    return proc, marks
+    return marks
 
 
 def corpus(marks):
@@ -228,8 +239,17 @@ def main():
     a = ap.parse_args()
     workdir = tempfile.mkdtemp(prefix="trainsmart-wire.")
     port = free_port()
-    proc, marks = setup(a.binary, port, workdir)
-    pool = corpus(marks)
+    proc = None
+    try:
+        proc, marks = setup(a.binary, port, workdir)
+        pool = corpus(marks)
+    except BaseException:
+        # The server must not outlive a failed setup.
+        if proc is not None:
+            proc.kill()
+        raise
+    # Nor an interrupted run: killed at exit unless it already exited on SIGTERM below.
+    atexit.register(lambda: proc.poll() is None and proc.kill())
     stats = Stats()
     until = time.monotonic() + a.seconds
     threads = [threading.Thread(target=worker, args=(port, pool, a.seed + i, until, stats))
