@@ -276,6 +276,34 @@ static int prepared(struct pg *p, int64_t deadline, const char *sql, const char 
     return 0;
 }
 
+/* Runs `sql` (prepared once per connection) with text `values` until `deadline`; 0 with its
+ * result in *out, or the error, the result freed. */
+static int execute(struct pg *p, int64_t deadline, const char *sql, int nparams,
+                   const char *const *values, PGresult **out)
+{
+    const char *name = NULL;
+    int rc = prepared(p, deadline, sql, &name);
+    if (rc < 0)
+        return rc;
+    int sent = name != NULL ? PQsendQueryPrepared(p->conn, name, nparams, values, NULL, NULL, 0)
+                            : PQsendQueryParams(p->conn, sql, nparams, NULL, values, NULL, NULL, 0);
+    if (!sent) {
+        p->broken = PQstatus(p->conn) != CONNECTION_OK;
+        return result_error(p, NULL);
+    }
+    rc = finish(p, deadline, out);
+    if (rc < 0)
+        return rc;
+    ExecStatusType st = PQresultStatus(*out);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        rc = result_error(p, *out);
+        PQclear(*out);
+        *out = NULL;
+        return rc;
+    }
+    return 0;
+}
+
 /*
  * Makes the session's statement_timeout `ms` (db.c shortens it for a request that waited long
  * for the pool, and restores it for the next one). It runs before the request's first
@@ -284,23 +312,14 @@ static int prepared(struct pg *p, int64_t deadline, const char *sql, const char 
 static int set_statement_timeout(struct pg *p, int ms, int64_t deadline)
 {
     char value[24];
-    const char *values[1] = {value};
+    const char *const values[1] = {value};
     PGresult *r = NULL;
 
     snprintf(value, sizeof(value), "%d", ms);
-    if (!PQsendQueryParams(p->conn, "SELECT set_config('statement_timeout', $1, false)", 1, NULL,
-                           values, NULL, NULL, 0)) {
-        p->broken = PQstatus(p->conn) != CONNECTION_OK;
-        return result_error(p, NULL);
-    }
-    int rc = finish(p, deadline, &r);
+    int rc =
+        execute(p, deadline, "SELECT set_config('statement_timeout', $1, false)", 1, values, &r);
     if (rc < 0)
         return rc;
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = result_error(p, r);
-        PQclear(r);
-        return rc;
-    }
     PQclear(r);
     p->statement_timeout_ms = ms;
     return 0;
@@ -335,25 +354,8 @@ static int pg_query(void *handle, int timeout_ms, const char *sql, const struct 
     if (timeout_ms != p->statement_timeout_ms &&
         (rc = set_statement_timeout(p, timeout_ms, deadline)) < 0)
         return rc;
-    const char *name = NULL;
-    rc = prepared(p, deadline, sql, &name);
-    if (rc < 0)
+    if ((rc = execute(p, deadline, sql, nparams, values, &r)) < 0)
         return rc;
-    int sent = name != NULL ? PQsendQueryPrepared(p->conn, name, nparams, values, NULL, NULL, 0)
-                            : PQsendQueryParams(p->conn, sql, nparams, NULL, values, NULL, NULL, 0);
-    if (!sent) {
-        p->broken = PQstatus(p->conn) != CONNECTION_OK;
-        return result_error(p, NULL);
-    }
-    rc = finish(p, deadline, &r);
-    if (rc < 0)
-        return rc;
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        rc = result_error(p, r);
-        PQclear(r);
-        return rc;
-    }
     if (res == NULL) {
         PQclear(r);
         return 0;
