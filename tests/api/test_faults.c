@@ -630,6 +630,16 @@ static void *racer_main(void *arg)
     return NULL;
 }
 
+/* Starts the server with `env` and a learner in Europe/Berlin, whose local midnight the clock
+ * tests cross. */
+static void start_with_berlin_learner(const char *const *env, struct ts_user *u)
+{
+    ts_server_start(&srv, env);
+    ts_learner(&srv, u);
+    cr_assert_eq(status_of(u, "PATCH", "/api/v1/users/me", "{\"timezone\":\"Europe/Berlin\"}"),
+                 200);
+}
+
 /*
  * A learner in Europe/Berlin (UTC+1) checks in at 23:30 local; the clock then jumps an hour
  * forward across their midnight, two hours back before it, a day forward, and on. Each
@@ -644,11 +654,8 @@ Test(faults, clock_jumps_during_checkins_keep_one_per_day_and_the_streak)
 
     clock_setup("2026-12-05T22:30:00.000Z");
     const char *env[] = {clock_env, "TOKEN_TTL_SECONDS=2592000", NULL};
-    ts_server_start(&srv, env);
     struct ts_user u;
-    ts_learner(&srv, &u);
-    cr_assert_eq(status_of(&u, "PATCH", "/api/v1/users/me", "{\"timezone\":\"Europe/Berlin\"}"),
-                 200);
+    start_with_berlin_learner(env, &u);
 
     cr_assert_eq(checkin(&u, id1, date), 201);
     cr_assert_str_eq(date, "2026-12-05");
@@ -834,11 +841,8 @@ Test(faults, libfaketime_clock_jumps_during_checkins)
                          "FAKETIME_DONT_FAKE_MONOTONIC=1",
                          "ASAN_OPTIONS=verify_asan_link_order=0",
                          NULL};
-    ts_server_start(&srv, env);
     struct ts_user u;
-    ts_learner(&srv, &u);
-    cr_assert_eq(status_of(&u, "PATCH", "/api/v1/users/me", "{\"timezone\":\"Europe/Berlin\"}"),
-                 200);
+    start_with_berlin_learner(env, &u);
     cr_assert_eq(checkin(&u, id1, date), 201);
     cr_assert_str_eq(date, "2026-12-05");
 
