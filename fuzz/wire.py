@@ -66,12 +66,10 @@ def setup(binary, port, workdir):
         subprocess.run([binary, *args], env=env, check=True, capture_output=True)
     log = open(f"{workdir}/server.log", "wb")
     proc = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        return proc, sign_in(port, proc)
-    except BaseException:
-        proc.kill()  # a failed setup leaves no server behind
-        proc.wait()
-        raise
+    # One cleanup path: a failed setup or an interrupted run leaves no server behind; after
+    # main()'s SIGTERM (whose exit code it checks) there is nothing left to kill.
+    atexit.register(lambda: proc.poll() is None and proc.kill())
+    return proc, sign_in(port, proc)
 
 
 def sign_in(port, proc):
@@ -239,17 +237,8 @@ def main():
     a = ap.parse_args()
     workdir = tempfile.mkdtemp(prefix="trainsmart-wire.")
     port = free_port()
-    proc = None
-    try:
-        proc, marks = setup(a.binary, port, workdir)
-        pool = corpus(marks)
-    except BaseException:
-        # The server must not outlive a failed setup.
-        if proc is not None:
-            proc.kill()
-        raise
-    # Nor an interrupted run: killed at exit unless it already exited on SIGTERM below.
-    atexit.register(lambda: proc.poll() is None and proc.kill())
+    proc, marks = setup(a.binary, port, workdir)
+    pool = corpus(marks)
     stats = Stats()
     until = time.monotonic() + a.seconds
     threads = [threading.Thread(target=worker, args=(port, pool, a.seed + i, until, stats))
