@@ -69,10 +69,10 @@ def setup(binary, port, workdir):
     # One cleanup path: a failed setup or an interrupted run leaves no server behind; after
     # main()'s SIGTERM (whose exit code it checks) there is nothing left to kill.
     atexit.register(lambda: proc.poll() is None and proc.kill())
-    return proc, sign_in(port, proc)
+    return proc, sign_in(port)
 
 
-def sign_in(port, proc):
+def sign_in(port):
     """Waits for the server, signs in the three roles and returns the markers' values."""
     for _ in range(200):
         try:
