@@ -26,6 +26,10 @@
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
+/* Of SHUTDOWN_GRACE_SECONDS, what `serve` keeps for exiting after its threads have stopped
+ * (closing the pool, writing the last log lines). */
+#define EXIT_MARGIN_MS 250
+
 static const char usage_text[] =
     "usage: trainsmart <command> [args]\n"
     "\n"
@@ -236,28 +240,34 @@ static int cmd_serve(void)
             cfg.worker_threads, cfg.io_threads);
     struct scheduler *sched = scheduler_start(&cfg, db);
     if (sched == NULL) {
-        http_server_shutdown(srv);
+        http_server_shutdown(srv, 0);
         http_server_free(srv);
         db_close(db);
         return EXIT_RUNTIME;
     }
     while (sigwait(&set, &sig) != 0)
         ;
+    /* §17: the process is gone within SHUTDOWN_GRACE_SECONDS; EXIT_MARGIN_MS of it are for
+     * closing the pool and the last log lines after the threads have stopped. */
+    int64_t exit_by = time_mono_ms() + (int64_t)cfg.shutdown_grace_seconds * 1000 - EXIT_MARGIN_MS;
     log_msg(LOG_INFO, "main", "received signal %d; draining for up to %d s", sig,
             cfg.shutdown_grace_seconds - 1);
     /* The scheduler ends its statement while requests drain; it is joined before the server
      * is freed (a reminder it commits meanwhile is still announced to the stream hub) and
-     * before the pool closes. */
+     * before the pool closes. A request or a scan still waiting on the database at exit_by
+     * is not waited for: the process exits without it. Its connection closes with the
+     * process, and the database rolls back whatever it had not committed. */
     scheduler_request_stop(sched);
-    if (!http_server_shutdown(srv)) {
-        /* A request still waits on the database: the process exits without it, as §17
-         * bounds the exit by the grace time. Its connection closes with the process, and the
-         * database rolls back whatever it had not committed. */
+    if (!http_server_shutdown(srv, exit_by)) {
         log_msg(LOG_WARNING, "main",
                 "requests still running at the end of the grace time; exiting without them");
         _exit(EXIT_OK);
     }
-    scheduler_stop(sched);
+    if (!scheduler_stop(sched, exit_by)) {
+        log_msg(LOG_WARNING, "main",
+                "the due-soon scan still running at the end of the grace time; exiting without it");
+        _exit(EXIT_OK);
+    }
     http_server_free(srv);
     api_module_cache_clear();
     db_close(db);

@@ -45,7 +45,9 @@ struct scheduler {
     struct db *db;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t wake; /* on CLOCK_MONOTONIC */
+    pthread_cond_t wake;  /* on CLOCK_MONOTONIC */
+    pthread_cond_t ended; /* on CLOCK_MONOTONIC; `done` was set */
+    bool done;            /* under mu: the thread has returned from its last scan */
     atomic_bool stop;
 };
 
@@ -165,6 +167,10 @@ static void *run(void *arg)
         if (time_mono_ms() > next)
             next = time_mono_ms();
     }
+    pthread_mutex_lock(&s->mu);
+    s->done = true;
+    pthread_cond_signal(&s->ended);
+    pthread_mutex_unlock(&s->mu);
     return NULL;
 }
 
@@ -177,8 +183,10 @@ struct scheduler *scheduler_start(const struct config *cfg, struct db *db)
     atomic_init(&s->stop, false);
     pthread_mutex_init(&s->mu, NULL);
     time_cond_init(&s->wake);
+    time_cond_init(&s->ended);
     if (pthread_create(&s->thread, NULL, run, s) != 0) {
         log_msg(LOG_ERROR, "scheduler", "cannot start the scheduler thread");
+        pthread_cond_destroy(&s->ended);
         pthread_cond_destroy(&s->wake);
         pthread_mutex_destroy(&s->mu);
         free(s);
@@ -199,14 +207,27 @@ void scheduler_request_stop(struct scheduler *s)
     pthread_mutex_unlock(&s->mu);
 }
 
-void scheduler_stop(struct scheduler *s)
+bool scheduler_stop(struct scheduler *s, int64_t deadline)
 {
     if (s == NULL)
-        return;
+        return true;
     scheduler_request_stop(s);
+    pthread_mutex_lock(&s->mu);
+    while (!s->done) {
+        if (deadline == 0)
+            pthread_cond_wait(&s->ended, &s->mu);
+        else if (time_cond_wait_until(&s->ended, &s->mu, deadline) == ETIMEDOUT)
+            break;
+    }
+    bool done = s->done;
+    pthread_mutex_unlock(&s->mu);
+    if (!done)
+        return false;
     pthread_join(s->thread, NULL);
+    pthread_cond_destroy(&s->ended);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->mu);
     free(s);
     log_msg(LOG_INFO, "scheduler", "stopped");
+    return true;
 }

@@ -11,6 +11,9 @@
 #ifndef TS_SCHEDULER_H
 #define TS_SCHEDULER_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "config.h"
 #include "db/db.h"
 
@@ -25,8 +28,11 @@ struct scheduler *scheduler_start(const struct config *cfg, struct db *db);
  * bounded by DB_TIMEOUT_MS), before starting another. NULL is ignored. */
 void scheduler_request_stop(struct scheduler *s);
 
-/* Asks it to stop, joins the thread and frees `s`; call before the pool closes. NULL is
- * ignored. */
-void scheduler_stop(struct scheduler *s);
+/* Asks it to stop and waits until `deadline` (monotonic ms; 0: without a bound) for the
+ * statement it runs to end, then joins the thread, frees `s` and returns true. Returns false,
+ * joining and freeing nothing, when the thread is still waiting on the database at the
+ * deadline: the caller must then end the process at once (_exit). Call before the pool
+ * closes. NULL is ignored (true). */
+bool scheduler_stop(struct scheduler *s, int64_t deadline);
 
 #endif

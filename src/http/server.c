@@ -46,10 +46,6 @@
  * HTTP/1.0 (chunked HTTP/1.1 fills the connection's write buffer directly). */
 #define STREAM_BLOCK 1024
 
-/* Of SHUTDOWN_GRACE_SECONDS, what the process keeps for exiting after the handler threads
- * (closing the pool, writing the last log lines). */
-#define EXIT_MARGIN_MS 250
-
 struct conn_ctx;
 
 /* The handler threads and their FIFO of requests waiting for one (see "handler threads"). */
@@ -649,12 +645,10 @@ int http_server_port(const struct http_server *s)
     return s->port;
 }
 
-bool http_server_shutdown(struct http_server *s)
+bool http_server_shutdown(struct http_server *s, int64_t exit_by)
 {
     int64_t start = time_mono_ms();
     int64_t deadline = start + (int64_t)(s->cfg->shutdown_grace_seconds - 1) * 1000;
-    /* What is left of the grace time after this for the process to exit. */
-    int64_t last = start + (int64_t)s->cfg->shutdown_grace_seconds * 1000 - EXIT_MARGIN_MS;
 
     atomic_store(&s->shutting_down, true);
     /* Stop accepting at once. MHD keeps the listening socket until it stops; shutting it down
@@ -677,7 +671,7 @@ bool http_server_shutdown(struct http_server *s)
      * handler still waiting on the database when the grace time is nearly over is not waited
      * for: the caller exits the process (§17: always within SHUTDOWN_GRACE_SECONDS), which
      * closes its connection; the database rolls its transaction back. */
-    if (!handler_pool_stop(&s->pool, last))
+    if (!handler_pool_stop(&s->pool, exit_by))
         return false;
     /* No thread of the hub may resume a connection once MHD has stopped, and MHD must not
      * stop with a suspended connection; after sse_hub_close_all() none is suspended. */

@@ -29,11 +29,12 @@ int http_server_port(const struct http_server *s);
  * in-flight requests finish for up to SHUTDOWN_GRACE_SECONDS - 1 s, then closes every
  * connection and stops every thread of its own. The stream hub stays allocated, so a thread of
  * the caller's (the scheduler) may still announce a committed notification to it. Returns
- * false when a request was still running (waiting on the database) as the grace time ran out:
- * then nothing is stopped and the caller must end the process at once (_exit), without
+ * false when a request was still running (waiting on the database) at `exit_by` (monotonic
+ * ms; 0: without a bound), the caller's last moment for stopping threads within the grace
+ * time: then nothing is stopped and the caller must end the process at once (_exit), without
  * http_server_free().
  */
-bool http_server_shutdown(struct http_server *s);
+bool http_server_shutdown(struct http_server *s, int64_t exit_by);
 
 /* Frees the server after http_server_shutdown(), once no other thread can announce a
  * notification (http_notification_committed()). */

@@ -4,8 +4,8 @@
  * write through the API. PostgreSQL restarted (fast and immediate) on a private cluster; the
  * server killed with SIGKILL and started again on the same database; SIGTERM with notification
  * streams open; the pool exhausted by statements held behind a lock of another connection; a
- * full disk under SQLite; and the clock jumping (FAULT_CLOCK_FILE) during check-ins and
- * due-soon scans.
+ * full disk under SQLite; the clock jumping (FAULT_CLOCK_FILE) during check-ins and due-soon
+ * scans; and SIGTERM while a request or the due-soon scan waits on a lock.
  *
  * Time bounds here are bounds on a hang, never benchmarks: generous constants, as the test
  * machine may be busy (and the server may run under ThreadSanitizer).
@@ -328,20 +328,23 @@ static void *pool_client_main(void *arg)
     return NULL;
 }
 
-/* A second connection to the server's database holding what feedback writes need: on
- * PostgreSQL an exclusive lock on the table, on SQLite the write lock (BEGIN IMMEDIATE). */
+/* A second connection to the server's database holding what writes to `table` need: on
+ * PostgreSQL an exclusive lock on the table (reads of it wait too), on SQLite the write lock
+ * (BEGIN IMMEDIATE), which every write waits for. */
 struct lock_holder {
     PGconn *pg;
     sqlite3 *lite;
 };
 
-static void hold_lock(struct lock_holder *h)
+static void hold_lock(struct lock_holder *h, const char *table)
 {
     memset(h, 0, sizeof(*h));
     if (ts_backend_is_pg()) {
+        char sql[128];
         h->pg = PQconnectdb(srv.database_url);
         cr_assert_eq(PQstatus(h->pg), CONNECTION_OK, "%s", PQerrorMessage(h->pg));
-        PGresult *r = PQexec(h->pg, "BEGIN; LOCK TABLE feedback IN ACCESS EXCLUSIVE MODE");
+        snprintf(sql, sizeof(sql), "BEGIN; LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table);
+        PGresult *r = PQexec(h->pg, sql);
         cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(h->pg));
         PQclear(r);
         return;
@@ -393,7 +396,7 @@ Test(faults, pool_exhausted_by_slow_statements_is_503_in_time_and_recovers)
     ts_server_start(&srv, env);
     ts_load_setup(&load, &srv, 2);
     size_t before = feedback_count();
-    hold_lock(&lock);
+    hold_lock(&lock, "feedback");
     for (int i = 0; i < POOL_CLIENTS; i++) {
         clients[i] =
             (struct pool_client){.u = &load.threads[i % 2].user, .module_id = load.module_id};
@@ -439,7 +442,7 @@ Test(faults, pool_exhausted_by_slow_statements_is_503_in_time_and_recovers)
     /* A shortened statement bound stays with the request that waited: a write alone on a
      * locked table again waits its whole DB_TIMEOUT_MS before the 503 (a lower bound, which a
      * slow machine only makes easier to meet). */
-    hold_lock(&lock);
+    hold_lock(&lock, "feedback");
     for (int i = 0; i < 2; i++) { /* one on each pooled connection */
         pool_client_main(&clients[i]);
         cr_assert_eq(clients[i].status, 503, "alone on the lock: %ld", clients[i].status);
@@ -739,6 +742,40 @@ static void assign(const struct ts_user *author, const char *mid, const struct t
 }
 
 /*
+ * The due-soon tests' server: the clock at 2026-12-05T12:00Z (FAULT_CLOCK_FILE), a scan every
+ * second with a one-hour window, debug logs (for each scan's "done" line) and the settings of
+ * `extra` (NULL-terminated, or NULL); an author with a published linear module `mid`, and `n`
+ * learners. Returns the environment, for a restart on the same database.
+ */
+static const char *const *start_due_soon(const char *const *extra, struct ts_user *author,
+                                         char mid[STR_UUID_SIZE], struct ts_user *learners, int n)
+{
+    static const char *env[16];
+    const char *const base[] = {"TOKEN_TTL_SECONDS=2592000", "SCHEDULER_INTERVAL_SECONDS=1",
+                                "DUE_SOON_WINDOW_SECONDS=3600", "LOG_LEVEL=debug", NULL};
+    char qid[STR_UUID_SIZE];
+    struct ts_user admin;
+    size_t k = 0;
+
+    clock_setup("2026-12-05T12:00:00.000Z");
+    env[k++] = clock_env;
+    for (size_t i = 0; base[i] != NULL; i++)
+        env[k++] = base[i];
+    for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
+        cr_assert_lt(k, sizeof(env) / sizeof(env[0]) - 1);
+        env[k++] = extra[i];
+    }
+    env[k] = NULL;
+    ts_server_start(&srv, env);
+    ts_admin(&srv, &admin);
+    ts_user_with_role(&srv, &admin, "author", author);
+    for (int i = 0; i < n; i++)
+        ts_learner(&srv, &learners[i]);
+    ts_linear_module(&srv, author, mid, qid);
+    return env;
+}
+
+/*
  * The due-soon scan (every second, a one-hour window, §11: due_at in (now, now + window]) while
  * the clock jumps. A forward jump over the start of the window still finds the assignment: one
  * reminder. A backward jump out of the window and forward into it again sends none twice. An
@@ -746,49 +783,37 @@ static void assign(const struct ts_user *author, const char *mid, const struct t
  */
 Test(faults, clock_jumps_during_due_soon_scans_fire_each_reminder_once)
 {
-    char mid[STR_UUID_SIZE], qid[STR_UUID_SIZE];
-    struct ts_user admin, author, a, b, c;
+    char mid[STR_UUID_SIZE];
+    struct ts_user author, learners[3];
+    struct ts_user *a = &learners[0], *b = &learners[1], *c = &learners[2];
 
-    clock_setup("2026-12-05T12:00:00.000Z");
-    const char *env[] = {clock_env,
-                         "TOKEN_TTL_SECONDS=2592000",
-                         "SCHEDULER_INTERVAL_SECONDS=1",
-                         "DUE_SOON_WINDOW_SECONDS=3600",
-                         "LOG_LEVEL=debug",
-                         NULL};
-    ts_server_start(&srv, env);
-    ts_admin(&srv, &admin);
-    ts_user_with_role(&srv, &admin, "author", &author);
-    ts_learner(&srv, &a);
-    ts_learner(&srv, &b);
-    ts_learner(&srv, &c);
-    ts_linear_module(&srv, &author, mid, qid);
-    assign(&author, mid, &a, "2026-12-05T15:00:00.000Z");
-    assign(&author, mid, &b, "2026-12-05T17:00:00.000Z");
-    assign(&author, mid, &c, "2026-12-05T18:00:00.000Z");
+    start_due_soon(NULL, &author, mid, learners, 3);
+    assign(&author, mid, a, "2026-12-05T15:00:00.000Z");
+    assign(&author, mid, b, "2026-12-05T17:00:00.000Z");
+    assign(&author, mid, c, "2026-12-05T18:00:00.000Z");
     wait_scans(2);
-    cr_assert_eq(reminders(&a), 0);
+    cr_assert_eq(reminders(a), 0);
 
     set_clock("2026-12-05T14:30:00.000Z"); /* +2.5 h, past the window's start (14:00) */
-    for (int i = 0; i < 300 && reminders(&a) < 1; i++)
+    for (int i = 0; i < 300 && reminders(a) < 1; i++)
         sleep_ms(100);
-    cr_assert_eq(reminders(&a), 1, "the forward jump lost the reminder");
+    cr_assert_eq(reminders(a), 1, "the forward jump lost the reminder");
 
     set_clock("2026-12-05T12:00:00.000Z"); /* back out of the window */
     wait_scans(2);
     set_clock("2026-12-05T14:45:00.000Z"); /* and into it again */
     wait_scans(2);
-    cr_assert_eq(reminders(&a), 1, "a reminder came twice after the backward jump");
+    cr_assert_eq(reminders(a), 1, "a reminder came twice after the backward jump");
 
     set_clock("2026-12-05T16:30:00.000Z"); /* a is overdue now; b comes due */
-    for (int i = 0; i < 300 && reminders(&b) < 1; i++)
+    for (int i = 0; i < 300 && reminders(b) < 1; i++)
         sleep_ms(100);
-    cr_assert_eq(reminders(&b), 1);
+    cr_assert_eq(reminders(b), 1);
     set_clock("2026-12-05T19:00:00.000Z"); /* over c's whole window and due time */
     wait_scans(2);
-    cr_assert_eq(reminders(&a), 1);
-    cr_assert_eq(reminders(&b), 1);
-    cr_assert_eq(reminders(&c), 0, "an overdue assignment got a due-soon reminder");
+    cr_assert_eq(reminders(a), 1);
+    cr_assert_eq(reminders(b), 1);
+    cr_assert_eq(reminders(c), 0, "an overdue assignment got a due-soon reminder");
     cr_assert_eq(ts_server_stop(&srv), 0);
     clock_teardown();
 }
@@ -860,6 +885,26 @@ Test(faults, libfaketime_clock_jumps_during_checkins)
     rmdir(clock_dir);
 }
 
+/* --- 7. SIGTERM with a statement stuck on a lock (a request, the due-soon scan) ------------ */
+
+/* The process exits with a thread still running, on purpose: under the TSan pass
+ * (scripts/test.sh's options, races still fatal) threads left unjoined are not a finding here,
+ * and TSan's own second of sleep at exit (atexit_sleep_ms) is not the server's time. */
+#define TSAN_EXIT_WITH_THREADS                                                                     \
+    "TSAN_OPTIONS=halt_on_error=1 exitcode=66 second_deadlock_stack=1 report_thread_leaks=0 "      \
+    "atexit_sleep_ms=0"
+
+/* Sends SIGTERM to the server and waits (at most 20 s) for it to exit; returns its exit status
+ * word, and in *exited the milliseconds since the signal. */
+static int sigterm_and_wait(int64_t *exited)
+{
+    int64_t t0 = ts_load_now_ms(), spent;
+    cr_assert_eq(kill(srv.pid, SIGTERM), 0);
+    int status = wait_exit(&srv, 20000, &spent);
+    *exited = ts_load_now_ms() - t0;
+    return status;
+}
+
 /*
  * SIGTERM while a write waits on a lock longer than the grace time allows (DB_TIMEOUT_MS 5 s,
  * SHUTDOWN_GRACE_SECONDS 2): the process still exits 0 within the grace time (§17: "always").
@@ -888,15 +933,8 @@ static void *raw_client_main(void *arg)
 
 Test(faults, sigterm_with_a_write_stuck_on_a_lock_still_exits_within_the_grace_time)
 {
-    /* The process exits with a handler thread still running, on purpose: under the TSan
-     * pass (scripts/test.sh's options, races still fatal) threads left unjoined are not a
-     * finding here, and TSan's own second of sleep at exit (atexit_sleep_ms) is not the
-     * server's time. */
-    static const char *const env[] = {
-        "DB_TIMEOUT_MS=5000", "SHUTDOWN_GRACE_SECONDS=2",
-        "TSAN_OPTIONS=halt_on_error=1 exitcode=66 second_deadlock_stack=1 report_thread_leaks=0 "
-        "atexit_sleep_ms=0",
-        NULL};
+    static const char *const env[] = {"DB_TIMEOUT_MS=5000", "SHUTDOWN_GRACE_SECONDS=2",
+                                      TSAN_EXIT_WITH_THREADS, NULL};
     static const char body[] = "{\"rating\":3,\"comment\":\"stuck\"}";
     struct raw_client client;
     pthread_t thread;
@@ -905,18 +943,15 @@ Test(faults, sigterm_with_a_write_stuck_on_a_lock_still_exits_within_the_grace_t
     ts_server_start(&srv, env);
     ts_load_setup(&load, &srv, 1);
     size_t before = feedback_count();
-    hold_lock(&lock);
+    hold_lock(&lock, "feedback");
     snprintf(client.request, sizeof(client.request),
              "POST /api/v1/modules/%s/feedback HTTP/1.1\r\nHost: t\r\n%s\r\n"
              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
              load.module_id, load.threads[0].user.auth, sizeof(body) - 1, body);
     cr_assert_eq(pthread_create(&thread, NULL, raw_client_main, &client), 0);
     sleep_ms(500);
-    int64_t t0 = ts_load_now_ms();
-    cr_assert_eq(kill(srv.pid, SIGTERM), 0);
-    int64_t spent;
-    int status = wait_exit(&srv, 20000, &spent);
-    int64_t exited = ts_load_now_ms() - t0;
+    int64_t exited;
+    int status = sigterm_and_wait(&exited);
     release_lock(&lock);
     pthread_join(thread, NULL);
     fprintf(stderr, "faults: sigterm with a stuck write: exit after %lld ms, the write got %ld\n",
@@ -927,4 +962,49 @@ Test(faults, sigterm_with_a_write_stuck_on_a_lock_still_exits_within_the_grace_t
     ts_server_start_on(&srv, NULL);
     cr_assert_eq(feedback_count(), before);
     cr_assert_eq(ts_server_stop(&srv), 0);
+}
+
+/*
+ * SIGTERM while the due-soon scan waits on a lock longer than the grace time allows
+ * (DB_TIMEOUT_MS 10 s, SHUTDOWN_GRACE_SECONDS 2): the scheduler is not waited for past the
+ * grace time either, and the process exits 0 in time. The scan had not committed its claim,
+ * so the next start sends the reminder, once.
+ */
+Test(faults, sigterm_with_the_due_soon_scan_stuck_on_a_lock_still_exits_within_the_grace_time)
+{
+    static const char *const extra[] = {"DB_TIMEOUT_MS=10000", "SHUTDOWN_GRACE_SECONDS=2",
+                                        TSAN_EXIT_WITH_THREADS, NULL};
+    char mid[STR_UUID_SIZE];
+    struct ts_user author, a;
+    struct lock_holder lock;
+
+    const char *const *env = start_due_soon(extra, &author, mid, &a, 1);
+    assign(&author, mid, &a, "2026-12-05T14:00:00.000Z"); /* outside the one-hour window */
+    wait_scans(1);
+
+    /* Into the window with the lock held: the next scan's claim (SQLite) or its read of the
+     * assignments (PostgreSQL) waits on the lock. Once a scan started after the jump, none
+     * ends while the lock is held. */
+    hold_lock(&lock, "assignments");
+    set_clock("2026-12-05T13:30:00.000Z");
+    sleep_ms(2000);
+    int scans = scans_done();
+    sleep_ms(1500);
+    cr_assert_eq(scans_done(), scans, "a scan ended while the lock was held");
+
+    int64_t exited;
+    int status = sigterm_and_wait(&exited);
+    release_lock(&lock);
+    fprintf(stderr, "faults: sigterm with a stuck due-soon scan: exit after %lld ms\n",
+            (long long)exited);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+    cr_assert_leq(exited, 2000 + 500, "exit %lld ms after SIGTERM", (long long)exited);
+
+    ts_server_start_on(&srv, env);
+    for (int i = 0; i < 300 && reminders(&a) < 1; i++)
+        sleep_ms(100);
+    wait_scans(2);
+    cr_assert_eq(reminders(&a), 1, "the reminder after the restart");
+    cr_assert_eq(ts_server_stop(&srv), 0);
+    clock_teardown();
 }
