@@ -213,12 +213,8 @@ bool scheduler_stop(struct scheduler *s, int64_t deadline)
         return true;
     scheduler_request_stop(s);
     pthread_mutex_lock(&s->mu);
-    while (!s->done) {
-        if (deadline == 0)
-            pthread_cond_wait(&s->ended, &s->mu);
-        else if (time_cond_wait_until(&s->ended, &s->mu, deadline) == ETIMEDOUT)
-            break;
-    }
+    while (!s->done && time_cond_wait_until(&s->ended, &s->mu, deadline) != ETIMEDOUT)
+        ;
     bool done = s->done;
     pthread_mutex_unlock(&s->mu);
     if (!done)

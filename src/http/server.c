@@ -176,12 +176,8 @@ static bool handler_pool_stop(struct handler_pool *p, int64_t deadline)
     pthread_mutex_lock(&p->mu);
     p->stop = true;
     pthread_cond_broadcast(&p->ready);
-    while (p->running > 0) {
-        if (deadline == 0)
-            pthread_cond_wait(&p->exited, &p->mu);
-        else if (time_cond_wait_until(&p->exited, &p->mu, deadline) == ETIMEDOUT)
-            break;
-    }
+    while (p->running > 0 && time_cond_wait_until(&p->exited, &p->mu, deadline) != ETIMEDOUT)
+        ;
     bool all = p->running == 0;
     pthread_mutex_unlock(&p->mu);
     if (!all)

@@ -106,6 +106,10 @@ int time_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t deadli
     struct timespec ts = {.tv_sec = (time_t)(deadline_ms / 1000),
                           .tv_nsec = (long)(deadline_ms % 1000) * 1000000L};
 
+    if (deadline_ms == 0) {
+        pthread_cond_wait(cv, mu);
+        return 0;
+    }
     if (time_mono_ms() >= deadline_ms)
         return ETIMEDOUT;
     return pthread_cond_timedwait(cv, mu, &ts) == ETIMEDOUT ? ETIMEDOUT : 0;

@@ -37,8 +37,8 @@ int64_t time_mono_ns(void);
  * change of the wall clock neither shortens nor stretches them. */
 void time_cond_init(pthread_cond_t *cv);
 
-/* Waits on `cv` (`mu` held) until signalled or until the monotonic time `deadline_ms`;
- * 0 when woken (possibly spuriously), ETIMEDOUT once the deadline has passed. */
+/* Waits on `cv` (`mu` held) until signalled or until the monotonic time `deadline_ms` (0: no
+ * deadline); 0 when woken (possibly spuriously), ETIMEDOUT once the deadline has passed. */
 int time_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t deadline_ms);
 
 #define TIME_RFC3339_LEN 25 /* "2026-11-27T09:30:00.000Z" plus NUL */

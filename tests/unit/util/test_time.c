@@ -4,6 +4,9 @@
  */
 #include <criterion/criterion.h>
 
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -73,6 +76,47 @@ Test(time, mono_ms_never_goes_back)
     nanosleep(&pause, NULL);
     int64_t b = time_mono_ms();
     cr_assert(b >= a + 4, "monotonic clock moved from %lld to %lld", (long long)a, (long long)b);
+}
+
+/* The condition a waiter below waits for, set by signal_later() after 20 ms. */
+struct cond_case {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool set;
+};
+
+static void *signal_later(void *arg)
+{
+    struct cond_case *c = arg;
+    struct timespec pause = {0, 20 * 1000 * 1000};
+
+    nanosleep(&pause, NULL);
+    pthread_mutex_lock(&c->mu);
+    c->set = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+Test(time, cond_wait_until_times_out_or_without_deadline_waits_for_the_signal)
+{
+    struct cond_case c = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    pthread_t t;
+
+    time_cond_init(&c.cv);
+    pthread_mutex_lock(&c.mu);
+    cr_assert_eq(time_cond_wait_until(&c.cv, &c.mu, time_mono_ms() - 1), ETIMEDOUT);
+    int64_t t0 = time_mono_ms();
+    while (time_cond_wait_until(&c.cv, &c.mu, t0 + 5) != ETIMEDOUT)
+        ;
+    cr_assert_geq(time_mono_ms(), t0 + 5);
+
+    cr_assert_eq(pthread_create(&t, NULL, signal_later, &c), 0);
+    while (!c.set) /* deadline 0: no timeout, only the signal ends the wait */
+        cr_assert_eq(time_cond_wait_until(&c.cv, &c.mu, 0), 0);
+    pthread_mutex_unlock(&c.mu);
+    pthread_join(t, NULL);
+    pthread_cond_destroy(&c.cv);
 }
 
 /* --- formatting ------------------------------------------------------------------------- */
