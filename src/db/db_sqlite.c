@@ -47,23 +47,20 @@ static int map_error(struct sq *s, int rc, const char *what)
     }
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
         return TS_ECONFLICT;
+    log_msg(LOG_ERROR, "db.sqlite", "%s: %s (code %d)", what, sqlite3_errmsg(s->db), rc);
     /* A full disk is the disk's state, not the connection's: the statement failed and its
      * transaction is rolled back, and the connection stays (it also serves reads, which need
      * no space). Reopening would count against the circuit breaker, failing the reads too,
      * and the last connection's close removes the -shm file, which the next open would then
      * recreate on the full disk: a SIGBUS when its pages cannot be allocated
      * (docs/RELIABILITY.md, "Fault matrix"). The request gets 503. */
-    if (base == SQLITE_FULL) {
-        log_msg(LOG_ERROR, "db.sqlite", "%s: %s (code %d)", what, sqlite3_errmsg(s->db), rc);
+    if (base == SQLITE_FULL)
         return TS_EUNAVAIL;
-    }
     if (base == SQLITE_IOERR || base == SQLITE_CANTOPEN || base == SQLITE_CORRUPT ||
         base == SQLITE_NOTADB) {
         s->broken = true;
-        log_msg(LOG_ERROR, "db.sqlite", "%s: %s (code %d)", what, sqlite3_errmsg(s->db), rc);
         return TS_EUNAVAIL;
     }
-    log_msg(LOG_ERROR, "db.sqlite", "%s: %s (code %d)", what, sqlite3_errmsg(s->db), rc);
     return TS_EDB;
 }
 
