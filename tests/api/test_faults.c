@@ -478,16 +478,6 @@ static const char *mount_small_fs(const char *dir, const char *mnt)
     return NULL;
 }
 
-static long status_of(const struct ts_user *u, const char *method, const char *path,
-                      const char *body)
-{
-    struct ts_resp r;
-    ts_as(&srv, u, method, path, body, &r);
-    long status = r.status;
-    ts_resp_free(&r);
-    return status;
-}
-
 /*
  * The database on a small filesystem that a file then fills to the last block; a write load
  * runs against it. Writes that find no space get the spec's 503 with Retry-After (never 500,
@@ -532,15 +522,15 @@ Test(faults, sqlite_full_disk_is_503_reads_work_and_nothing_is_lost)
     /* Reads work on the full disk. */
     const struct ts_user *u = &load.threads[0].user;
     char path[200];
-    cr_assert_eq(status_of(u, "GET", "/api/v1/users/me", NULL), 200);
+    cr_assert_eq(ts_status_as(&srv, u, "GET", "/api/v1/users/me", NULL), 200);
     snprintf(path, sizeof(path), "/api/v1/modules/%s/progress", load.module_id);
-    cr_assert_eq(status_of(u, "GET", path, NULL), 200);
-    cr_assert_eq(status_of(u, "GET", "/api/v1/notifications?limit=5", NULL), 200);
+    cr_assert_eq(ts_status_as(&srv, u, "GET", path, NULL), 200);
+    cr_assert_eq(ts_status_as(&srv, u, "GET", "/api/v1/notifications?limit=5", NULL), 200);
 
     /* Space again: writes succeed without a restart. */
     cr_assert_eq(unlink(filler), 0);
     snprintf(path, sizeof(path), "/api/v1/modules/%s/feedback", load.module_id);
-    cr_assert_eq(status_of(u, "POST", path, "{\"rating\":5}"), 201);
+    cr_assert_eq(ts_status_as(&srv, u, "POST", path, "{\"rating\":5}"), 201);
     int extra = ts_load_audit(&load, &srv);
     fprintf(stderr, "faults: full disk on %s: %d write(s) committed without their answer\n", kind,
             extra);
@@ -639,8 +629,9 @@ static void start_with_berlin_learner(const char *const *env, struct ts_user *u)
 {
     ts_server_start(&srv, env);
     ts_learner(&srv, u);
-    cr_assert_eq(status_of(u, "PATCH", "/api/v1/users/me", "{\"timezone\":\"Europe/Berlin\"}"),
-                 200);
+    cr_assert_eq(
+        ts_status_as(&srv, u, "PATCH", "/api/v1/users/me", "{\"timezone\":\"Europe/Berlin\"}"),
+        200);
 }
 
 /*
@@ -676,9 +667,9 @@ Test(faults, clock_jumps_during_checkins_keep_one_per_day_and_the_streak)
     assert_streak(&u, 1, 2, "2026-12-05");
     char path[128];
     snprintf(path, sizeof(path), "/api/v1/checkins/%s", id2);
-    cr_assert_eq(status_of(&u, "PATCH", path, "{\"note\":\"from tomorrow\"}"), 409);
+    cr_assert_eq(ts_status_as(&srv, &u, "PATCH", path, "{\"note\":\"from tomorrow\"}"), 409);
     snprintf(path, sizeof(path), "/api/v1/checkins/%s", id1);
-    cr_assert_eq(status_of(&u, "PATCH", path, "{\"note\":\"today\"}"), 200);
+    cr_assert_eq(ts_status_as(&srv, &u, "PATCH", path, "{\"note\":\"today\"}"), 200);
 
     set_clock("2026-12-06T22:30:00.000Z"); /* +1 day: 23:30 on the 6th */
     cr_assert_eq(checkin(&u, id, date), 409);
@@ -738,7 +729,7 @@ static void assign(const struct ts_user *author, const char *mid, const struct t
     char body[300];
     snprintf(body, sizeof(body), "{\"module_id\":\"%s\",\"user_id\":\"%s\",\"due_at\":\"%s\"}", mid,
              u->id, due);
-    cr_assert_eq(status_of(author, "POST", "/api/v1/assignments", body), 201);
+    cr_assert_eq(ts_status_as(&srv, author, "POST", "/api/v1/assignments", body), 201);
 }
 
 /*

@@ -122,6 +122,16 @@ void ts_sql(const struct ts_server *s, const char *sql)
     PQfinish(c);
 }
 
+long ts_status_as(const struct ts_server *s, const struct ts_user *u, const char *method,
+                  const char *path, const char *json_body)
+{
+    struct ts_resp r;
+    ts_as(s, u, method, path, json_body, &r);
+    long status = r.status;
+    ts_resp_free(&r);
+    return status;
+}
+
 json_t *ts_notifications(const struct ts_server *s, const struct ts_user *u, const char *type)
 {
     struct ts_resp r;

@@ -29,6 +29,10 @@ long ts_login(const struct ts_server *s, const char *email, const char *password
 void ts_as(const struct ts_server *s, const struct ts_user *u, const char *method, const char *path,
            const char *json_body, struct ts_resp *out);
 
+/* ts_as() for its status alone. */
+long ts_status_as(const struct ts_server *s, const struct ts_user *u, const char *method,
+                  const char *path, const char *json_body);
+
 /* The user's notifications of `type` (NULL: all), newest first, at most 100 (caller decrefs). */
 json_t *ts_notifications(const struct ts_server *s, const struct ts_user *u, const char *type);
 
