@@ -43,13 +43,6 @@ static void stop_all(void)
 
 TestSuite(db_faults, .fini = stop_all, .timeout = 120);
 
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Starts the relay in `mode` and the server on a fresh database reached through it. */
 static void start_via_peer(enum ts_peer_mode mode, const char *const *env)
 {
@@ -65,10 +58,10 @@ static int64_t expect_unavailable(const struct ts_user *u, const char *method, c
                                   const char *body)
 {
     struct ts_resp r;
-    int64_t t0 = now_ms();
+    int64_t t0 = ts_mono_ms();
 
     ts_as(&srv, u, method, path, body, &r);
-    int64_t spent = now_ms() - t0;
+    int64_t spent = ts_mono_ms() - t0;
     cr_assert_eq(r.status, 503, "%s %s: %ld %s", method, path, r.status, r.body);
     cr_assert_lt(spent, BOUND_MS, "%s %s: 503 only after %lld ms", method, path, (long long)spent);
     cr_assert_str_eq(ts_header(&r, "Retry-After") ? ts_header(&r, "Retry-After") : "(none)", "5");
@@ -94,10 +87,10 @@ static void expect_breaker_opens(const char *login)
 static void expect_not_ready(void)
 {
     struct ts_resp r;
-    int64_t t0 = now_ms();
+    int64_t t0 = ts_mono_ms();
 
     ts_http(&srv, "GET", "/readyz", NULL, NULL, &r);
-    int64_t spent = now_ms() - t0;
+    int64_t spent = ts_mono_ms() - t0;
     cr_assert_eq(r.status, 503, "/readyz: %ld %s", r.status, r.body);
     cr_assert_lt(spent, BOUND_MS, "/readyz: 503 only after %lld ms", (long long)spent);
     ts_assert_json(&r, NOT_READY);
@@ -143,9 +136,9 @@ Test(db_faults, serve_gives_up_on_a_silent_database_instead_of_hanging_at_start)
     strcpy(url, "DATABASE_URL=");
     ts_peer_url(peer, getenv("TS_TEST_PG_URL"), url + strlen(url), sizeof(url) - strlen(url));
     snprintf(port, sizeof(port), "PORT=%d", ts_free_port());
-    int64_t t0 = now_ms();
+    int64_t t0 = ts_mono_ms();
     int code = ts_run_cli(args, env, &out, &err); /* migrates first: AUTO_MIGRATE is on */
-    int64_t spent = now_ms() - t0;
+    int64_t spent = ts_mono_ms() - t0;
     cr_assert_neq(code, 0, "served without a database: %s%s", out, err);
     cr_assert_lt(spent, BOUND_MS, "gave up only after %lld ms", (long long)spent);
     cr_assert(strstr(out, "cannot apply migrations") || strstr(err, "cannot apply migrations"),
@@ -176,8 +169,8 @@ Test(db_faults, session_going_silent_is_503_within_the_timeout_and_recovers_with
     /* The host answers again: within the breaker's 5 s and a probe, without a restart. */
     ts_peer_set_mode(peer, TS_PEER_FORWARD);
     long status = 0;
-    int64_t t0 = now_ms();
-    while (status != 200 && now_ms() - t0 < 20000) {
+    int64_t t0 = ts_mono_ms();
+    while (status != 200 && ts_mono_ms() - t0 < 20000) {
         status = ts_login(&srv, u.email, "password123", NULL);
         if (status != 200)
             usleep(200 * 1000);

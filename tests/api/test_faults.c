@@ -71,23 +71,18 @@ static void stop_all(void)
 
 TestSuite(faults, .fini = stop_all, .timeout = 120);
 
-static void sleep_ms(int ms)
-{
-    usleep((useconds_t)ms * 1000);
-}
-
 /* Polls /readyz until 200 (at most `max_ms`); returns the time it took, or -1. */
 static int64_t wait_ready(const struct ts_server *s, int max_ms)
 {
-    int64_t t0 = ts_load_now_ms();
-    while (ts_load_now_ms() - t0 < max_ms) {
+    int64_t t0 = ts_mono_ms();
+    while (ts_mono_ms() - t0 < max_ms) {
         struct ts_resp r;
         ts_http(s, "GET", "/readyz", NULL, NULL, &r);
         long status = r.status;
         ts_resp_free(&r);
         if (status == 200)
-            return ts_load_now_ms() - t0;
-        sleep_ms(50);
+            return ts_mono_ms() - t0;
+        ts_sleep_ms(50);
     }
     return -1;
 }
@@ -95,14 +90,14 @@ static int64_t wait_ready(const struct ts_server *s, int max_ms)
 /* Waits for the server's exit (at most `max_ms`); returns the exit status word, or -1. */
 static int wait_exit(struct ts_server *s, int max_ms, int64_t *spent)
 {
-    int64_t t0 = ts_load_now_ms();
+    int64_t t0 = ts_mono_ms();
     int status = 0;
     while (waitpid(s->pid, &status, WNOHANG) == 0) {
-        if (ts_load_now_ms() - t0 > max_ms)
+        if (ts_mono_ms() - t0 > max_ms)
             return -1;
-        sleep_ms(10);
+        ts_sleep_ms(10);
     }
-    *spent = ts_load_now_ms() - t0;
+    *spent = ts_mono_ms() - t0;
     s->pid = 0;
     return status;
 }
@@ -136,14 +131,14 @@ static void restart_phase(const char *mode, int port)
     char label[64], cmd[32];
 
     ts_load_start(&load);
-    sleep_ms(500);
+    ts_sleep_ms(500);
     snprintf(cmd, sizeof(cmd), "restart-%s", mode);
-    int64_t t0 = ts_load_now_ms();
+    int64_t t0 = ts_mono_ms();
     int64_t since = t0 - load.t0_ms;
     cr_assert_eq(ts_pg_cluster(cmd, cluster_dir, port), 0);
-    int64_t restarted = ts_load_now_ms() - t0;
+    int64_t restarted = ts_mono_ms() - t0;
     int64_t ready = wait_ready(&srv, 20000);
-    sleep_ms(500);
+    ts_sleep_ms(500);
     ts_load_stop(&load);
     snprintf(label, sizeof(label), "faults: postgres restart -m %s", mode);
     ts_load_report(&load, label);
@@ -220,12 +215,12 @@ Test(faults, sigkill_under_load_then_clean_start_with_every_acknowledged_write)
     ts_server_start(&srv, NULL);
     ts_load_setup(&load, &srv, LOAD_THREADS);
     ts_load_start(&load);
-    sleep_ms(1500);
+    ts_sleep_ms(1500);
     cr_assert_eq(kill(srv.pid, SIGKILL), 0);
     int64_t spent;
     int status = wait_exit(&srv, 10000, &spent);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %d", status);
-    sleep_ms(300);
+    ts_sleep_ms(300);
     ts_load_stop(&load);
     ts_load_report(&load, "faults: sigkill");
     ts_load_assert_replies(&load, true, true);
@@ -272,16 +267,16 @@ Test(faults, sigterm_under_load_answers_every_request_closes_streams_and_exits_0
         cr_assert_eq(st, 200, "stream %d: %ld", i, st);
     }
     ts_load_start(&load);
-    sleep_ms(1000);
-    int64_t t0 = ts_load_now_ms();
+    ts_sleep_ms(1000);
+    int64_t t0 = ts_mono_ms();
     cr_assert_eq(kill(srv.pid, SIGTERM), 0);
     for (int i = 0; i < LOAD_THREADS; i++) {
         cr_assert(ts_sse_wait_end(&streams[i], GRACE_S * 1000), "stream %d still open", i);
         ts_sse_close(&streams[i]);
     }
-    int64_t streams_closed = ts_load_now_ms() - t0, spent;
+    int64_t streams_closed = ts_mono_ms() - t0, spent;
     int status = wait_exit(&srv, GRACE_S * 1000 + 10000, &spent);
-    int64_t exited = ts_load_now_ms() - t0;
+    int64_t exited = ts_mono_ms() - t0;
     ts_load_stop(&load);
     ts_load_report(&load, "faults: sigterm");
     fprintf(stderr, "faults: sigterm: streams closed after %lld ms, exit after %lld ms\n",
@@ -318,9 +313,9 @@ static void *pool_client_main(void *arg)
     struct ts_resp r;
 
     snprintf(path, sizeof(path), "/api/v1/modules/%s/feedback", c->module_id);
-    int64_t t0 = ts_load_now_ms();
+    int64_t t0 = ts_mono_ms();
     ts_as(&srv, c->u, "POST", path, "{\"rating\":4,\"comment\":\"blocked\"}", &r);
-    c->spent_ms = ts_load_now_ms() - t0;
+    c->spent_ms = ts_mono_ms() - t0;
     c->status = r.status;
     const char *ra = ts_header(&r, "Retry-After");
     snprintf(c->retry_after, sizeof(c->retry_after), "%s", ra ? ra : "");
@@ -404,14 +399,14 @@ Test(faults, pool_exhausted_by_slow_statements_is_503_in_time_and_recovers)
     }
     /* Liveness never waits for the database. */
     int healthz = 0;
-    for (int64_t t0 = ts_load_now_ms(); ts_load_now_ms() - t0 < TIMEOUT_MS + 500; healthz++) {
+    for (int64_t t0 = ts_mono_ms(); ts_mono_ms() - t0 < TIMEOUT_MS + 500; healthz++) {
         struct ts_resp r;
-        int64_t t1 = ts_load_now_ms();
+        int64_t t1 = ts_mono_ms();
         ts_http(&srv, "GET", "/healthz", NULL, NULL, &r);
         cr_assert_eq(r.status, 200);
-        cr_assert_lt(ts_load_now_ms() - t1, BOUND_MS);
+        cr_assert_lt(ts_mono_ms() - t1, BOUND_MS);
         ts_resp_free(&r);
-        sleep_ms(50);
+        ts_sleep_ms(50);
     }
     int64_t slowest = 0;
     for (int i = 0; i < POOL_CLIENTS; i++) {
@@ -512,7 +507,7 @@ Test(faults, sqlite_full_disk_is_503_reads_work_and_nothing_is_lost)
              mnt, filler, mnt);
     cr_assert_eq(system(cmd), 0); /* the second dd ends with ENOSPC */
     ts_load_start(&load);
-    sleep_ms(2000);
+    ts_sleep_ms(2000);
     ts_load_stop(&load);
     ts_load_report(&load, "faults: full disk");
     ts_load_assert_replies(&load, false, false);
@@ -714,7 +709,7 @@ static void wait_scans(int more)
 {
     int want = scans_done() + more;
     for (int i = 0; i < 300 && scans_done() < want; i++)
-        sleep_ms(100);
+        ts_sleep_ms(100);
     cr_assert_geq(scans_done(), want, "the scheduler keeps scanning");
 }
 
@@ -787,7 +782,7 @@ Test(faults, clock_jumps_during_due_soon_scans_fire_each_reminder_once)
 
     set_clock("2026-12-05T14:30:00.000Z"); /* +2.5 h, past the window's start (14:00) */
     for (int i = 0; i < 300 && reminders(a) < 1; i++)
-        sleep_ms(100);
+        ts_sleep_ms(100);
     cr_assert_eq(reminders(a), 1, "the forward jump lost the reminder");
 
     set_clock("2026-12-05T12:00:00.000Z"); /* back out of the window */
@@ -798,7 +793,7 @@ Test(faults, clock_jumps_during_due_soon_scans_fire_each_reminder_once)
 
     set_clock("2026-12-05T16:30:00.000Z"); /* a is overdue now; b comes due */
     for (int i = 0; i < 300 && reminders(b) < 1; i++)
-        sleep_ms(100);
+        ts_sleep_ms(100);
     cr_assert_eq(reminders(b), 1);
     set_clock("2026-12-05T19:00:00.000Z"); /* over c's whole window and due time */
     wait_scans(2);
@@ -889,10 +884,10 @@ Test(faults, libfaketime_clock_jumps_during_checkins)
  * word, and in *exited the milliseconds since the signal. */
 static int sigterm_and_wait(int64_t *exited)
 {
-    int64_t t0 = ts_load_now_ms(), spent;
+    int64_t t0 = ts_mono_ms(), spent;
     cr_assert_eq(kill(srv.pid, SIGTERM), 0);
     int status = wait_exit(&srv, 20000, &spent);
-    *exited = ts_load_now_ms() - t0;
+    *exited = ts_mono_ms() - t0;
     return status;
 }
 
@@ -940,7 +935,7 @@ Test(faults, sigterm_with_a_write_stuck_on_a_lock_still_exits_within_the_grace_t
              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
              load.module_id, load.threads[0].user.auth, sizeof(body) - 1, body);
     cr_assert_eq(pthread_create(&thread, NULL, raw_client_main, &client), 0);
-    sleep_ms(500);
+    ts_sleep_ms(500);
     int64_t exited;
     int status = sigterm_and_wait(&exited);
     release_lock(&lock);
@@ -978,9 +973,9 @@ Test(faults, sigterm_with_the_due_soon_scan_stuck_on_a_lock_still_exits_within_t
      * ends while the lock is held. */
     hold_lock(&lock, "assignments");
     set_clock("2026-12-05T13:30:00.000Z");
-    sleep_ms(2000);
+    ts_sleep_ms(2000);
     int scans = scans_done();
-    sleep_ms(1500);
+    ts_sleep_ms(1500);
     cr_assert_eq(scans_done(), scans, "a scan ended while the lock was held");
 
     int64_t exited;
@@ -993,7 +988,7 @@ Test(faults, sigterm_with_the_due_soon_scan_stuck_on_a_lock_still_exits_within_t
 
     ts_server_start_on(&srv, env);
     for (int i = 0; i < 300 && reminders(&a) < 1; i++)
-        sleep_ms(100);
+        ts_sleep_ms(100);
     wait_scans(2);
     cr_assert_eq(reminders(&a), 1, "the reminder after the restart");
     cr_assert_eq(ts_server_stop(&srv), 0);

@@ -45,13 +45,6 @@ static void start(const char *const *env)
     ts_server_start(&srv, env);
 }
 
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* GET /metrics with optional header lines; asserts 200, the exact Content-Type and a
  * well-formed exposition. Caller frees. */
 static struct ts_prom *scrape_with(const char *const *headers)
@@ -86,14 +79,14 @@ static double value_now(const char *name, const char *const *labels)
 static void expect_value_with(const char *const *headers, const char *name,
                               const char *const *labels, double want)
 {
-    long long deadline = now_ms() + 5000;
+    long long deadline = ts_mono_ms() + 5000;
     double v;
 
     for (;;) {
         struct ts_prom *p = scrape_with(headers);
         v = ts_prom_value(p, name, labels);
         ts_prom_free(p);
-        if (v == want || now_ms() >= deadline)
+        if (v == want || ts_mono_ms() >= deadline)
             break;
         usleep(20 * 1000);
     }
@@ -267,9 +260,9 @@ Test(metrics, sse_streams_counts_open_streams_not_in_flight)
      * instant to complete). */
     expect_value("trainsmart_http_requests_in_flight", NULL, 1);
     ts_sse_close(&c);
-    long long deadline = now_ms() + 10000;
+    long long deadline = ts_mono_ms() + 10000;
     double v;
-    while ((v = value_now("trainsmart_sse_streams", NULL)) != 0 && now_ms() < deadline)
+    while ((v = value_now("trainsmart_sse_streams", NULL)) != 0 && ts_mono_ms() < deadline)
         usleep(100 * 1000);
     cr_assert_eq(v, 0, "the closed stream is still counted");
     cr_assert_eq(ts_server_stop(&srv), 0);
@@ -408,8 +401,8 @@ Test(metrics, db_up_falls_when_the_database_stops_answering_and_comes_back)
     cr_assert_eq(get("GET", "/api/v1/users/me", &learner), 503);
     cr_assert_eq(value_now("trainsmart_db_up", NULL), 0);
     ts_peer_set_mode(peer, TS_PEER_FORWARD);
-    long long deadline = now_ms() + 20000;
-    while (get("GET", "/api/v1/users/me", &learner) != 200 && now_ms() < deadline)
+    long long deadline = ts_mono_ms() + 20000;
+    while (get("GET", "/api/v1/users/me", &learner) != 200 && ts_mono_ms() < deadline)
         usleep(200 * 1000);
     cr_assert_eq(value_now("trainsmart_db_up", NULL), 1);
     cr_assert_eq(ts_server_stop(&srv), 0);

@@ -41,13 +41,6 @@ static void stop(void)
 
 TestSuite(stream, .init = start, .fini = stop, .timeout = 120);
 
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static long long notify(const struct ts_server *s, const struct ts_user *u)
 {
     long long seq = ts_sse_notify(s, u->id);
@@ -290,7 +283,7 @@ Test(stream, more_than_the_limit_is_429_until_one_closes)
     /* A stream the client closed is noticed at the next heartbeat; then one opens again. */
     ts_sse_close(&a);
     long status = 0;
-    for (long long end = now_ms() + SOON_MS; status != 200 && now_ms() < end;) {
+    for (long long end = ts_mono_ms() + SOON_MS; status != 200 && ts_mono_ms() < end;) {
         status = ts_sse_open(&c, &srv, STREAM, h, SOON_MS);
         if (status != 200) {
             ts_sse_close(&c);
@@ -405,9 +398,9 @@ Test(stream, reconnecting_with_last_event_id_loses_and_repeats_nothing)
     w.s = &srv;
     snprintf(w.user_id, sizeof(w.user_id), "%s", u.id);
     cr_assert_eq(pthread_create(&t, NULL, write_notifications, &w), 0);
-    long long deadline = now_ms() + 60000;
+    long long deadline = ts_mono_ms() + 60000;
     bool writer_done = false;
-    for (int round = 0; now_ms() < deadline; round++) {
+    for (int round = 0; ts_mono_ms() < deadline; round++) {
         struct ts_sse c;
         char h[64];
         snprintf(h, sizeof(h), "Last-Event-ID: %lld", last);
@@ -453,14 +446,14 @@ Test(stream_shutdown, sigterm_ends_every_stream_at_once_and_exits_0, .timeout = 
     ts_learner(&s, &u);
     open_stream(&s, &u, NULL, &a);
     open_stream(&s, &u, NULL, &b);
-    long long t0 = now_ms();
+    long long t0 = ts_mono_ms();
     cr_assert_eq(kill(s.pid, SIGTERM), 0);
     cr_assert(ts_sse_wait_end(&a, 2000), "a stream outlived SIGTERM");
     cr_assert(ts_sse_wait_end(&b, 2000), "a stream outlived SIGTERM");
-    long long ended = now_ms() - t0;
+    long long ended = ts_mono_ms() - t0;
     cr_assert_lt(ended, 2000, "streams ended %lld ms after SIGTERM", ended);
     cr_assert_eq(ts_server_stop(&s), 0);
-    long long stopped = now_ms() - t0;
+    long long stopped = ts_mono_ms() - t0;
     /* Well inside SHUTDOWN_GRACE_SECONDS (10): the drain does not wait for the streams. */
     cr_assert_lt(stopped, 6000, "the server took %lld ms to exit", stopped);
     ts_sse_close(&a);
@@ -484,7 +477,7 @@ static void start_second(const struct ts_server *first, struct ts_server *second
 static void wait_for_listeners(const struct ts_server *s, int n)
 {
     int got = 0;
-    for (long long end = now_ms() + SOON_MS; now_ms() < end; usleep(50 * 1000))
+    for (long long end = ts_mono_ms() + SOON_MS; ts_mono_ms() < end; usleep(50 * 1000))
         if ((got = ts_sse_listeners(s)) >= n)
             return;
     cr_assert_fail("%d of %d LISTEN connections in pg_stat_activity", got, n);
@@ -508,10 +501,10 @@ Test(stream_pg, a_notification_reaches_a_stream_on_another_instance_within_a_sec
     open_stream(&b, &u, NULL, &on_b);
     usleep(300 * 1000); /* the stream's opening catch-up is done */
     for (int i = 0; i < 3; i++) {
-        long long t0 = now_ms();
+        long long t0 = ts_mono_ms();
         long long seq = notify(&a, &u);
         expect_event(&on_b, &u, seq, SOON_MS);
-        long long took = now_ms() - t0;
+        long long took = ts_mono_ms() - t0;
         cr_assert_lt(took, 1500, "NOTIFY reached the other instance after %lld ms", took);
         expect_event(&on_a, &u, seq, SOON_MS);
     }

@@ -14,13 +14,6 @@
 
 static const char *const kind_names[TS_W_KINDS] = {"feedback", "progress", "checkin", "read"};
 
-int64_t ts_load_now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* --- set-up ------------------------------------------------------------------------------ */
 
 static void setup_learner(struct ts_load *l, struct ts_load_thread *t)
@@ -114,7 +107,7 @@ static json_t *request(CURL *c, struct ts_load_thread *t, const char *method, co
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, ts_sink_collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-    rec->at_ms = ts_load_now_ms() - t->load->t0_ms;
+    rec->at_ms = ts_mono_ms() - t->load->t0_ms;
     CURLcode rc = curl_easy_perform(c);
     rec->curl_rc = (int)rc;
     rec->sent = rc != CURLE_COULDNT_CONNECT;
@@ -212,7 +205,7 @@ static void *run(void *arg)
 void ts_load_start(struct ts_load *l)
 {
     atomic_store(&l->stop, false);
-    l->t0_ms = ts_load_now_ms();
+    l->t0_ms = ts_mono_ms();
     for (int i = 0; i < l->nthreads; i++)
         cr_assert_eq(pthread_create(&l->threads[i].thread, NULL, run, &l->threads[i]), 0);
 }

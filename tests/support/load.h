@@ -65,9 +65,6 @@ struct ts_load {
     int64_t t0_ms;
 };
 
-/* Monotonic milliseconds. */
-int64_t ts_load_now_ms(void);
-
 /*
  * Prepares a load on the running server `s` with `nthreads` learners (at most
  * TS_LOAD_MAX_THREADS): an author (promoted in the database) with a published linear module

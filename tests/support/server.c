@@ -25,10 +25,17 @@
 
 extern char **environ;
 
-static void sleep_ms(int ms)
+void ts_sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+}
+
+int64_t ts_mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 bool ts_backend_is_pg(void)
@@ -267,7 +274,7 @@ static int terminate(pid_t pid)
     if (r == 0) {
         kill(pid, SIGTERM);
         for (int waited = 0; r == 0 && waited < grace_ms; waited += 10) {
-            sleep_ms(10);
+            ts_sleep_ms(10);
             r = reap(pid, &status, WNOHANG);
         }
     }
@@ -564,7 +571,7 @@ static int start_once(struct ts_server *s, const char *const *env)
         free(got);
         if (up && (quiet(env) || log_has(s, listening)))
             return 1;
-        sleep_ms(25);
+        ts_sleep_ms(25);
     }
     char *log = ts_server_log(s);
     terminate(s->pid);
@@ -659,7 +666,7 @@ json_t *ts_access_line(const struct ts_server *s, const char *request_id)
         j = find_access_line(log, member);
         free(log);
         if (j == NULL)
-            sleep_ms(20);
+            ts_sleep_ms(20);
     }
     cr_assert_not_null(j, "no access log line for request %s", request_id);
     return j;

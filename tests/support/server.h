@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct ts_server {
@@ -146,6 +147,12 @@ json_t *ts_openapi_paths(const struct ts_server *s);
 
 /* Counts the occurrences of `needle` in `hay`. */
 int ts_count(const char *hay, const char *needle);
+
+/* The monotonic clock in milliseconds, for test deadlines and durations. */
+int64_t ts_mono_ms(void);
+
+/* Sleeps `ms` milliseconds. */
+void ts_sleep_ms(int ms);
 
 /* A TCP port free on 127.0.0.1. */
 int ts_free_port(void);

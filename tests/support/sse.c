@@ -18,13 +18,6 @@
 
 /* --- the client --------------------------------------------------------------------------- */
 
-static long long mono_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static void grow_append(char **p, size_t *n, const char *data, size_t len)
 {
     *p = realloc(*p, *n + len + 1);
@@ -44,7 +37,7 @@ static void consume(char **p, size_t *n, size_t len)
 /* Reads what the socket has before `deadline`: 1 bytes arrived, 0 timeout, -1 end or error. */
 static int fill(struct ts_sse *c, long long deadline)
 {
-    long long left = deadline - mono_ms();
+    long long left = deadline - ts_mono_ms();
     struct pollfd p = {.fd = c->fd, .events = POLLIN};
     char buf[4096];
 
@@ -102,7 +95,7 @@ long ts_sse_open(struct ts_sse *c, const struct ts_server *s, const char *path,
                  const char *const *headers, int timeout_ms)
 {
     char req[4096];
-    long long deadline = mono_ms() + timeout_ms;
+    long long deadline = ts_mono_ms() + timeout_ms;
     int n;
 
     memset(c, 0, sizeof(*c));
@@ -210,7 +203,7 @@ static bool parse_item(struct ts_sse *c, struct ts_sse_item *it)
 
 int ts_sse_next(struct ts_sse *c, int timeout_ms, struct ts_sse_item *it)
 {
-    long long deadline = mono_ms() + timeout_ms;
+    long long deadline = ts_mono_ms() + timeout_ms;
 
     for (;;) {
         if (parse_item(c, it))
@@ -228,10 +221,10 @@ int ts_sse_next(struct ts_sse *c, int timeout_ms, struct ts_sse_item *it)
 
 int ts_sse_next_event(struct ts_sse *c, int timeout_ms, struct ts_sse_item *it)
 {
-    long long deadline = mono_ms() + timeout_ms;
+    long long deadline = ts_mono_ms() + timeout_ms;
 
     for (;;) {
-        long long left = deadline - mono_ms();
+        long long left = deadline - ts_mono_ms();
         int r = ts_sse_next(c, left > 0 ? (int)left : 0, it);
         if (r != 1 || it->kind == TS_SSE_EVENT)
             return r;
@@ -241,11 +234,11 @@ int ts_sse_next_event(struct ts_sse *c, int timeout_ms, struct ts_sse_item *it)
 
 bool ts_sse_wait_end(struct ts_sse *c, int timeout_ms)
 {
-    long long deadline = mono_ms() + timeout_ms;
+    long long deadline = ts_mono_ms() + timeout_ms;
     struct ts_sse_item it;
 
     for (;;) {
-        long long left = deadline - mono_ms();
+        long long left = deadline - ts_mono_ms();
         int r = ts_sse_next(c, left > 0 ? (int)left : 0, &it);
         if (r < 0)
             return true;
